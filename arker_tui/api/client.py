@@ -1,0 +1,453 @@
+"""``ArkerClient``: one async client for every operation of the Arker SDK.
+
+One ``httpx.AsyncClient`` underneath; each call picks its host (control plane
+or compute) from the route table, retries what is safe to retry, and turns
+every failure into an ``ArkerError``. The API key lives only in the auth
+header and is scrubbed from every message this module produces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from ..settings import Settings
+from . import models as m
+from .errors import ArkerError, code_for_status
+from .output import decode_bytes
+from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
+from .routes import ROUTES, Route
+
+log = logging.getLogger("arker_tui.api")
+
+T = TypeVar("T", bound=BaseModel)
+Page = TypeVar("Page", bound=BaseModel)
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0  # HTTP requests sent, retries included
+    retries: int = 0
+    errors: int = 0  # calls that ended in an ArkerError
+    last_latency: float | None = None
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _query(values: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters: None dropped, lists joined, booleans lower-case."""
+    out: dict[str, Any] = {}
+    for key, value in _drop_none(values).items():
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            value = ",".join(map(str, value))
+        out[key] = value
+    return out
+
+
+class ArkerClient:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.retry = retry or RetryPolicy(max_retries=settings.max_retries)
+        self.stats = ClientStats()
+        self._sleep = sleep
+        headers = {"User-Agent": "arker-tui", "Accept": "application/json"}
+        if settings.api_key:
+            headers["Authorization"] = f"Bearer {settings.api_key}"
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            headers=headers,
+            timeout=httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout)),
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"ArkerClient({self.settings!r})"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> "ArkerClient":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- transport ----------------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        key = self.settings.api_key
+        return text.replace(key, "***") if key else text
+
+    def _url(self, route: Route, params: dict[str, str]) -> str:
+        base = self.settings.control_url if route.host == "control" else self.settings.compute_url
+        return base.rstrip("/") + route.url_path(**params)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """One HTTP exchange; any failure without an answer is network_error."""
+        self.stats.requests += 1
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request)
+        except httpx.TimeoutException:
+            raise ArkerError("network_error", "the request timed out") from None
+        except (httpx.HTTPError, OSError) as exc:
+            raise ArkerError("network_error", self._scrub(f"no answer: {type(exc).__name__}: {exc}")) from None
+        except Exception as exc:  # a transport that breaks in its own way
+            raise ArkerError("network_error", self._scrub(f"no answer: {type(exc).__name__}: {exc}")) from None
+        finally:
+            self.stats.last_latency = time.perf_counter() - started
+        log.debug("%s %s -> %s in %.0f ms", request.method, request.url.path, response.status_code,
+                  self.stats.last_latency * 1000)
+        return response
+
+    def _error_from(self, response: httpx.Response) -> ArkerError:
+        status = response.status_code
+        code, message = code_for_status(status), ""
+        try:
+            body = response.json()
+            if isinstance(body, dict):
+                code = str(body.get("code") or code)
+                message = str(body.get("message") or "")
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            snippet = response.text[:200].strip()
+            message = f"HTTP {status}" + (f": {snippet}" if snippet else "")
+        return ArkerError(
+            code,
+            self._scrub(message or f"HTTP {status}"),
+            status,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+
+    async def request(
+        self,
+        route_name: str,
+        *,
+        path: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """Send one API call with retries; returns the decoded JSON body."""
+        route = ROUTES[route_name]
+        safe = route.idempotent or bool(headers and "Idempotency-Key" in headers)
+        attempt = 0
+        try:
+            while True:
+                request = self._http.build_request(
+                    route.method,
+                    self._url(route, path or {}),
+                    params=_query(query or {}),
+                    json=body,
+                    headers=headers,
+                )
+                try:
+                    response = await self._send(request)
+                except ArkerError as error:
+                    if not safe or attempt >= self.retry.max_retries:
+                        raise
+                    retry_after = None
+                else:
+                    if response.is_success:
+                        return self._decode(response)
+                    error = self._error_from(response)
+                    retryable = response.status_code in RETRY_STATUSES and safe
+                    too_long = (error.retry_after or 0) > self.retry.max_retry_after
+                    if not retryable or too_long or attempt >= self.retry.max_retries:
+                        raise error
+                    retry_after = error.retry_after
+                delay = self.retry.delay(attempt, retry_after)
+                attempt += 1
+                self.stats.retries += 1
+                log.debug("retrying %s %s in %.2f s (%s)", route.method, route.path, delay, error.code)
+                await self._sleep(delay)
+        except ArkerError:
+            self.stats.errors += 1
+            raise
+
+    def _decode(self, response: httpx.Response) -> Any:
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            raise ArkerError(
+                "internal", f"the server sent a malformed response (HTTP {response.status_code})",
+                response.status_code,
+            ) from None
+
+    @staticmethod
+    def _parse(model: type[T], data: Any) -> T:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0] if exc.errors() else {}
+            where = ".".join(map(str, first.get("loc", ()))) or model.__name__
+            raise ArkerError(
+                "internal", f"unexpected response shape for {model.__name__}: {where}: {first.get('msg', exc)}", 200
+            ) from None
+
+    async def _call(self, model: type[T], route_name: str, **kwargs: Any) -> T:
+        return self._parse(model, await self.request(route_name, **kwargs))
+
+    # --- VMs ----------------------------------------------------------------
+
+    async def list_vms(
+        self,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        region: str | None = None,
+        provider: str | None = None,
+        state: str | None = None,
+        source_org_id: str | None = None,
+        started_after: str | None = None,
+        started_before: str | None = None,
+    ) -> m.ListVmsResponse:
+        query = dict(cursor=cursor, limit=limit, region=region, provider=provider, state=state,
+                     source_org_id=source_org_id, started_after=started_after, started_before=started_before)
+        return await self._call(m.ListVmsResponse, "list_vms", query=query)
+
+    async def get_vm(self, vm_id: str) -> m.Vm:
+        return await self._call(m.Vm, "get_vm", path={"vm_id": vm_id})
+
+    async def delete_vm(self, vm_id: str) -> m.DeleteVmResponse:
+        return await self._call(m.DeleteVmResponse, "delete_vm", path={"vm_id": vm_id})
+
+    async def fork(self, request: m.ForkRequest) -> m.Vm:
+        """Fork a VM. A public golden named without an org is looked up in
+        the Arker org, as the SDK does."""
+        if request.source_vm_name in m.PUBLIC_GOLDENS and not request.source_org_id and not request.source_vm_id:
+            request = request.model_copy(update={"source_org_id": m.ARKER_ORG_ID})
+        if not (request.source_vm_id or request.source_vm_name):
+            raise ArkerError("bad_request", "fork needs a source VM id or name", 0)
+        return await self._call(m.Vm, "fork", body=request.model_dump(exclude_none=True))
+
+    async def resize(self, vm_id: str, request: m.ResizeRequest) -> m.ResizeResponse:
+        return await self._call(m.ResizeResponse, "resize", path={"vm_id": vm_id},
+                                body=request.model_dump(exclude_none=True))
+
+    # --- runs ---------------------------------------------------------------
+
+    async def run(
+        self, vm_id: str, request: m.RunRequest, *, idempotency_key: str | None = None
+    ) -> m.CompletedRunResponse | m.BackgroundRunResponse:
+        """Start a command. Every run carries an Idempotency-Key (one is made
+        when not given), which is what makes retrying it safe."""
+        key = idempotency_key or uuid.uuid4().hex
+        data = await self.request(
+            "run", path={"vm_id": vm_id}, body=request.model_dump(exclude_none=True),
+            headers={"Idempotency-Key": key},
+        )
+        is_background = isinstance(data, dict) and "stdout" not in data and data.get("run_id")
+        model = m.BackgroundRunResponse if is_background else m.CompletedRunResponse
+        return self._parse(model, data)
+
+    async def list_runs(
+        self,
+        vm_id: str,
+        *,
+        cursor: str | None = None,
+        limit: int | None = None,
+        state: str | None = None,
+        started_after: str | None = None,
+        started_before: str | None = None,
+        completed_after: str | None = None,
+    ) -> m.ListRunsResponse:
+        query = dict(cursor=cursor, limit=limit, state=state, started_after=started_after,
+                     started_before=started_before, completed_after=completed_after)
+        return await self._call(m.ListRunsResponse, "list_runs", path={"vm_id": vm_id}, query=query)
+
+    async def get_run(self, vm_id: str, run_id: str) -> m.Run:
+        return await self._call(m.Run, "get_run", path={"vm_id": vm_id, "run_id": run_id})
+
+    async def cancel_run(self, vm_id: str, run_id: str) -> m.CancelRunResponse:
+        return await self._call(m.CancelRunResponse, "cancel_run", path={"vm_id": vm_id, "run_id": run_id})
+
+    async def list_org_runs(
+        self,
+        *,
+        since: int | None = None,
+        until: int | None = None,
+        vm: str | None = None,
+        vm_ids: list[str] | None = None,
+        region: str | None = None,
+        provider: str | None = None,
+        source: str | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        lite: bool | None = None,
+        runtime: str | None = None,
+        endpoint: str | None = None,
+        actions: list[str] | None = None,
+        status: list[str] | None = None,
+        status_min: int | None = None,
+        status_max: int | None = None,
+        sort: str | None = None,
+        dir: str | None = None,
+    ) -> m.ListOrgRunsResponse:
+        query = dict(since=since, until=until, vm=vm, vm_ids=vm_ids, region=region, provider=provider,
+                     source=source, search=search, limit=limit, offset=offset, lite=lite, runtime=runtime,
+                     endpoint=endpoint, actions=actions, status=status, status_min=status_min,
+                     status_max=status_max, sort=sort, dir=dir)
+        return await self._call(m.ListOrgRunsResponse, "list_org_runs", query=query)
+
+    # --- sessions -----------------------------------------------------------
+
+    async def list_sessions(
+        self, vm_id: str, *, cursor: str | None = None, limit: int | None = None, state: str | None = None
+    ) -> m.ListSessionsResponse:
+        return await self._call(m.ListSessionsResponse, "list_sessions", path={"vm_id": vm_id},
+                                query=dict(cursor=cursor, limit=limit, state=state))
+
+    async def create_session(self, vm_id: str, request: m.CreateSessionRequest | None = None) -> m.Session:
+        body = (request or m.CreateSessionRequest()).model_dump(exclude_none=True)
+        return await self._call(m.Session, "create_session", path={"vm_id": vm_id}, body=body)
+
+    async def get_session(self, vm_id: str, session_id: str) -> m.Session:
+        return await self._call(m.Session, "get_session", path={"vm_id": vm_id, "session_id": session_id})
+
+    async def delete_session(self, vm_id: str, session_id: str) -> m.DeleteSessionResponse:
+        return await self._call(m.DeleteSessionResponse, "delete_session",
+                                path={"vm_id": vm_id, "session_id": session_id})
+
+    # --- tunnels ------------------------------------------------------------
+
+    async def list_tunnels(
+        self, vm_id: str, *, cursor: str | None = None, limit: int | None = None, state: str | None = None
+    ) -> m.ListTunnelsResponse:
+        return await self._call(m.ListTunnelsResponse, "list_tunnels", path={"vm_id": vm_id},
+                                query=dict(cursor=cursor, limit=limit, state=state))
+
+    async def create_tunnel(self, vm_id: str, request: m.TunnelRequest | None = None) -> m.Tunnel:
+        body = (request or m.TunnelRequest()).model_dump(exclude_none=True)
+        return await self._call(m.Tunnel, "create_tunnel", path={"vm_id": vm_id}, body=body)
+
+    async def get_tunnel(self, vm_id: str, tunnel_key: str) -> m.Tunnel:
+        return await self._call(m.Tunnel, "get_tunnel", path={"vm_id": vm_id, "tunnel_key": tunnel_key})
+
+    async def delete_tunnel(self, vm_id: str, tunnel_key: str) -> m.DeleteTunnelResponse:
+        return await self._call(m.DeleteTunnelResponse, "delete_tunnel",
+                                path={"vm_id": vm_id, "tunnel_key": tunnel_key})
+
+    # --- syncs and files ----------------------------------------------------
+
+    async def list_syncs(
+        self, vm_id: str, *, cursor: str | None = None, limit: int | None = None, filesystem_id: str | None = None
+    ) -> m.ListSyncsResponse:
+        return await self._call(m.ListSyncsResponse, "list_syncs", path={"vm_id": vm_id},
+                                query=dict(cursor=cursor, limit=limit, filesystem_id=filesystem_id))
+
+    async def create_sync(self, vm_id: str, request: m.SyncCreateRequest) -> m.Sync:
+        return await self._call(m.Sync, "create_sync", path={"vm_id": vm_id},
+                                body=request.model_dump(exclude_none=True))
+
+    async def delete_sync(self, vm_id: str, sync_id: str) -> m.DeleteSyncResponse:
+        return await self._call(m.DeleteSyncResponse, "delete_sync", path={"vm_id": vm_id, "sync_id": sync_id})
+
+    async def read_file_info(self, vm_id: str, path: str) -> m.SyncReadInlineResponse | m.SyncReadPresignedResponse:
+        data = await self.request("sync_file", path={"vm_id": vm_id}, body={"path": path})
+        model = m.SyncReadPresignedResponse if isinstance(data, dict) and "presigned_url" in data \
+            else m.SyncReadInlineResponse
+        return self._parse(model, data)
+
+    async def read_file(self, vm_id: str, path: str) -> bytes:
+        """A file's bytes, inline or through the presigned URL for large files."""
+        info = await self.read_file_info(vm_id, path)
+        if isinstance(info, m.SyncReadInlineResponse):
+            try:
+                return decode_bytes(info.content, info.encoding)
+            except ValueError as exc:
+                raise ArkerError("internal", str(exc), 200) from None
+        # The presigned URL carries its own authorisation: send no API key.
+        request = self._http.build_request("GET", info.presigned_url)
+        request.headers.pop("Authorization", None)
+        response = await self._send(request)
+        if not response.is_success:
+            raise self._error_from(response)
+        return response.content
+
+    async def write_file(self, vm_id: str, path: str, data: bytes | str) -> m.SyncWriteResponse:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        entry = m.SyncChunkWrite(path=path, content=base64.b64encode(raw).decode("ascii"), encoding="base64")
+        return await self._call(m.SyncWriteResponse, "sync_file", path={"vm_id": vm_id},
+                                body={"writes": [entry.model_dump(exclude_none=True)]})
+
+    # --- filesystems ----------------------------------------------------------
+
+    async def list_filesystems(
+        self, *, cursor: str | None = None, limit: int | None = None, name_prefix: str | None = None
+    ) -> m.ListFilesystemsResponse:
+        return await self._call(m.ListFilesystemsResponse, "list_filesystems",
+                                query=dict(cursor=cursor, limit=limit, name_prefix=name_prefix))
+
+    async def create_filesystem(self, name: str) -> m.Filesystem:
+        return await self._call(m.Filesystem, "create_filesystem", body={"name": name})
+
+    async def get_filesystem(self, filesystem_id: str) -> m.Filesystem:
+        return await self._call(m.Filesystem, "get_filesystem", path={"filesystem_id": filesystem_id})
+
+    async def delete_filesystem(self, filesystem_id: str) -> m.DeleteFilesystemResponse:
+        return await self._call(m.DeleteFilesystemResponse, "delete_filesystem",
+                                path={"filesystem_id": filesystem_id})
+
+
+# --- pagination ---------------------------------------------------------------
+
+
+async def iterate_pages(
+    fetch: Callable[..., Awaitable[Page]], /, *, limit: int | None = None, **filters: Any
+) -> AsyncIterator[Page]:
+    """Every page of a cursor-paged list, first page first."""
+    cursor: str | None = None
+    seen: set[str] = set()
+    while True:
+        page = await fetch(cursor=cursor, limit=limit, **filters)
+        yield page
+        cursor = getattr(page, "next_cursor", None)
+        if not cursor or cursor in seen:  # a repeating cursor would loop forever
+            return
+        seen.add(cursor)
+
+
+async def collect_all(fetch: Callable[..., Awaitable[Page]], items: str, /, **filters: Any) -> list[Any]:
+    """All items of a cursor-paged list (``items`` names the list field)."""
+    out: list[Any] = []
+    async for page in iterate_pages(fetch, **filters):
+        out.extend(getattr(page, items))
+    return out
+
+
+async def iterate_org_runs(
+    client: ArkerClient, *, page_size: int = 200, max_rows: int | None = None, **filters: Any
+) -> AsyncIterator[m.ListOrgRunsResponse]:
+    """Offset paging of the org activity log."""
+    offset, total = 0, 0
+    while True:
+        page = await client.list_org_runs(offset=offset, limit=page_size, **filters)
+        yield page
+        got = len(page.rows)
+        total += got
+        offset += got
+        if got < page_size or (max_rows is not None and total >= max_rows):
+            return

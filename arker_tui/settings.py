@@ -1,0 +1,81 @@
+"""Connection settings: where the API is and how to authenticate.
+
+Read from the environment (``ARKER_*``); CLI flags and config profiles
+override by building a new ``Settings`` with ``replace``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from .api.routes import DEFAULT_CONTROL_URL
+
+DEFAULT_REGION = "us-west-2"
+DEFAULT_PROVIDER = "aws"
+KNOWN_PROVIDERS = ("aws", "aws-burst")
+
+
+def split_region(region: str | None, provider: str | None) -> tuple[str, str]:
+    """Accept the legacy combined region form (``aws-us-west-2``)."""
+    region = (region or DEFAULT_REGION).strip()
+    for known in sorted(KNOWN_PROVIDERS, key=len, reverse=True):
+        prefix = known + "-"
+        if region.startswith(prefix) and len(region) > len(prefix):
+            return region[len(prefix):], provider or known
+    return region, provider or DEFAULT_PROVIDER
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_key: str | None = field(default=None, repr=False)
+    control_url: str = DEFAULT_CONTROL_URL
+    base_url: str | None = None  # compute host; None -> derived from control
+    region: str = DEFAULT_REGION
+    provider: str = DEFAULT_PROVIDER
+    timeout: float = 15.0
+    max_retries: int = 3
+    profile: str = "default"
+
+    @property
+    def compute_url(self) -> str:
+        return self.base_url or self.control_url
+
+    @property
+    def demo(self) -> bool:
+        """No API key: the app runs on the built-in emulator's demo world."""
+        return not self.api_key
+
+    @property
+    def key_hint(self) -> str:
+        """What may be shown of the key: nothing but whether there is one."""
+        return "set" if self.api_key else "not set"
+
+    def replace(self, **changes) -> "Settings":
+        if "region" in changes or "provider" in changes:
+            region, provider = split_region(
+                changes.pop("region", self.region), changes.pop("provider", None) or self.provider
+            )
+            changes.update(region=region, provider=provider)
+        return replace(self, **changes)
+
+    def __repr__(self) -> str:
+        return (
+            f"Settings(profile={self.profile!r}, api_key={self.key_hint}, "
+            f"control_url={self.control_url!r}, base_url={self.base_url!r}, "
+            f"region={self.region!r}, provider={self.provider!r})"
+        )
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    region, provider = split_region(env.get("ARKER_REGION"), env.get("ARKER_PROVIDER"))
+    return Settings(
+        api_key=env.get("ARKER_API_KEY") or None,
+        control_url=env.get("ARKER_CONTROL_URL") or DEFAULT_CONTROL_URL,
+        base_url=env.get("ARKER_BASE_URL") or None,
+        region=region,
+        provider=provider,
+        profile=env.get("ARKER_PROFILE") or "default",
+    )
