@@ -1,0 +1,246 @@
+"""The emulator's ASGI app (Starlette) and the ``Emulator`` holder.
+
+Every route of ``arker_tui.api.routes.ROUTES`` is served under ``/v1``
+(control and compute routes on one app, so one base URL serves both), plus:
+
+- ``GET /_presigned/{token}``: bytes of a large file read (presigned_url)
+- ``PUT /_presigned/upload/{upload_id}``: bytes of a presigned write
+- ``GET|POST|DELETE /_emulator/faults``: read / update / reset the faults
+- ``POST /_emulator/clock/advance`` ``{seconds}``: move a ManualClock
+- ``GET /_emulator/requests``: request counts by route name
+
+The ``/_`` routes need no API key, are not counted and are never faulted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route as StarletteRoute
+
+from arker_tui.api.models import ARKER_ORG_ID
+from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError, code_for_status
+from arker_tui.api.routes import API_PREFIX, ROUTES, Route
+
+from .clock import ManualClock
+from .faults import DroppedConnection, Faults
+from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
+from .world import World
+
+BASE_URL = "http://emulator"
+
+
+@dataclass
+class RequestRecord:
+    method: str
+    path: str  # the template, e.g. "/v1/vms/{vm_id}"
+    route: str  # the route name, e.g. "get_vm"
+    status: int = 0  # 0 while in flight, or when dropped / hung
+
+
+def _error(code: str, message: str, status: int | None = None,
+           retry_after: float | None = None) -> JSONResponse:
+    headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
+    return JSONResponse({"code": code, "message": message},
+                        status_code=status or STATUS_FOR_CODE.get(code, 500), headers=headers)
+
+
+class Emulator:
+    """Holds the world, the faults, the request log and the ASGI ``app``."""
+
+    def __init__(self, world: World | None = None, *, api_key: str | None = None,
+                 faults: Faults | None = None) -> None:
+        self.world = world if world is not None else World()
+        self.clock = self.world.clock
+        self.faults = faults if faults is not None else Faults()
+        self.api_key = api_key
+        self.requests: list[RequestRecord] = []
+        self.app = self._build_app()
+
+    # --- for tests ------------------------------------------------------------
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Requests per route name (``counts["get_run"]``)."""
+        return Counter(r.route for r in self.requests)
+
+    def count(self, route: str, method: str | None = None) -> int:
+        """Requests to a route name or a ``/v1/...`` template (optionally one method)."""
+        return sum(1 for r in self.requests
+                   if route in (r.route, r.path) and (method is None or r.method == method))
+
+    def reset_counts(self) -> None:
+        self.requests.clear()
+
+    def transport(self) -> httpx.ASGITransport:
+        return httpx.ASGITransport(app=self.app)
+
+    def client(self, **kwargs: Any) -> httpx.AsyncClient:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if self.api_key:
+            headers.setdefault("Authorization", f"Bearer {self.api_key}")
+        return httpx.AsyncClient(transport=self.transport(), base_url=BASE_URL,
+                                 headers=headers, **kwargs)
+
+    # --- the app ----------------------------------------------------------------
+
+    def _build_app(self) -> Starlette:
+        routes = [StarletteRoute(API_PREFIX + r.path, self._endpoint(r), methods=[r.method],
+                                 name=r.name) for r in ROUTES.values()]
+        routes += [
+            StarletteRoute("/_presigned/{token}", self._presigned_get, methods=["GET"]),
+            StarletteRoute("/_presigned/upload/{upload_id}", self._presigned_put, methods=["PUT"]),
+            StarletteRoute("/_emulator/faults", self._faults, methods=["GET", "POST", "DELETE"]),
+            StarletteRoute("/_emulator/clock/advance", self._advance, methods=["POST"]),
+            StarletteRoute("/_emulator/requests", self._request_counts, methods=["GET"]),
+        ]
+        app = Starlette(routes=routes)
+        app.state.emulator = self
+        return app
+
+    def _endpoint(self, route: Route):
+        async def endpoint(request: Request) -> Response:
+            return await self._handle(route, request)
+
+        endpoint.__name__ = route.name
+        return endpoint
+
+    async def _handle(self, route: Route, request: Request) -> Response:
+        record = RequestRecord(request.method, API_PREFIX + route.path, route.name)
+        self.requests.append(record)
+        response = await self._answer(route, request, record)
+        record.status = response.status_code
+        return response
+
+    async def _answer(self, route: Route, request: Request, record: RequestRecord) -> Response:
+        f = self.faults
+        faulted = f.active and f.matches(request.method, request.url.path)
+        if faulted:
+            if f.hang:
+                await asyncio.sleep(f.hang_seconds)
+            if f.latency:
+                await asyncio.sleep(f.latency)
+            if f.roll(f.drop_rate):
+                raise DroppedConnection(f"emulator dropped {request.method} {request.url.path}")
+            if f.take_error():
+                status = f.error_status
+                retry_after = f.retry_after
+                if retry_after is None and status == 429:
+                    retry_after = 1.0
+                code = f.error_code or code_for_status(status)
+                return _error(code, f"injected fault: HTTP {status}", status, retry_after)
+        if self.api_key is not None:
+            auth = request.headers.get("authorization", "")
+            if auth != f"Bearer {self.api_key}":
+                why = "missing API key" if not auth else "invalid API key"
+                return _error("unauthorized", f"Authorization: {why}")
+        raw = await request.body()
+        try:
+            body = self._parse_body(raw, request.method)
+            feature = FEATURE_OF_ROUTE.get(route.name)
+            if feature:
+                self.world.require_feature(feature)
+            call = Call(self.world, request.path_params, dict(request.query_params), body,
+                        request.headers, str(request.base_url))
+            payload = HANDLERS[route.name](call)
+            response: Response = JSONResponse(payload)
+        except ArkerError as exc:
+            payload = {"code": exc.code, "message": exc.message}
+            response = _error(exc.code, exc.message, exc.status or None, exc.retry_after)
+        if route.name in ACTIVITY_ENDPOINT:
+            self._record_activity(route, request, raw, payload, response.status_code)
+        if faulted and 200 <= response.status_code < 300 and f.roll(f.malformed_rate):
+            text = bytes(response.body)
+            response = Response(text[: max(1, len(text) // 2)], status_code=response.status_code,
+                                media_type="application/json")
+        return response
+
+    @staticmethod
+    def _parse_body(raw: bytes, method: str) -> dict[str, Any]:
+        if method not in ("POST", "PUT", "PATCH") or not raw.strip():
+            return {}
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ArkerError("bad_request", f"body: invalid JSON: {exc}", 400) from None
+        if not isinstance(body, dict):
+            raise ArkerError("bad_request", "body: expected a JSON object", 400)
+        return body
+
+    def _record_activity(self, route: Route, request: Request, raw: bytes, payload: Any,
+                         status: int) -> None:
+        world = self.world
+        payload = payload if isinstance(payload, dict) else {}
+        vm_id = request.path_params.get("vm_id") or (payload.get("vm_id") if status < 300 else None)
+        vm = world.vms.get(vm_id) if vm_id else None
+        try:
+            body = json.loads(raw) if raw.strip() else {}
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        source = body.get("source_vm_id") or ""
+        if route.name == "fork" and not source and body.get("source_vm_name"):
+            name, org = str(body["source_vm_name"]), body.get("source_org_id")
+            src = world.find_vm_by_name(name, org) or world.find_vm_by_name(name, ARKER_ORG_ID)
+            source = src.vm_id if src else ""
+        world.record_activity(
+            ACTIVITY_ENDPOINT[route.name], status=status, method=request.method,
+            path=request.url.path, vm=vm, run_id=payload.get("run_id"),
+            command=body.get("command") if route.name == "run" else body.get("path"),
+            exit_code=payload.get("exit_code"), source_vm_id=source,
+            body_in=raw.decode("utf-8", "replace"), body_out=json.dumps(payload))
+
+    # --- /_ routes --------------------------------------------------------------
+
+    async def _presigned_get(self, request: Request) -> Response:
+        data = self.world.presigned_bytes(request.path_params["token"])
+        if data is None:
+            return Response(b"NoSuchKey", status_code=404, media_type="text/plain")
+        return Response(data, media_type="application/octet-stream")
+
+    async def _presigned_put(self, request: Request) -> Response:
+        ok = self.world.receive_upload(request.path_params["upload_id"], await request.body())
+        return Response(b"" if ok else b"NoSuchUpload", status_code=200 if ok else 404)
+
+    async def _faults(self, request: Request) -> Response:
+        if request.method == "DELETE":
+            self.faults.reset()
+        elif request.method == "POST":
+            try:
+                values = json.loads(await request.body() or b"{}")
+                if not isinstance(values, dict):
+                    raise ValueError("body: expected a JSON object")
+                self.faults.update(values)
+            except ValueError as exc:
+                return _error("bad_request", str(exc))
+        return JSONResponse(self.faults.to_dict())
+
+    async def _advance(self, request: Request) -> Response:
+        if not isinstance(self.clock, ManualClock):
+            return _error("bad_request", "clock: only a ManualClock can be advanced")
+        try:
+            seconds = float(json.loads(await request.body() or b"{}").get("seconds", 0))
+            self.clock.advance(seconds)
+        except (ValueError, AttributeError, TypeError) as exc:
+            return _error("bad_request", f"seconds: {exc}")
+        return JSONResponse({"now": self.clock.now()})
+
+    async def _request_counts(self, request: Request) -> Response:
+        return JSONResponse(dict(self.counts))
+
+
+def create_app(world: World | None = None, *, api_key: str | None = None,
+               faults: Faults | None = None) -> Starlette:
+    """The ASGI app alone; ``app.state.emulator`` is its ``Emulator``."""
+    return Emulator(world, api_key=api_key, faults=faults).app
+
+
+__all__ = ["BASE_URL", "DroppedConnection", "Emulator", "RequestRecord", "create_app"]

@@ -1,0 +1,215 @@
+"""Runs: create (foreground / background / ack), list, get, cancel, and the
+Idempotency-Key store. A run's output comes from the fake shell (shell.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
+from arker_tui.api.models import RESOURCE_KINDS, RunRequest
+
+from .paging import paginate, parse_limit
+from .records import RunRec, SessionRec, VmRec
+from .shell import Program, ShellContext, parse
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .world import World
+
+# A foreground run longer than this (with no timeout of its own) fails as the
+# gateway would: "timeout after 3600s".
+FOREGROUND_MAX_SECONDS = 3600.0
+SIGNALS = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "TERM": 15, "USR1": 10, "USR2": 12}
+
+
+def _fail(code: str, message: str) -> ArkerError:
+    return ArkerError(code, message, STATUS_FOR_CODE[code])
+
+
+def _signal_number(sig: str) -> int:
+    name = sig.upper().removeprefix("SIG")
+    if name.isdigit():
+        return int(name)
+    if name not in SIGNALS:
+        raise _fail("bad_request", f"signal: unknown signal {sig!r}")
+    return SIGNALS[name]
+
+
+def _resources(field: str, value: str) -> list[str]:
+    kinds = [k.strip() for k in value.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in RESOURCE_KINDS]
+    if bad or not kinds:
+        raise _fail("bad_request", f"{field}: expected a comma list of cpu,memory,disk, got {value!r}")
+    return kinds
+
+
+class RunsMixin:
+    def __init__(self) -> None:
+        self.runs_created = 0
+        # (vm_id, key) -> (request fingerprint, original response)
+        self.idempotency: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+
+    # --- building -------------------------------------------------------------
+
+    def add_run(self: "World", vm: VmRec, command: str, *, started_at: float | None = None,
+                session: SessionRec | None = None, background: bool = True,
+                timeout: float | None = None, program: Program | None = None,
+                retry_count: int = 0, instant: bool = False) -> RunRec:
+        """Low-level insert used by ``run`` and the world builders."""
+        now = self.now()
+        started = now if started_at is None else started_at
+        if program is None:
+            ctx = ShellContext(files=vm.files, cwd=session.cwd if session else "/home/user",
+                               env=session.env if session else {}, hostname=vm.name, now=started)
+            program = parse(command, ctx)
+        run = RunRec(run_id=self.new_id("run"), vm_id=vm.vm_id, command=command, program=program,
+                     started_at=started, seq=self.next_seq(),
+                     session_id=session.session_id if session else None, background=background,
+                     timeout=timeout, retry_count=retry_count, instant=instant)
+        vm.runs[run.run_id] = run
+        if not instant:
+            vm.active_runs.add(run.run_id)
+        return run
+
+    def force_end(self, run: RunRec, state: str, when: float, *, reason: str | None = None,
+                  exit_code: int | None = None) -> None:
+        run.forced_state, run.forced_end = state, when
+        run.forced_reason, run.forced_exit = reason, exit_code
+        run._cached = None
+
+    # --- the API ----------------------------------------------------------------
+
+    def _session_for(self: "World", vm: VmRec, req: RunRequest) -> SessionRec | None:
+        if req.session_id:
+            s = vm.sessions.get(req.session_id)
+            if s is None:
+                raise _fail("not_found", f"session {req.session_id} not found in vm {vm.vm_id}")
+            return s
+        idx = req.session_idx or 0
+        for s in vm.sessions.values():
+            if s.session_idx == idx:
+                return s
+        if idx == 0:
+            return self.add_session(vm, session_idx=0)
+        raise _fail("not_found", f"session_idx {idx} not found in vm {vm.vm_id}")
+
+    def run(self: "World", vm_id: str, req: RunRequest, idempotency_key: str | None = None
+            ) -> dict[str, Any]:
+        vm = self.get_vm(vm_id, write=True)
+        fingerprint = json.dumps(req.model_dump(exclude_none=True), sort_keys=True)
+        if idempotency_key:
+            seen = self.idempotency.get((vm_id, idempotency_key))
+            if seen is not None:
+                if seen[0] != fingerprint:
+                    raise _fail("conflict", "Idempotency-Key: this key was used with a different request")
+                return dict(seen[1])
+        response = self._run(vm, req)
+        if idempotency_key:
+            self.idempotency[(vm_id, idempotency_key)] = (fingerprint, dict(response))
+        return response
+
+    def _run(self: "World", vm: VmRec, req: RunRequest) -> dict[str, Any]:
+        now = self.now()
+        if req.timeout is not None and req.timeout <= 0:
+            raise _fail("bad_request", f"timeout: must be positive, got {req.timeout}")
+        if req.end_symbol not in (None, "auto"):
+            raise _fail("not_implemented", "end_symbol: only 'auto' is implemented")
+        if req.vcpu_count is not None and not 1 <= req.vcpu_count <= vm.max_vcpus:
+            raise _fail("bad_request", f"vcpu_count: {req.vcpu_count} is outside 1..{vm.max_vcpus}")
+        if req.memory_mib is not None and not vm.min_memory_mib <= req.memory_mib <= vm.max_memory_mib:
+            raise _fail("bad_request", f"memory_mib: {req.memory_mib} is outside "
+                        f"{vm.min_memory_mib}..{vm.max_memory_mib}")
+        if req.acquire:
+            _resources("acquire", req.acquire)
+        session = self._session_for(vm, req)
+        ack = {"state": "completed", "stdout": "", "stdout_encoding": "utf-8", "stderr": "",
+               "stderr_encoding": "utf-8", "exit_code": 0, "fail_reason": None}
+        if req.release:
+            _resources("release", req.release)
+            return ack
+        if req.signal:
+            number = _signal_number(req.signal)
+            for run in vm.running_runs(now):
+                if run.session_id == (session.session_id if session else None):
+                    self.force_end(run, "completed", now, exit_code=128 + number)
+            return ack
+        if not req.command.strip():
+            raise _fail("bad_request", "command: must not be empty")
+        timeout = req.timeout
+        if not req.background:
+            program = self._program(vm, req.command, session, now)
+            if timeout is None and (math.isinf(program.duration) or program.duration > FOREGROUND_MAX_SECONDS):
+                timeout = FOREGROUND_MAX_SECONDS
+            run = self.add_run(vm, req.command, session=session, background=False, timeout=timeout,
+                               program=program, instant=True)
+        else:
+            run = self.add_run(vm, req.command, session=session, timeout=timeout)
+        self.runs_created += 1
+        if req.network and req.network.inbound and req.network.inbound.ports:
+            for port, spec in req.network.inbound.ports.items():
+                self.add_tunnel(vm, int(port), run_id=run.run_id, visibility=spec.visibility,
+                                protocol=spec.protocol)
+        if req.background:
+            return {"run_id": run.run_id, "state": "running"}
+        return run.completed_response(now)
+
+    def _program(self, vm: VmRec, command: str, session: SessionRec | None, now: float) -> Program:
+        ctx = ShellContext(files=vm.files, cwd=session.cwd if session else "/home/user",
+                           env=session.env if session else {}, hostname=vm.name, now=now)
+        return parse(command, ctx)
+
+    def get_run_rec(self: "World", vm_id: str, run_id: str) -> tuple[VmRec, RunRec]:
+        vm = self.get_vm(vm_id)
+        run = vm.runs.get(run_id)
+        if run is None:
+            raise _fail("not_found", f"run {run_id} not found in vm {vm_id}")
+        return vm, run
+
+    def get_run(self: "World", vm_id: str, run_id: str) -> dict[str, Any]:
+        vm, run = self.get_run_rec(vm_id, run_id)
+        return run.full(self.now(), vm)
+
+    def list_runs(self: "World", vm_id: str, *, state: str | None = None,
+                  started_after: str | None = None, started_before: str | None = None,
+                  completed_after: str | None = None, cursor: str | None = None,
+                  limit: Any = None) -> dict[str, Any]:
+        """Newest first."""
+        from .world import time_param
+
+        vm, now, n = self.get_vm(vm_id), self.now(), parse_limit(limit)
+        after = time_param("started_after", started_after)
+        before = time_param("started_before", started_before)
+        done_after = time_param("completed_after", completed_after)
+
+        def keep(run: RunRec) -> bool:
+            if after is not None and run.started_at <= after:
+                return False
+            if before is not None and run.started_at >= before:
+                return False
+            if state or done_after is not None:
+                st, end, _, _ = run.status(now)
+                if state and st != state:
+                    return False
+                if done_after is not None and (end is None or end <= done_after):
+                    return False
+            return True
+
+        items = (r for r in reversed(list(vm.runs.values())) if keep(r))
+        page, next_cursor = paginate(items, cursor, n, descending=True)
+        return {"runs": [r.summary(now, vm) for r in page], "next_cursor": next_cursor}
+
+    def cancel_run(self: "World", vm_id: str, run_id: str) -> dict[str, Any]:
+        vm, run = self.get_run_rec(vm_id, run_id)
+        if vm.owner_org_id != self.org_id:
+            raise _fail("forbidden", f"vm {vm.name} belongs to {vm.owner_org_id}")
+        now = self.now()
+        if not run.is_running(now):
+            return {"cancelled": False}
+        self.force_end(run, "cancelled", now)
+        vm.active_runs.discard(run.run_id)
+        return {"cancelled": True}
+
+    def forget_vm_runs(self: "World", vm: VmRec) -> None:
+        for key in [k for k in self.idempotency if k[0] == vm.vm_id]:
+            del self.idempotency[key]
