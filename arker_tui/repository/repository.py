@@ -1,0 +1,438 @@
+"""``Repository``: the cache the UI reads, and the timers that keep it fresh.
+
+One ``Entry`` per ``Query``. A fetch is one asyncio task shared by every
+reader (single flight). Only subscribed queries refresh on their own, each in
+its own fixed-delay chain: the next fetch is scheduled when the previous one
+ended, so fetches of one query never overlap and a slow or failing query
+never delays another. Mutations live in ``mutations.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from typing import Any, Callable
+
+from ..api.errors import ArkerError
+from . import fetchers
+from .clock import Clock, MonotonicClock
+from .entry import Entry
+from .events import ChangeEvent, diff_lists, index_items
+from .intervals import Intervals
+from .mutations import Mutations
+from .query import Query
+from .runlog import RunLog
+from .stats import RepositoryStats
+
+log = logging.getLogger("arker_tui.repository")
+
+
+class Handle:
+    """What ``subscribe`` and ``listen`` return: ``close()`` ends it (idempotent)."""
+
+    def __init__(self, close: Callable[[], None]) -> None:
+        self._close: Callable[[], None] | None = close
+
+    @property
+    def closed(self) -> bool:
+        return self._close is None
+
+    def close(self) -> None:
+        close, self._close = self._close, None
+        if close is not None:
+            close()
+
+
+class Subscription(Handle):
+    def __init__(self, repo: "Repository", query: Query, callback: Callable[[ChangeEvent], None]) -> None:
+        super().__init__(lambda: repo._unsubscribe(query, callback))
+        self.query = query
+        self.callback = callback
+
+
+def _consume(task: asyncio.Task) -> None:
+    # Fetch errors are recorded on the entry; retrieve them so asyncio does
+    # not warn about a failed task nobody awaited.
+    if not task.cancelled():
+        task.exception()
+
+
+class Repository(Mutations):
+    def __init__(
+        self,
+        client: Any,
+        clock: Clock | None = None,
+        intervals: Intervals | None = None,
+        *,
+        page_size: int | None = None,
+    ) -> None:
+        self.client = client
+        self.clock: Clock = clock or MonotonicClock()
+        self.intervals = intervals or Intervals()
+        self.stats = RepositoryStats()
+        self.page_size = page_size  # None: the server's default page size
+        self._entries: dict[Query, Entry] = {}
+        self._pending: dict[tuple[str, str], list[str]] = {}
+        self._listeners: list[Callable[[], None]] = []
+        self._failing: set[Query] = set()
+        self._paused = False
+        self._closed = False
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def start(self) -> None:
+        """Nothing to start eagerly: chains begin with the first subscription."""
+        self._closed = False
+
+    async def aclose(self) -> None:
+        """Stop every timer and fetch. The client is the caller's to close."""
+        self._closed = True
+        tasks = []
+        for entry in self._entries.values():
+            for task in (entry._timer, entry._task):
+                if task is not None and not task.done():
+                    task.cancel()
+                    tasks.append(task)
+            entry._timer = None
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- reading ------------------------------------------------------------
+
+    def peek(self, query: Query) -> Entry | None:
+        return self._entries.get(query)
+
+    async def get(self, query: Query, max_age: float | None = None) -> Any:
+        """The value of ``query``: from the cache when fresh (``max_age``
+        seconds, default the kind's refresh interval; a finished run never
+        ages), else fetched, joining a fetch already in flight."""
+        entry = self._entry(query)
+        if entry.loading:
+            self.stats.saved_by_single_flight += 1
+            return await asyncio.shield(entry._task)
+        if self._fresh(entry, max_age):
+            self.stats.saved_by_cache += 1
+            return entry.value
+        return await asyncio.shield(self._start_fetch(entry))
+
+    async def refresh(self, query: Query) -> Any:
+        """Fetch now (joining a fetch in flight). Raises ArkerError on failure."""
+        entry = self._entry(query)
+        if entry.loading:
+            self.stats.saved_by_single_flight += 1
+            return await asyncio.shield(entry._task)
+        return await asyncio.shield(self._start_fetch(entry))
+
+    def refresh_subscribed(self) -> None:
+        """The "r" key: every subscribed query fetched now (also while paused,
+        since the user asked); fetches already in flight are not doubled."""
+        for entry in list(self._entries.values()):
+            if entry.subscribed and not entry._gone and not entry.loading:
+                self._start_fetch(entry)
+
+    def subscribe(self, query: Query, callback: Callable[[ChangeEvent], None]) -> Subscription:
+        """Call ``callback(event)`` on every change of ``query`` from now on
+        (read the current value with ``peek``). Fetches at once if the entry is
+        missing or stale; while paused, only an entry never loaded is fetched."""
+        entry = self._entry(query)
+        entry._subscribers.append(callback)
+        if entry.error is not None:
+            self._failing.add(query)
+        if not entry.loading and not entry._gone:
+            if not self._fresh(entry, None) and not (self._paused and entry.has_value):
+                self._start_fetch(entry)
+            elif entry._timer is None:
+                self._schedule(entry, from_last=True)
+        self._notify_status()
+        return Subscription(self, query, callback)
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscription.close()
+
+    def _unsubscribe(self, query: Query, callback: Callable[[ChangeEvent], None]) -> None:
+        entry = self._entries.get(query)
+        if entry is None:
+            return
+        try:
+            entry._subscribers.remove(callback)
+        except ValueError:
+            return
+        if not entry._subscribers:
+            # Unwatched: no more interval fetches; it goes stale and is
+            # fetched again when someone asks.
+            self._cancel_timer(entry)
+            self._failing.discard(query)
+            self._notify_status()
+
+    # --- pause, state, listeners ---------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        if self._paused:
+            return
+        self._paused = True
+        for entry in self._entries.values():
+            self._cancel_timer(entry)
+        self._notify_status()
+
+    def resume(self) -> None:
+        if not self._paused:
+            return
+        self._paused = False
+        for entry in list(self._entries.values()):
+            if entry.subscribed and not entry.loading:
+                self._schedule(entry, from_last=True)
+        self._notify_status()
+
+    @property
+    def state(self) -> str:
+        if self._paused:
+            return "paused"
+        if self._failing:
+            return "error"
+        return "live"
+
+    def listen(self, callback: Callable[..., None]) -> Handle:
+        """``callback()`` (or ``callback(repo)``) after any change of stats,
+        state or pending marks, for the status bar."""
+        try:
+            wants_repo = any(
+                p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+                for p in inspect.signature(callback).parameters.values()
+            )
+        except (TypeError, ValueError):
+            wants_repo = False
+        listener = (lambda: callback(self)) if wants_repo else callback
+        self._listeners.append(listener)
+        return Handle(lambda: self._listeners.remove(listener))
+
+    def _notify_status(self) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener()
+            except Exception:  # a broken listener must not stop the cache
+                log.exception("repository listener failed")
+
+    def is_pending(self, kind: str, item_id: str) -> str | None:
+        marks = self._pending.get((kind, item_id))
+        return marks[-1] if marks else None
+
+    @property
+    def pending(self) -> dict[tuple[str, str], str]:
+        return {key: marks[-1] for key, marks in self._pending.items() if marks}
+
+    def _mark(self, kind: str, item_id: str, label: str) -> None:
+        self._pending.setdefault((kind, item_id), []).append(label)
+        self._notify_status()
+
+    def _unmark(self, kind: str, item_id: str, label: str) -> None:
+        marks = self._pending.get((kind, item_id))
+        if marks and label in marks:
+            marks.remove(label)
+            if not marks:
+                del self._pending[(kind, item_id)]
+        self._notify_status()
+
+    # --- entries and freshness --------------------------------------------------
+
+    def _entry(self, query: Query) -> Entry:
+        entry = self._entries.get(query)
+        if entry is None:
+            entry = self._entries[query] = Entry(query)
+            if query.kind == "run":
+                entry._runlog = RunLog()
+        return entry
+
+    def _fresh(self, entry: Entry, max_age: float | None) -> bool:
+        if not entry.has_value or entry.stale:
+            return False
+        if max_age is None:
+            if entry.finished_run:
+                return True
+            max_age = self.intervals.base(entry.query)
+        return self.clock.now() - entry.fetched_at <= max_age
+
+    def _delay(self, entry: Entry) -> float | None:
+        """Seconds from the end of the last fetch to the next; None: never."""
+        if entry.error is not None and entry._failures:
+            return self.intervals.backoff(entry.query, entry._failures, entry.error)
+        if entry.finished_run:
+            return None
+        if entry.query.kind == "run" and entry._run_interval is not None:
+            return entry._run_interval
+        return self.intervals.base(entry.query)
+
+    # --- the fetch chain --------------------------------------------------------
+
+    def _start_fetch(self, entry: Entry) -> asyncio.Task:
+        if entry.loading:
+            return entry._task
+        self._cancel_timer(entry)
+        entry._task = task = asyncio.get_running_loop().create_task(self._fetch(entry))
+        task.add_done_callback(_consume)
+        self.stats.requests += 1
+        self.stats.in_flight += 1
+        self._notify_status()
+        return task
+
+    async def _fetch(self, entry: Entry) -> Any:
+        started = time.perf_counter()
+        error: ArkerError | None = None
+        try:
+            raw = await fetchers.fetch(self.client, entry.query, page_size=self.page_size)
+        except ArkerError as exc:
+            error = exc
+        except Exception as exc:  # a malformed answer or a bug: keep the chain alive
+            log.exception("fetch of %s failed", entry.query)
+            error = ArkerError("internal", f"{type(exc).__name__}: {exc}")
+        finally:
+            self.stats.in_flight -= 1
+            self.stats.last_latency = time.perf_counter() - started
+        entry._finished_at = self.clock.now()
+        if error is not None:
+            self._record_error(entry, error)
+        else:
+            self._record_success(entry, raw)
+        entry._task = None
+        if entry._again and not self._closed and not entry._gone:
+            entry._again = False
+            self._start_fetch(entry)
+        else:
+            self._schedule(entry)
+        self._notify_status()
+        if error is not None:
+            raise error
+        return entry.value
+
+    def _schedule(self, entry: Entry, *, from_last: bool = False) -> None:
+        """Plan the next interval fetch of a subscribed entry (a new link of
+        its chain). ``from_last``: count the delay from the last fetch's end."""
+        self._cancel_timer(entry)
+        if self._closed or self._paused or entry._gone or not entry.subscribed or entry.loading:
+            return
+        delay = self._delay(entry)
+        if delay is None:
+            return
+        now = self.clock.now()
+        if from_last and entry._finished_at is not None:
+            delay = max(0.0, entry._finished_at + delay - now)
+        entry.next_refresh_at = now + delay
+        entry._timer = asyncio.get_running_loop().create_task(self._tick(entry, delay))
+
+    async def _tick(self, entry: Entry, delay: float) -> None:
+        await self.clock.sleep(delay)
+        entry._timer = None  # so _start_fetch does not cancel this task
+        if not (self._closed or self._paused or entry._gone) and entry.subscribed:
+            self._start_fetch(entry)
+
+    def _cancel_timer(self, entry: Entry) -> None:
+        timer, entry._timer = entry._timer, None
+        entry.next_refresh_at = None
+        if timer is not None and not timer.done() and timer is not asyncio.current_task():
+            timer.cancel()
+
+    # --- applying results ---------------------------------------------------------
+
+    def _record_error(self, entry: Entry, error: ArkerError) -> None:
+        entry.error = error
+        entry._failures += 1
+        self.stats.errors += 1
+        self.stats.last_error = error
+        if entry.subscribed:
+            self._failing.add(entry.query)
+        self._emit(entry, ChangeEvent(entry.query, entry.value, error=error))
+
+    def _record_success(self, entry: Entry, raw: Any) -> None:
+        recovered = entry.error is not None
+        entry.error = None
+        entry._failures = 0
+        entry.stale = False
+        self._failing.discard(entry.query)
+        now = self.clock.now()
+        first = not entry.has_value
+        entry.fetched_at = self.stats.last_success_at = now
+        if entry.query.kind == "run":
+            event = self._apply_run(entry, raw, recovered, first)
+        else:
+            event = self._apply(entry, raw, recovered=recovered, first=first)
+        if event is not None:
+            self._emit(entry, event)
+
+    def _apply(self, entry: Entry, value: Any, *, recovered: bool = False, first: bool = False) -> ChangeEvent | None:
+        """Store a new list or VM value; the event naming what changed, or
+        None when nothing did (the old value object is then kept)."""
+        query = entry.query
+        if query.is_list:
+            diff = diff_lists(entry._index, value, query.item_key)
+            if diff.empty and not (recovered or first):
+                return None
+            entry.value, entry._index = value, diff.index
+            return ChangeEvent(query, value, diff.added, diff.changed, diff.removed,
+                               reordered=diff.reordered, recovered=recovered)
+        old = entry.value
+        if old is not None and old == value:
+            return ChangeEvent(query, old, recovered=True) if recovered else None
+        entry.value = value
+        entry._index = index_items([value], query.item_key)
+        key = query.item_key(value)
+        if old is None:
+            return ChangeEvent(query, value, added={key: value}, recovered=recovered)
+        return ChangeEvent(query, value, changed={key: value}, recovered=recovered)
+
+    def _apply_run(self, entry: Entry, raw: Any, recovered: bool, first: bool) -> ChangeEvent | None:
+        old = entry.value
+        run, delta = entry._runlog.update(raw)
+        # Large output that did not move: poll less often (up to the cap).
+        if not delta.output_changed and entry._runlog.size > self.intervals.large_output:
+            base = entry._run_interval or self.intervals.running_run
+            entry._run_interval = min(self.intervals.max_run_interval, base * 2)
+        else:
+            entry._run_interval = None
+        if old is not None and old == run:
+            return ChangeEvent(entry.query, old, recovered=True) if recovered else None
+        entry.value = run
+        state_changed = old is not None and old.state != run.state
+        event = ChangeEvent(
+            entry.query, run,
+            added={run.run_id: run} if old is None else {},
+            changed={} if old is None else {run.run_id: run},
+            recovered=recovered,
+            stdout_appended=delta.stdout_appended,
+            stderr_appended=delta.stderr_appended,
+            output_replaced=delta.output_replaced,
+            state_changed=state_changed,
+        )
+        if state_changed and run.is_terminal and not old.is_terminal:
+            self._run_finished(entry)
+        return event
+
+    def _run_finished(self, entry: Entry) -> None:
+        """A run ended: its polling stops (``_delay`` says never) and the
+        lists that show it are refreshed once."""
+        vm_id = entry.query.vm_id
+        self._invalidate(lambda q: q.kind == "vms" or (q.vm_id == vm_id and q.kind in ("runs", "vm")))
+
+    def _invalidate(self, predicate: Callable[[Query], bool]) -> None:
+        """Mark matching entries stale; subscribed ones are fetched now (or
+        once more right after the fetch in flight, which may predate the change)."""
+        for entry in list(self._entries.values()):
+            if entry._gone or not predicate(entry.query):
+                continue
+            entry.stale = True
+            if entry.subscribed:
+                if entry.loading:
+                    entry._again = True
+                else:
+                    self._start_fetch(entry)
+
+    def _emit(self, entry: Entry, event: ChangeEvent) -> None:
+        for callback in list(entry._subscribers):
+            try:
+                callback(event)
+            except Exception:  # one broken view must not stop the others
+                log.exception("subscriber of %s failed", entry.query)
