@@ -98,6 +98,27 @@ class Progress(Step):
         return "".join(out).encode(), "".join(err).encode()
 
 
+@dataclass
+class Scripted(Step):
+    """Canned output: ``events`` are ``(t, "out"|"err", text)``; runs ``duration`` s."""
+
+    events: list[tuple[float, str, str]] = field(default_factory=list)
+    duration: float = 0.0
+    exit_code: int = 0
+
+    def output(self, dt: float) -> tuple[bytes, bytes]:
+        out = "".join(text for t, stream, text in self.events if t <= dt and stream == "out")
+        err = "".join(text for t, stream, text in self.events if t <= dt and stream == "err")
+        return out.encode(), err.encode()
+
+
+def scripted(command: str, events: list[tuple[float, str, str]], duration: float,
+             exit_code: int = 0) -> Program:
+    """A Program with canned output (for demo runs of commands the shell lacks)."""
+    step = Scripted(events=events, duration=duration, exit_code=exit_code)
+    return Program(command, [(0.0, step)], duration, exit_code)
+
+
 def _train_line(i: int, width: int) -> str:
     loss = 0.3 + 2.2 * math.exp(-i / 60.0) + 0.01 * math.sin(i * 1.7)
     return f"epoch {i:0{width}d} loss={loss:.4f} {GREEN}ok{RESET}\n"
