@@ -162,10 +162,10 @@ class ArkerClient:
                 )
                 try:
                     response = await self._send(request)
-                except ArkerError as error:
+                except ArkerError as network_error:
                     if not safe or attempt >= self.retry.max_retries:
                         raise
-                    retry_after = None
+                    error, retry_after = network_error, None
                 else:
                     if response.is_success:
                         return self._decode(response)

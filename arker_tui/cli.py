@@ -1,0 +1,82 @@
+"""Command line: ``arker-tui [--demo] [--readonly] [--refresh S]`` and
+``arker-tui emulator --port N``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .settings import settings_from_env
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError("the refresh interval must be more than 0 seconds")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arker-tui",
+        description="A keyboard-first terminal dashboard for Arker VM sandboxes. "
+        "With no ARKER_API_KEY set it opens the built-in demo world.",
+    )
+    parser.add_argument("--version", action="version", version=f"arker-tui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open the built-in demo world (no API calls)")
+    parser.add_argument("--readonly", action="store_true", help="hide and refuse every action that changes something")
+    parser.add_argument("--refresh", type=_positive, metavar="SECONDS", help="refresh interval of lists (default 2)")
+    parser.add_argument("--region", help="region, e.g. us-west-2 (legacy aws-us-west-2 accepted)")
+    parser.add_argument("--provider", choices=["aws", "aws-burst"], help="compute provider")
+    parser.add_argument("--run-log-cap", type=int, default=100_000, metavar="LINES",
+                        help="most lines a run log keeps; older lines are dropped (default 100000)")
+    sub = parser.add_subparsers(dest="command")
+    emulator = sub.add_parser("emulator", help="serve the Arker API emulator on 127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8787)
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--vms", type=int, default=0, metavar="N",
+                          help="serve a generated org of N VMs instead of the demo world")
+    emulator.add_argument("--api-key-env", metavar="VAR",
+                          help="require the key held in this environment variable")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "emulator":
+        return _serve_emulator(args)
+    return _run_app(args)
+
+
+def _serve_emulator(args: argparse.Namespace) -> int:
+    import os
+
+    from .emulator import serve
+
+    api_key = os.environ.get(args.api_key_env) if args.api_key_env else None
+    try:
+        serve(args.port, host=args.host, vms=args.vms, api_key=api_key)
+    except ImportError:
+        print("The emulator server needs uvicorn: pip install 'arker-tui[serve]'", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from .backend import open_backend
+    from .repository import Intervals
+    from .ui.app import ArkerApp
+
+    settings = settings_from_env()
+    if args.region or args.provider:
+        settings = settings.replace(region=args.region or settings.region, provider=args.provider)
+    intervals = Intervals(lists=args.refresh) if args.refresh else Intervals()
+    backend = open_backend(settings, demo=args.demo, intervals=intervals)
+    app = ArkerApp(backend.repository, settings=backend.settings, demo=backend.demo,
+                   readonly=args.readonly, run_log_cap=args.run_log_cap)
+    app.run()
+    return app.return_code or 0
