@@ -256,14 +256,34 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         )
         return self._filter in text.lower()
 
-    def _rebuild_order(self) -> None:
-        keep = self.cursor_key if self._order else self._cursor_key
+    def _compute_order(self) -> list[Hashable]:
+        """The visible keys in display order: filtered, then sorted.
+
+        A hook: a subclass (e.g. a tree with group rows) may override it to
+        lay out its rows itself; every key returned must be in ``_items``.
+        """
         keys = [key for key, item in self._items.items() if self._matches(item)]
         if self.sort_key is not None:
             sort_key, items = self.sort_key, self._items
             keys.sort(key=lambda k: sort_key(items[k]), reverse=self.reverse)
+        return keys
+
+    def _cursor_fallback(self, key: Hashable) -> Hashable | None:
+        """Where the cursor goes when the row of ``key`` is no longer visible.
+
+        A hook: None (the default) keeps the cursor at the same index.
+        """
+        return None
+
+    def _rebuild_order(self) -> None:
+        keep = self.cursor_key if self._order else self._cursor_key
+        keys = self._compute_order()
         self._order = keys
         self._index = {key: i for i, key in enumerate(keys)}
+        if keep is not None and keep not in self._index:
+            fallback = self._cursor_fallback(keep)
+            if fallback is not None and fallback in self._index:
+                keep = fallback
         if keep is not None and keep in self._index:
             self._cursor = self._index[keep]
         else:

@@ -1,0 +1,483 @@
+"""``VmTree``: the org's VMs, grouped by lineage, region or state.
+
+A ``DataList`` whose rows are group rows and VM rows. The layout (which
+groups, in which order, which are expanded, what the filter keeps) is
+recomputed from plain dicts and lists on every change, which is cheap even
+for 10,000 VMs; rendering is not: each row's strip stays cached by key until
+that row's VM (or group's label/count) changes, so an update of a few VMs
+re-renders only those few rows.
+
+Keys: a VM row's key is its ``vm_id`` (a str); a group row's key is a tuple
+``("group", grouping, kind, id)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Hashable, Iterable, Mapping, Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+
+from ...api.models import PUBLIC_GOLDENS, Vm
+from .. import format as fmt
+from .data_list import Cell, Column, DataList
+
+GROUPINGS = ("lineage", "region", "state")
+NAME_LIMIT = 200  # characters kept of a name before the list cuts it to width
+FROM_IMAGES = "from images"
+NO_REGION = "no region"
+
+GroupKey = tuple  # ("group", grouping, kind, id)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One group row: what it shows, so a change of look changes equality."""
+
+    key: GroupKey
+    label: str
+    count: int  # VMs shown under it (the matches, when filtering)
+    total: int  # VMs in the group
+    expanded: bool
+    golden: bool = False
+
+
+def _row_key(item: Vm | GroupRow) -> Hashable:
+    return item.key if isinstance(item, GroupRow) else item.vm_id
+
+
+def _state_rank(state: str) -> int:
+    return {"running": 0, "idle": 1}.get(state, 2)
+
+
+class VmTree(DataList):
+    """The org's VMs as a tree: group rows (▾/▸ with a count) and VM rows."""
+
+    BINDINGS = [
+        Binding("g", "cycle_grouping", "Grouping", id="tree.grouping"),
+        Binding("space", "toggle_group", "Expand/collapse", show=False, id="tree.toggle"),
+        Binding("left,h", "collapse", "Collapse", show=False, id="tree.collapse"),
+        Binding("right,l", "expand", "Expand", show=False, id="tree.expand"),
+    ]
+
+    DEFAULT_CSS = """
+    VmTree { height: 1fr; }
+    """
+
+    class VmSelected(Message):
+        """The cursor landed on another VM (None: no VM is selected any more)."""
+
+        def __init__(self, tree: "VmTree", vm_id: str | None) -> None:
+            super().__init__()
+            self.tree = tree
+            self.vm_id = vm_id
+
+        @property
+        def control(self) -> "VmTree":
+            return self.tree
+
+    class GroupingChanged(Message):
+        """The grouping was switched (by ``g`` or by setting ``grouping``)."""
+
+        def __init__(self, tree: "VmTree", grouping: str) -> None:
+            super().__init__()
+            self.tree = tree
+            self.grouping = grouping
+
+        @property
+        def control(self) -> "VmTree":
+            return self.tree
+
+    def __init__(
+        self,
+        vms: Iterable[Vm] = (),
+        *,
+        grouping: str = "lineage",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        if grouping not in GROUPINGS:
+            raise ValueError(f"grouping must be one of {GROUPINGS}, not {grouping!r}")
+        self._grouping = grouping
+        super().__init__(
+            self._make_columns(grouping),
+            key_of=_row_key,
+            render_row=self._render_row,
+            empty_text="No VMs.",
+            name=name,
+            id=id,
+            classes=classes,
+        )
+        self._vms: dict[str, Vm] = {}
+        self._pending: dict[str, str] = {}
+        self._collapsed: set[GroupKey] = set()
+        self._collapsed_filtering: set[GroupKey] = set()  # reset with every new filter
+        self._group_of: dict[str, GroupKey] = {}  # visible layout: vm_id -> its group
+        self._groups: dict[GroupKey, GroupRow] = {}
+        self._roots: set[str] = set()  # VMs in the org that others were forked from
+        self._sort_keys: dict[str, tuple[str, str]] = {}
+        self._filter_texts: dict[str, str] = {}
+        self._selected_id: str | None = None
+        self.shown_vm_count = 0
+        if vms:
+            self.set_vms(list(vms))
+
+    # --- public API ----------------------------------------------------------------
+
+    @property
+    def grouping(self) -> str:
+        return self._grouping
+
+    @grouping.setter
+    def grouping(self, value: str) -> None:
+        if value not in GROUPINGS:
+            raise ValueError(f"grouping must be one of {GROUPINGS}, not {value!r}")
+        if value == self._grouping:
+            return
+        self._grouping = value
+        self.columns = self._make_columns(value)
+        self._strip_cache.clear()  # root marks and group rows look different now
+        self._rebuild_order()
+        self.post_message(self.GroupingChanged(self, value))
+
+    @property
+    def vm_count(self) -> int:
+        """VMs in the org (the tree's whole model, filter or not)."""
+        return len(self._vms)
+
+    @property
+    def group_count(self) -> int:
+        """Group rows currently laid out (groups with a match, when filtering)."""
+        return len(self._groups)
+
+    @property
+    def selected_vm(self) -> Vm | None:
+        """The VM under the cursor; None on a group row or when empty."""
+        key = self.cursor_key
+        return self._vms.get(key) if isinstance(key, str) else None
+
+    @property
+    def selected_vm_id(self) -> str | None:
+        """The VM last announced by ``VmSelected`` (kept while on a group row)."""
+        return self._selected_id
+
+    @property
+    def cursor_group(self) -> GroupRow | None:
+        """The group row under the cursor, or the group of the VM under it."""
+        key = self.cursor_key
+        if isinstance(key, tuple):
+            return self._groups.get(key)
+        return self._groups.get(self._group_of.get(key))
+
+    def get_vm(self, vm_id: str) -> Vm | None:
+        return self._vms.get(vm_id)
+
+    def vms(self) -> list[Vm]:
+        """Every VM of the model (not only visible ones), in no particular order."""
+        return list(self._vms.values())
+
+    def set_vms(self, vms: Iterable[Vm]) -> None:
+        """Replace every VM; only rows whose VM changed will be re-rendered."""
+        new: dict[str, Vm] = {}
+        for vm in vms:
+            new[vm.vm_id] = vm
+        old = self._vms
+        for vm_id, vm in new.items():
+            previous = old.get(vm_id)
+            if previous is not vm and previous != vm:
+                self._forget(vm_id)
+        for vm_id in old.keys() - new.keys():
+            self._forget(vm_id)
+            self._pending.pop(vm_id, None)
+        self._vms = new
+        self._rebuild_order()
+
+    def apply_vm_changes(
+        self,
+        added: Mapping[str, Vm] | None = None,
+        changed: Mapping[str, Vm] | None = None,
+        removed: Iterable[str] = (),
+    ) -> None:
+        """Apply a keyed diff (as the repository reports it)."""
+        vms = self._vms
+        for vm_id in removed:
+            if vms.pop(vm_id, None) is not None:
+                self._forget(vm_id)
+            self._pending.pop(vm_id, None)
+        for source in (added or {}), (changed or {}):
+            for vm_id, vm in source.items():
+                vms[vm_id] = vm
+                self._forget(vm_id)
+        self._rebuild_order()
+
+    def set_pending(self, vm_id: str, label: str | None) -> None:
+        """Mark a VM as pending (e.g. "deleting"): ⌛ glyph, dimmed; None clears."""
+        if label:
+            if self._pending.get(vm_id) == label:
+                return
+            self._pending[vm_id] = label
+        elif self._pending.pop(vm_id, None) is None:
+            return
+        self.refresh_rows([vm_id])
+
+    def pending(self, vm_id: str) -> str | None:
+        return self._pending.get(vm_id)
+
+    def set_collapsed(self, group_key: GroupKey, collapsed: bool) -> None:
+        collapsed_set = self._collapsed_filtering if self._filter else self._collapsed
+        if collapsed:
+            collapsed_set.add(group_key)
+        else:
+            collapsed_set.discard(group_key)
+        self._rebuild_order()
+
+    # DataList's generic model API, mapped onto VMs.
+    def set_items(self, items: Iterable[Vm]) -> None:  # type: ignore[override]
+        self.set_vms(items)
+
+    def apply_changes(self, added=None, changed=None, removed=()) -> None:  # type: ignore[override]
+        self.apply_vm_changes(added, changed, removed)
+
+    def set_filter(self, text: str) -> None:
+        if text.strip().lower() != self._filter:
+            self._collapsed_filtering.clear()
+        super().set_filter(text)
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_cycle_grouping(self) -> None:
+        self.grouping = GROUPINGS[(GROUPINGS.index(self._grouping) + 1) % len(GROUPINGS)]
+
+    def action_toggle_group(self) -> None:
+        key = self.cursor_key
+        if isinstance(key, tuple) and key in self._groups:
+            self.set_collapsed(key, self._groups[key].expanded)
+
+    def action_select(self) -> None:
+        if isinstance(self.cursor_key, tuple):
+            self.action_toggle_group()
+        else:
+            super().action_select()
+
+    def action_collapse(self) -> None:
+        key = self.cursor_key
+        if isinstance(key, tuple):
+            group = self._groups.get(key)
+            if group is not None and group.expanded:
+                self.set_collapsed(key, True)
+        elif key is not None and key in self._group_of:
+            self.move_cursor_to_key(self._group_of[key])
+
+    def action_expand(self) -> None:
+        key = self.cursor_key
+        if not isinstance(key, tuple) or key not in self._groups:
+            return
+        if self._groups[key].expanded:
+            self.action_cursor_down()
+        else:
+            self.set_collapsed(key, False)
+
+    # --- layout -----------------------------------------------------------------------
+
+    @staticmethod
+    def _make_columns(grouping: str) -> list[Column]:
+        return [Column(f"NAME · by {grouping}", min_width=8), Column("CPU MEM", width=8, justify="right")]
+
+    def _forget(self, vm_id: str) -> None:
+        self._strip_cache.pop(vm_id, None)
+        self._sort_keys.pop(vm_id, None)
+        self._filter_texts.pop(vm_id, None)
+
+    def _sort_key(self, vm_id: str) -> tuple[str, str]:
+        key = self._sort_keys.get(vm_id)
+        if key is None:
+            vm = self._vms[vm_id]
+            key = self._sort_keys[vm_id] = (fmt.clean(vm.name or "").casefold() or vm_id.casefold(), vm_id)
+        return key
+
+    def _filter_text(self, vm_id: str) -> str:
+        text = self._filter_texts.get(vm_id)
+        if text is None:
+            vm = self._vms[vm_id]
+            text = f"{vm.name or ''}\n{vm_id}\n{vm.region or ''}\n{vm.state or ''}".lower()
+            self._filter_texts[vm_id] = text
+        return text
+
+    def _assign_groups(self) -> tuple[dict[tuple, list[str]], dict[tuple, tuple[int, str, bool]]]:
+        """Group id -> member VM ids, and group id -> (rank, label, golden)."""
+        vms = self._vms
+        members: dict[tuple, list[str]] = {}
+        looks: dict[tuple, tuple[int, str, bool]] = {}
+        grouping = self._grouping
+        if grouping == "lineage":
+            roots: set[str] = set()
+            root_id_of_name: dict[str, str] = {}
+            for vm_id, vm in vms.items():
+                root = vm.root_source_vm_id
+                if root and root != vm_id:
+                    if root in vms:
+                        roots.add(root)
+                    if vm.root_source_vm_name:
+                        root_id_of_name.setdefault(vm.root_source_vm_name, root)
+            if roots != self._roots:
+                for vm_id in roots ^ self._roots:
+                    self._strip_cache.pop(vm_id, None)
+                self._roots = roots
+            root_names: dict[tuple, str] = {}
+            for vm_id, vm in vms.items():
+                root, root_name = vm.root_source_vm_id, vm.root_source_vm_name
+                if vm_id in roots:
+                    gid: tuple = ("id", vm_id)
+                elif root and root != vm_id:
+                    gid = ("id", root)
+                elif root_name and root_name in root_id_of_name:
+                    gid = ("id", root_id_of_name[root_name])
+                elif root_name:
+                    gid = ("name", root_name)
+                else:
+                    gid = ("images", "")
+                group = members.get(gid)
+                if group is None:
+                    members[gid] = [vm_id]
+                    if root_name and gid[0] != "images":
+                        root_names[gid] = root_name
+                else:
+                    group.append(vm_id)
+                    if root_name and gid not in root_names and gid[0] != "images":
+                        root_names[gid] = root_name
+            for gid in members:
+                kind, ident = gid
+                if kind == "images":
+                    looks[gid] = (2, FROM_IMAGES, False)
+                elif kind == "id" and ident in vms:
+                    looks[gid] = (1, fmt.trim(vms[ident].name or ident, NAME_LIMIT) or ident, False)
+                else:
+                    name = root_names.get(gid) or ident
+                    if name in PUBLIC_GOLDENS:
+                        looks[gid] = (0, f"{name} (golden)", True)
+                    else:
+                        looks[gid] = (1, fmt.trim(name, NAME_LIMIT) or "?", False)
+        elif grouping == "region":
+            for vm_id, vm in vms.items():
+                gid = ("region", vm.region or "")
+                group = members.get(gid)
+                if group is None:
+                    members[gid] = [vm_id]
+                    label = fmt.trim(vm.region, NAME_LIMIT)
+                    looks[gid] = (0, label, False) if label else (1, NO_REGION, False)
+                else:
+                    group.append(vm_id)
+        else:
+            for vm_id, vm in vms.items():
+                state = vm.state if isinstance(vm.state, str) else str(vm.state)
+                gid = ("state", state)
+                group = members.get(gid)
+                if group is None:
+                    members[gid] = [vm_id]
+                    looks[gid] = (_state_rank(state), fmt.trim(state, 40) or "-", False)
+                else:
+                    group.append(vm_id)
+        return members, looks
+
+    def _compute_order(self) -> list[Hashable]:
+        members, looks = self._assign_groups()
+        grouping = self._grouping
+        query = self._filter
+        collapsed = self._collapsed_filtering if query else self._collapsed
+        lineage = grouping == "lineage"
+        roots = self._roots
+        sort_key = self._sort_key
+        filter_text = self._filter_text
+        cache = self._strip_cache
+        old_groups = self._groups
+
+        order: list[Hashable] = []
+        groups: dict[GroupKey, GroupRow] = {}
+        group_of: dict[str, GroupKey] = {}
+        shown = 0
+        for gid in sorted(members, key=lambda g: (looks[g][0], looks[g][1].casefold(), g)):
+            rank, label, golden = looks[gid]
+            vm_ids = members[gid]
+            if query and query not in label.lower():
+                vm_ids = [vm_id for vm_id in vm_ids if query in filter_text(vm_id)]
+                if not vm_ids:
+                    continue
+            key: GroupKey = ("group", grouping, *gid)
+            row = GroupRow(key, label, len(vm_ids), len(members[gid]), key not in collapsed, golden)
+            if old_groups.get(key) != row:
+                cache.pop(key, None)
+            groups[key] = row
+            order.append(key)
+            shown += len(vm_ids)
+            for vm_id in vm_ids:
+                group_of[vm_id] = key
+            if row.expanded:
+                vm_ids = sorted(vm_ids, key=sort_key)
+                if lineage and gid[0] == "id" and gid[1] in roots and gid[1] in group_of:
+                    vm_ids.remove(gid[1])
+                    vm_ids.insert(0, gid[1])
+                order.extend(vm_ids)
+
+        for key in old_groups.keys() - groups.keys():
+            cache.pop(key, None)
+        # The DataList model: every VM plus the group rows laid out now.
+        items = dict(self._vms)
+        items.update(groups)
+        self._items = items
+        self._groups = groups
+        self._group_of = group_of
+        self.shown_vm_count = shown
+        self.empty_text = "No VM matches the filter." if query and self._vms else "No VMs."
+        return order
+
+    def _cursor_fallback(self, key: Hashable) -> Hashable | None:
+        """When the cursor's row is gone: a VM hidden in a collapsed group leaves
+        the cursor on its group row; a vanished group row (regrouping, filter)
+        hands it to the selected VM (or that VM's group)."""
+        target = key if isinstance(key, str) else self._selected_id
+        if target is None:
+            return None
+        if target in self._index:
+            return target
+        return self._group_of.get(target)
+
+    def _rebuild_order(self) -> None:
+        before = self._cursor
+        super()._rebuild_order()
+        if self._cursor != before and self.is_mounted and self.size.height > 1:
+            self._scroll_cursor_into_view()
+
+    def _announce_cursor(self) -> None:
+        super()._announce_cursor()
+        key = self.cursor_key
+        if isinstance(key, str):
+            if key != self._selected_id:
+                self._selected_id = key
+                self.post_message(self.VmSelected(self, key))
+        elif self._selected_id is not None and (key is None or self._selected_id not in self._vms):
+            self._selected_id = None
+            self.post_message(self.VmSelected(self, None))
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def _render_row(self, item: Vm | GroupRow) -> Sequence[Cell]:
+        if isinstance(item, GroupRow):
+            label = Text("▾ " if item.expanded else "▸ ", style="bold")
+            label.append(item.label, style="bold")
+            count = f"{item.count}/{item.total}" if item.count != item.total else str(item.count)
+            return [label, Text(count, style="dim")]
+        vm = item
+        pending = self._pending.get(vm.vm_id)
+        name = fmt.trim(vm.name, NAME_LIMIT) or fmt.trim(vm.vm_id, NAME_LIMIT) or "?"
+        cell = Text("  ")
+        cell.append_text(fmt.vm_state(vm.state, pending=pending, label=False))
+        cell.append(" ")
+        cell.append(name, style="dim" if pending else "")
+        if pending:
+            cell.append(f" {fmt.trim(pending, 24)}", style="yellow italic")
+        elif self._grouping == "lineage" and vm.vm_id in self._roots:
+            cell.append(" root", style="dim italic")
+        return [cell, Text(fmt.cpu_mem(vm), style="dim" if pending else "")]
