@@ -400,3 +400,18 @@ async def test_repository_works_with_the_real_clock(env):
     value = await repo.get(Query.vm("vm_alpha"))
     assert value.vm_id == "vm_alpha" and repo.peek(Query.vm("vm_alpha")).fetched_at > 0
     await repo.aclose()
+
+
+async def test_resubscribing_does_not_bypass_backoff(env):
+    q = Query.vm("vm_alpha")
+    env.em.faults.update({"error_rate": 1.0, "error_status": 429, "retry_after": 30})
+    sub = env.repo.subscribe(q, Recorder())
+    await env.tick(0)
+    assert env.count("get_vm") == 1
+    sub.close()
+    env.repo.subscribe(q, Recorder())  # a view reopened at once
+    await env.tick(10)
+    assert env.count("get_vm") == 1
+    env.em.faults.reset()
+    await env.tick(20)
+    assert env.count("get_vm") == 2 and env.repo.peek(q).error is None

@@ -10,7 +10,6 @@ never delays another. Mutations live in ``mutations.py``.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import time
 from typing import Any, Callable
@@ -22,27 +21,16 @@ from .entry import Entry
 from .events import ChangeEvent, diff_lists, index_items
 from .intervals import Intervals
 from .mutations import Mutations
+from .status import Handle, Status
 from .query import Query
 from .runlog import RunLog
 from .stats import RepositoryStats
 
 log = logging.getLogger("arker_tui.repository")
 
-
-class Handle:
-    """What ``subscribe`` and ``listen`` return: ``close()`` ends it (idempotent)."""
-
-    def __init__(self, close: Callable[[], None]) -> None:
-        self._close: Callable[[], None] | None = close
-
-    @property
-    def closed(self) -> bool:
-        return self._close is None
-
-    def close(self) -> None:
-        close, self._close = self._close, None
-        if close is not None:
-            close()
+# Big pages keep a 10,000-VM list to 20 requests per refresh (the emulator
+# clamps a larger limit to its maximum). None: the server's default page size.
+DEFAULT_PAGE_SIZE = 500
 
 
 class Subscription(Handle):
@@ -59,14 +47,14 @@ def _consume(task: asyncio.Task) -> None:
         task.exception()
 
 
-class Repository(Mutations):
+class Repository(Mutations, Status):
     def __init__(
         self,
         client: Any,
         clock: Clock | None = None,
         intervals: Intervals | None = None,
         *,
-        page_size: int | None = None,
+        page_size: int | None = DEFAULT_PAGE_SIZE,
     ) -> None:
         self.client = client
         self.clock: Clock = clock or MonotonicClock()
@@ -141,7 +129,9 @@ class Repository(Mutations):
         if entry.error is not None:
             self._failing.add(query)
         if not entry.loading and not entry._gone:
-            if not self._fresh(entry, None) and not (self._paused and entry.has_value):
+            if self._backing_off(entry):
+                self._schedule(entry, from_last=True)  # a new view must not bypass a Retry-After
+            elif not self._fresh(entry, None) and not (self._paused and entry.has_value):
                 self._start_fetch(entry)
             elif entry._timer is None:
                 self._schedule(entry, from_last=True)
@@ -166,7 +156,7 @@ class Repository(Mutations):
             self._failing.discard(query)
             self._notify_status()
 
-    # --- pause, state, listeners ---------------------------------------------
+    # --- pause and state ---------------------------------------------
 
     @property
     def paused(self) -> bool:
@@ -185,7 +175,11 @@ class Repository(Mutations):
             return
         self._paused = False
         for entry in list(self._entries.values()):
-            if entry.subscribed and not entry.loading:
+            if not entry.subscribed or entry.loading or entry._gone:
+                continue
+            if entry.stale or not entry.has_value:  # invalidated (or never loaded) while paused
+                self._start_fetch(entry)
+            else:
                 self._schedule(entry, from_last=True)
         self._notify_status()
 
@@ -196,47 +190,6 @@ class Repository(Mutations):
         if self._failing:
             return "error"
         return "live"
-
-    def listen(self, callback: Callable[..., None]) -> Handle:
-        """``callback()`` (or ``callback(repo)``) after any change of stats,
-        state or pending marks, for the status bar."""
-        try:
-            wants_repo = any(
-                p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-                for p in inspect.signature(callback).parameters.values()
-            )
-        except (TypeError, ValueError):
-            wants_repo = False
-        listener = (lambda: callback(self)) if wants_repo else callback
-        self._listeners.append(listener)
-        return Handle(lambda: self._listeners.remove(listener))
-
-    def _notify_status(self) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener()
-            except Exception:  # a broken listener must not stop the cache
-                log.exception("repository listener failed")
-
-    def is_pending(self, kind: str, item_id: str) -> str | None:
-        marks = self._pending.get((kind, item_id))
-        return marks[-1] if marks else None
-
-    @property
-    def pending(self) -> dict[tuple[str, str], str]:
-        return {key: marks[-1] for key, marks in self._pending.items() if marks}
-
-    def _mark(self, kind: str, item_id: str, label: str) -> None:
-        self._pending.setdefault((kind, item_id), []).append(label)
-        self._notify_status()
-
-    def _unmark(self, kind: str, item_id: str, label: str) -> None:
-        marks = self._pending.get((kind, item_id))
-        if marks and label in marks:
-            marks.remove(label)
-            if not marks:
-                del self._pending[(kind, item_id)]
-        self._notify_status()
 
     # --- entries and freshness --------------------------------------------------
 
@@ -256,6 +209,11 @@ class Repository(Mutations):
                 return True
             max_age = self.intervals.base(entry.query)
         return self.clock.now() - entry.fetched_at <= max_age
+
+    def _backing_off(self, entry: Entry) -> bool:
+        if entry.error is None or entry._finished_at is None:
+            return False
+        return self.clock.now() < entry._finished_at + self._delay(entry)
 
     def _delay(self, entry: Entry) -> float | None:
         """Seconds from the end of the last fetch to the next; None: never."""
