@@ -138,3 +138,32 @@ async def test_create_app_exposes_its_emulator(emulator):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator",
                                  headers={"Authorization": "Bearer k"}) as c:
         assert (await c.get("/v1/vms")).status_code == 200
+
+
+def test_served_over_a_real_socket_drops_as_a_closed_connection():
+    uvicorn = pytest.importorskip("uvicorn")
+    import socket
+    import threading
+
+    from arker_tui.emulator.server import make_emulator
+
+    em = make_emulator(demo=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(em.app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/v1/vms", params={"limit": 3}).json()["next_cursor"]
+        em.faults.drop_rate = 1.0
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(f"{base}/v1/vms")
+        assert em.requests[-1].status == 0
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -53,6 +53,26 @@ def _error(code: str, message: str, status: int | None = None,
                         status_code=status or STATUS_FOR_CODE.get(code, 500), headers=headers)
 
 
+class _DropResponse(Response):
+    """Starts a response, sends part of it, then raises ``DroppedConnection``.
+
+    Raising after the start makes both transports behave like a dropped
+    connection: ``httpx.ASGITransport`` re-raises the exception itself, and
+    uvicorn closes the socket mid-body (the client sees
+    ``httpx.RemoteProtocolError``) instead of answering 500.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(b"", status_code=200)
+        self.reason = reason
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
+        await send({"type": "http.response.body", "body": b'{"vms": [', "more_body": True})
+        raise DroppedConnection(self.reason)
+
+
 class Emulator:
     """Holds the world, the faults, the request log and the ASGI ``app``."""
 
@@ -117,7 +137,7 @@ class Emulator:
         record = RequestRecord(request.method, API_PREFIX + route.path, route.name)
         self.requests.append(record)
         response = await self._answer(route, request, record)
-        record.status = response.status_code
+        record.status = 0 if isinstance(response, _DropResponse) else response.status_code
         return response
 
     async def _answer(self, route: Route, request: Request, record: RequestRecord) -> Response:
@@ -129,7 +149,7 @@ class Emulator:
             if f.latency:
                 await asyncio.sleep(f.latency)
             if f.roll(f.drop_rate):
-                raise DroppedConnection(f"emulator dropped {request.method} {request.url.path}")
+                return _DropResponse(f"emulator dropped {request.method} {request.url.path}")
             if f.take_error():
                 status = f.error_status
                 retry_after = f.retry_after

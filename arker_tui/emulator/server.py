@@ -39,5 +39,15 @@ def serve(port: int = 8765, host: str = "127.0.0.1", demo: bool = True, *,
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on the extra
         raise SystemExit("the emulator server needs uvicorn: pip install 'arker-tui[serve]'") from exc
+    import logging
+
+    from .faults import DroppedConnection
+
+    class _QuietDrops(logging.Filter):  # injected drops are not server errors
+        def filter(self, record: logging.LogRecord) -> bool:
+            exc = record.exc_info[1] if record.exc_info else None
+            return not isinstance(exc, DroppedConnection)
+
+    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     emulator = make_emulator(demo=demo, api_key=api_key, scale=scale)
     uvicorn.run(emulator.app, host=host, port=port, log_level=log_level, **uvicorn_kwargs)
