@@ -177,7 +177,8 @@ class Repository(Mutations, Status):
         for entry in list(self._entries.values()):
             if not entry.subscribed or entry.loading or entry._gone:
                 continue
-            if entry.stale or not entry.has_value:  # invalidated (or never loaded) while paused
+            if (entry.stale or not entry.has_value) and not self._backing_off(entry):
+                # invalidated (or never loaded) while paused
                 self._start_fetch(entry)
             else:
                 self._schedule(entry, from_last=True)
