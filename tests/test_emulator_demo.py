@@ -9,7 +9,7 @@ import pytest
 
 from arker_tui.api.models import ARKER_ORG_ID, PUBLIC_GOLDENS, ListOrgRunsResponse, Run
 from arker_tui.emulator import Emulator, ManualClock, build_demo_world, build_scale_world
-from arker_tui.emulator.demo import LONG_RUN_COMMAND, LONG_RUN_VM
+from arker_tui.emulator.demo import DEMO_RUNNING_VMS, DEMO_VM_NAMES, LONG_RUN_COMMAND, LONG_RUN_VM
 
 
 @pytest.fixture
@@ -61,6 +61,8 @@ async def test_org_vms_cover_regions_providers_chains_and_states(http):
     assert by_name["worker-3"]["root_source_vm_name"] == "ubuntu"  # fork of a fork
     assert {v["state"] for v in vms} == {"idle", "running"}
     assert by_name[LONG_RUN_VM]["state"] == "running"
+    assert sorted(n for n, v in by_name.items() if v["state"] == "running") == sorted(DEMO_RUNNING_VMS)
+    assert set(by_name) == set(DEMO_VM_NAMES)
     shapes = {type(v["network"]).__name__ for v in vms}
     assert {"bool", "str", "dict"} <= shapes
     assert all(v["sessions"] and v["worker_id"] for v in vms)
@@ -74,7 +76,7 @@ async def test_runs_in_every_state(http, emulator):
     demo = emulator.world.demo
     seen = {}
     for key in ["long_run", "nonzero_exit_run", "failed_run", "cancelled_run", "retried_run",
-                "timeout_run", "not_found_run", "base64_run"]:
+                "timeout_run", "exit_127_run", "base64_run"]:
         vm_id, run_id = demo[key]
         seen[key] = Run.model_validate((await http.get(f"/v1/vms/{vm_id}/runs/{run_id}")).json())
     assert seen["long_run"].state == "running" and seen["long_run"].command == LONG_RUN_COMMAND
@@ -84,7 +86,7 @@ async def test_runs_in_every_state(http, emulator):
     assert seen["cancelled_run"].state == "cancelled" and seen["cancelled_run"].completed_at
     assert seen["retried_run"].retry_count == 2
     assert seen["timeout_run"].fail_reason == "timeout after 300s"
-    assert seen["not_found_run"].exit_code == 127
+    assert seen["exit_127_run"].exit_code == 127
     b64 = seen["base64_run"]
     assert b64.stdout_encoding == "base64"
     vm = emulator.world.vms[demo["base64_run"][0]]

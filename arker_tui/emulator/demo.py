@@ -2,7 +2,11 @@
 
 ``build_demo_world(clock)`` lays everything out relative to ``clock.now()``;
 with the same clock start and seed it is identical every time (ids included).
-Notable objects are listed in ``world.demo`` (see ``DEMO_*`` below).
+Notable objects are listed in ``world.demo``: ``(vm_id, run_id)`` pairs under
+long_run, dev_server_run, nonzero_exit_run, failed_run, cancelled_run,
+retried_run, base64_run, ci_run, timeout_run, exit_127_run, and
+``demo["tunnels"]`` (open, open_public, starting, closed, jupyter ->
+``(vm_id, tunnel_key)``).
 """
 
 from __future__ import annotations
@@ -55,6 +59,9 @@ _VMS: list[tuple[str, str | None, str, str, int, int, int]] = [
     ("image-base", None, "us-west-2", "aws-burst", 1, 1024, 10240),
 ]
 
+DEMO_VM_NAMES = tuple(spec[0] for spec in _VMS)
+DEMO_RUNNING_VMS = ("api-dev", "ml-train", "ci-runner-3")
+
 _NETWORKS: list[Any] = [
     True, True, "blocked", {"type": "allow", "hosts": ["github.com", "pypi.org"]},
     {"type": "block", "hosts": ["169.254.169.254"]}, False, "open",
@@ -86,7 +93,6 @@ def build_demo_world(clock: Clock, *, seed: int = 7) -> World:
     rng = random.Random(seed)
     now = clock.now()
     big_log = _big_log(rng)
-    world.demo: dict[str, Any] = {}  # type: ignore[attr-defined]
 
     for i, golden in enumerate(PUBLIC_GOLDENS):
         g = world.add_vm(golden, owner_org_id=ARKER_ORG_ID, public=True,
@@ -149,7 +155,7 @@ def _everyday_runs(world: World, vm: VmRec, rng: random.Random) -> None:
 
 
 def _notable_runs(world: World) -> None:
-    demo = world.demo  # type: ignore[attr-defined]
+    demo = world.demo
     now = world.now()
     vm = world.find_vm_by_name(LONG_RUN_VM)
     assert vm is not None
@@ -215,11 +221,11 @@ def _notable_runs(world: World) -> None:
     demo["timeout_run"] = (ci.vm_id, slow.run_id)
     missing = world.add_run(ci, "terraform plan", started_at=now - 70 * MIN,
                             session=next(iter(ci.sessions.values())))
-    demo["not_found_run"] = (ci.vm_id, missing.run_id)
+    demo["exit_127_run"] = (ci.vm_id, missing.run_id)
 
 
 def _tunnels(world: World) -> None:
-    demo = world.demo  # type: ignore[attr-defined]
+    demo = world.demo
     now = world.now()
     ml = world.find_vm_by_name(LONG_RUN_VM)
     api = world.find_vm_by_name("api-dev")

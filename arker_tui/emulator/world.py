@@ -56,6 +56,7 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         self.filesystems: dict[str, FilesystemRec] = {}
         self._seq = 0
         self._ids: set[str] = set()
+        self.demo: dict[str, Any] = {}  # notable objects of a built world (demo.py)
         RunsMixin.__init__(self)
         TunnelsMixin.__init__(self)
         FilesMixin.__init__(self)
