@@ -1,0 +1,195 @@
+"""``ArkerApp``: the Textual application. It renders repository state and
+turns keys into repository calls; it never talks to the client itself."""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..api import models as m
+from ..api.errors import ArkerError
+from ..settings import Settings
+from .screens.confirm import ConfirmDialog, ConfirmRequest
+from .screens.main import MainScreen
+from .screens.text_view import TextView
+from .terminal_text import safe_label
+from .widgets.runs_pane import cancel_request
+
+# Actions that change something on the server: hidden and refused read-only.
+MUTATING_ACTIONS = frozenset({
+    "delete", "delete_vm", "cancel_run", "fork", "run_command", "new", "resize", "release", "signal",
+})
+
+
+class ArkerApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "arker-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "filter", "Filter", id="app.filter"),
+        Binding("r", "refresh_now", "Refresh", id="app.refresh"),
+        Binding("p", "toggle_pause", "Pause", id="app.pause"),
+        Binding("g", "cycle_grouping", "Group", show=False, id="app.grouping"),
+        Binding("colon", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(
+        self,
+        repository,
+        *,
+        settings: Settings,
+        demo: bool = False,
+        readonly: bool = False,
+        run_log_cap: int = 100_000,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.repository = repository
+        self.settings = settings
+        self.demo = demo
+        self.readonly = readonly
+        self.run_log_cap = run_log_cap
+        self._keymap = keymap or {}
+
+    # --- lifecycle ------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen()
+
+    async def on_mount(self) -> None:
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        await self.repository.start()
+        if self.demo:
+            self.notify("No API key set: this is the built-in demo world. Set ARKER_API_KEY to use your org.",
+                        title="Demo mode", timeout=6)
+
+    async def on_unmount(self) -> None:
+        await self.repository.aclose()
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # --- read-only ----------------------------------------------------------------
+
+    def allows(self, action: str) -> bool:
+        return not (self.readonly and action in MUTATING_ACTIONS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.allows(action)
+
+    # --- global actions -------------------------------------------------------
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_refresh_now(self) -> None:
+        self.repository.refresh_subscribed()
+        self.notify("Refreshing…", timeout=1.5)
+
+    def action_toggle_pause(self) -> None:
+        if self.repository.paused:
+            self.repository.resume()
+            self.notify("Live refresh resumed", timeout=2)
+        else:
+            self.repository.pause()
+            self.notify("Live refresh paused: p resumes, r refreshes once", timeout=3)
+        if self.main_screen is not None:
+            self.main_screen.update_status()
+
+    def action_filter(self) -> None:
+        screen = self.main_screen
+        if screen is None or self.screen is not screen:
+            return
+        pane = screen.focused_pane()
+        if pane is not None:
+            pane.open_filter()
+        else:
+            screen.open_tree_filter()
+
+    def action_cycle_grouping(self) -> None:
+        if self.main_screen is not None:
+            self.main_screen.vm_tree.action_cycle_grouping()
+
+    # --- flows shared by panes ------------------------------------------------
+
+    def confirm_then(self, request: ConfirmRequest, mutation: Callable[[], Awaitable[object]], done: str) -> None:
+        """Ask first; only a confirmed dialog sends the mutation."""
+        action = "cancel_run" if request.verb == "Cancel" else "delete"
+        if not self.allows(action):
+            self.notify("Read-only mode: nothing can be changed.", severity="warning")
+            return
+
+        async def run_it(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                await mutation()
+            except ArkerError as error:
+                self.notify(f"{error.code}: {safe_label(error.message, 300)}",
+                            title=f"{request.verb} {request.kind} failed", severity="error", timeout=8)
+            else:
+                self.notify(safe_label(done, 200), title="Done", timeout=4)
+
+        def on_dismiss(confirmed: bool | None) -> None:
+            self.run_worker(run_it(confirmed), group="mutations", exit_on_error=False)
+
+        self.push_screen(ConfirmDialog(request), on_dismiss)
+
+    def cancel_run(self, vm_id: str, run: m.RunSummary) -> None:
+        if run.state != "running":
+            self.notify(f"Run {run.run_id} is {run.state}; only a running run can be cancelled.",
+                        severity="warning")
+            return
+        self.confirm_then(cancel_request(vm_id, run), lambda: self.repository.cancel_run(vm_id, run.run_id),
+                          f"Cancelled run {run.run_id}")
+
+    def show_text(self, title: str, body: str) -> None:
+        self.push_screen(TextView(title, body))
+
+    def close_run_view(self) -> None:
+        if self.main_screen is not None:
+            self.main_screen.close_run_view()
+
+    # --- command palette ------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main_screen
+        yield SystemCommand("Refresh now", "Fetch everything on screen again (r)", self.action_refresh_now)
+        yield SystemCommand("Pause / resume live refresh", "Stop or restart interval refresh (p)",
+                            self.action_toggle_pause)
+        yield SystemCommand("Help: keys of the focused pane", "Show the key panel (?)", self.action_help)
+        if main is None:
+            return
+        for number, name in (("1", "VM tree"), ("2", "Runs"), ("3", "Sessions"), ("4", "Tunnels"),
+                             ("5", "Filesystems"), ("6", "VM details")):
+            yield SystemCommand(f"Go to {name}", f"Focus the {name} pane ({number})",
+                                lambda n=number: main.action_focus_pane(n))
+        yield SystemCommand("Switch VM grouping", "Lineage, region or state (g)", self.action_cycle_grouping)
+        yield SystemCommand("Filter the focused list", "Substring, case-insensitive (/)", self.action_filter)
+        if main.run_view.display:
+            yield SystemCommand("Follow / stop following the run log", "(s)", main.run_view.log_view.action_toggle_follow)
+            yield SystemCommand("Close the run log", "(esc)", self.close_run_view)
+        if not self.readonly:
+            yield SystemCommand("Delete the selected VM", "Asks first (d in the tree)", main.delete_selected_vm)
+            yield SystemCommand("Cancel the selected run", "Asks first (c in Runs)",
+                                main.query_one("#runs-pane").action_cancel_run)
+            for pane_id, noun in (("#sessions-pane", "session"), ("#tunnels-pane", "tunnel"),
+                                  ("#filesystems-pane", "filesystem"), ("#syncs-pane", "sync")):
+                pane = main.query_one(pane_id)
+                yield SystemCommand(f"Delete the selected {noun}", "Asks first (d in its pane)", pane.action_delete)
+        yield SystemCommand("Quit", "Leave arker-tui (q)", self.exit)

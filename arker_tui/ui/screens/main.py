@@ -1,0 +1,316 @@
+"""``MainScreen``: the VM tree on the left, the selected VM's panes on the right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from ...api import models as m
+from ...repository import ChangeEvent, Query
+from .. import format as fmt
+from ..terminal_text import safe_label
+from ..widgets.list_pane import ListPane, PaneCountsChanged
+from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
+from ..widgets.run_view import RunView
+from ..widgets.runs_pane import RunsPane
+from ..widgets.status_bar import StatusBar
+from ..widgets.vm_detail import VmDetail
+from ..widgets.vm_tree import VmTree
+from .confirm import ConfirmRequest
+
+# Pane number -> tab id (1 is the VM tree).
+TABS = {"2": "runs", "3": "sessions", "4": "tunnels", "5": "filesystems", "6": "details"}
+
+
+class VmPane(Vertical):
+    """The VM tree with the VM-level keys (delete, grouping)."""
+
+    BINDINGS = [Binding("d,delete", "delete_vm", "Delete VM", id="vms.delete")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.app.allows(action)
+
+    def action_delete_vm(self) -> None:
+        self.screen.delete_selected_vm()
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("1", "focus_pane('1')", "VMs", show=False, id="pane.vms"),
+        Binding("2", "focus_pane('2')", "Runs", show=False, id="pane.runs"),
+        Binding("3", "focus_pane('3')", "Sessions", show=False, id="pane.sessions"),
+        Binding("4", "focus_pane('4')", "Tunnels", show=False, id="pane.tunnels"),
+        Binding("5", "focus_pane('5')", "Filesystems", show=False, id="pane.filesystems"),
+        Binding("6,i", "focus_pane('6')", "Details", show=False, id="pane.details"),
+        Binding("escape", "back", "Back", show=False, id="app.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected_vm_id: str | None = None
+        self._vms_subscription: Any = None
+        self._status_listener: Any = None
+        self._notified_error: str | None = None
+        self._pending_vms: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        self.status = StatusBar(profile=app.settings.profile, region=app.settings.region,
+                                provider=app.settings.provider, demo=app.demo, readonly=app.readonly)
+        yield self.status
+        with Horizontal(id="body"):
+            with VmPane(id="left"):
+                self.vm_tree = VmTree(id="vm-tree")
+                yield self.vm_tree
+            with Vertical(id="right"):
+                yield Static("", id="vm-header")
+                with TabbedContent(id="tabs", initial="runs"):
+                    with TabPane("Runs", id="runs"):
+                        yield RunsPane(id="runs-pane")
+                    with TabPane("Sessions", id="sessions"):
+                        yield SessionsPane(id="sessions-pane")
+                    with TabPane("Tunnels", id="tunnels"):
+                        yield TunnelsPane(id="tunnels-pane")
+                    with TabPane("Filesystems", id="filesystems"):
+                        yield FilesystemsPane(id="filesystems-pane")
+                        yield Static("Mounted in this VM", classes="subhead")
+                        yield SyncsPane(id="syncs-pane")
+                    with TabPane("Details", id="details"):
+                        yield VmDetail(id="vm-detail")
+                self.run_view = RunView(id="run-view", max_lines=app.run_log_cap)
+                yield self.run_view
+        yield Footer()
+
+    # --- widgets --------------------------------------------------------------
+
+    def panes(self) -> list[ListPane]:
+        return list(self.query(ListPane))
+
+    # --- lifecycle ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.run_view.display = False
+        repo = self.app.repository
+        entry = repo.peek(Query.vms())
+        if entry is not None and entry.value is not None:
+            self.vm_tree.set_vms(entry.value)
+        self._vms_subscription = repo.subscribe(Query.vms(), self._on_vms)
+        self._status_listener = repo.listen(self._on_repository_status)
+        self.update_titles()
+        self.update_status()
+        self.vm_tree.focus()
+        self.set_interval(1.0, self.tick)
+
+    def on_unmount(self) -> None:
+        for handle in (self._vms_subscription, self._status_listener):
+            if handle is not None:
+                handle.close()
+
+    def _on_repository_status(self, *_: object) -> None:
+        """Refresh state, errors or pending marks changed."""
+        try:
+            self.update_status()
+            self.refresh_pending_marks()
+        except NoMatches:  # the screen is being torn down
+            pass
+
+    def tick(self) -> None:
+        """Once a second: durations tick, the data age moves on."""
+        self.query_one(RunsPane).tick()
+        if self.run_view.display and self.run_view.run is not None and self.run_view.run.state == "running":
+            self.run_view.update_header()
+        self.update_status()
+
+    def update_status(self) -> None:
+        repo = self.app.repository
+        stats = repo.stats
+        error = stats.last_error
+        self.status.set_state(
+            state=repo.state,
+            last_success=stats.last_success_at,
+            last_error=f"{error.code}: {error.message}" if error is not None else None,
+        )
+
+    # --- VM list --------------------------------------------------------------
+
+    def _on_vms(self, event: ChangeEvent) -> None:
+        if event.error is not None:
+            self._notify_error(event.error)
+            self.update_status()
+            return
+        self._notified_error = None
+        if event.added or event.changed or event.removed:
+            self.vm_tree.apply_vm_changes(event.added, event.changed, event.removed)
+        else:
+            self.vm_tree.set_vms(event.value or [])
+        if self.status.org is None and event.value:
+            self.status.org = event.value[0].owner_org_id
+        if self.selected_vm_id and self.selected_vm_id in (event.removed or ()):
+            self.app.notify("The selected VM is gone (deleted elsewhere?); moved to the next one.",
+                            severity="warning")
+        self.show_vm(self.vm_tree.selected_vm)
+        self.update_titles()
+        self.update_status()
+
+    def _notify_error(self, error) -> None:
+        key = f"{error.code}:{error.message}"
+        if key == self._notified_error:
+            return  # say it once per streak, not on every retry
+        self._notified_error = key
+        message = f"{error.code}: {safe_label(error.message, 200)}"
+        if error.code == "unauthorized":
+            message += "\nCheck the API key: set ARKER_API_KEY or the profile's api_key_env."
+        self.app.notify(message, title="Could not refresh VMs", severity="error", timeout=8)
+
+    def on_vm_tree_vm_selected(self, message: VmTree.VmSelected) -> None:
+        vm_id = message.vm_id
+        if vm_id == self.selected_vm_id:
+            return
+        self.selected_vm_id = vm_id
+        self.bind_panes()
+        self.show_vm(self.vm_tree.selected_vm)
+
+    def show_vm(self, vm: m.Vm | None) -> None:
+        header = self.query_one("#vm-header", Static)
+        detail = self.query_one(VmDetail)
+        detail.show(vm)
+        if vm is None:
+            header.update(Text(" No VM selected", style="dim"))
+            return
+        pending = self.app.repository.is_pending("vm", vm.vm_id)
+        line = Text(" ")
+        line.append(safe_label(vm.label, 40), style="bold")
+        line.append(f"  {safe_label(vm.vm_id)}  ", style="dim")
+        line.append_text(Text("⌛ deleting", style="bold yellow") if pending else fmt.vm_state(vm.state))
+        resources = f"  {vm.vcpu_count or '?'} vCPU · {fmt.mib(vm.memory_mib)} · {fmt.mib(vm.disk_mib)} disk"
+        line.append(resources)
+        line.append(f"  {safe_label(vm.region or '-')} / {safe_label(vm.provider or '-')}", style="dim")
+        header.update(line)
+
+    # --- panes ----------------------------------------------------------------
+
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def bind_panes(self) -> None:
+        """Only the panes on screen watch their queries."""
+        active = self.active_tab()
+        for pane in self.panes():
+            tab = pane.parent
+            visible = tab is not None and tab.id == active
+            if visible:
+                pane.bind_vm(self.selected_vm_id)
+            else:
+                pane.unbind()
+        self.update_titles()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.bind_panes()
+
+    def on_pane_counts_changed(self, message: PaneCountsChanged) -> None:
+        self.update_titles()
+
+    def update_titles(self) -> None:
+        tree = self.vm_tree
+        self.query_one("#left").border_title = f"VMs {tree.vm_count}"
+        tabs = self.query_one(TabbedContent)
+        for pane in self.panes():
+            tab_id = pane.parent.id if pane.parent is not None else None
+            if tab_id is None or pane.id == "syncs-pane":
+                continue
+            label = {"runs": "2 Runs", "sessions": "3 Sessions", "tunnels": "4 Tunnels",
+                     "filesystems": "5 Filesystems"}[tab_id]
+            if pane.query_key is not None:
+                label += f" {pane.count_label}"
+            tabs.get_tab(tab_id).label = label
+        tabs.get_tab("details").label = "6 Details"
+
+    def refresh_pending_marks(self) -> None:
+        pending = {item: label for (kind, item), label in self.app.repository.pending.items() if kind == "vm"}
+        for vm_id in self._pending_vms | pending.keys():
+            self.vm_tree.set_pending(vm_id, pending.get(vm_id))
+        self._pending_vms = set(pending)
+        for pane in self.panes():
+            pane.data_list.refresh_rows()
+        self.show_vm(self.vm_tree.selected_vm)
+        if self.run_view.display:
+            self.run_view.update_header()
+
+    def action_focus_pane(self, number: str) -> None:
+        if number == "1":
+            self.vm_tree.focus()
+            return
+        tab = TABS[number]
+        self.query_one(TabbedContent).active = tab
+        self.bind_panes()
+        target = {"runs": "#runs-pane", "sessions": "#sessions-pane", "tunnels": "#tunnels-pane",
+                  "filesystems": "#filesystems-pane"}.get(tab)
+        if target is None:
+            self.query_one(VmDetail).focus()
+        else:
+            self.query_one(target, ListPane).data_list.focus()
+
+    def focused_pane(self) -> ListPane | None:
+        node = self.focused
+        while node is not None and not isinstance(node, ListPane):
+            node = node.parent
+        return node
+
+    def action_back(self) -> None:
+        if self.run_view.display:
+            self.close_run_view()
+            return
+        pane = self.focused_pane()
+        if pane is not None and pane.data_list.filter:
+            pane.close_filter(clear=True)
+        elif self.vm_tree.filter:
+            self.vm_tree.set_filter("")
+            self.update_titles()
+        else:
+            self.vm_tree.focus()
+
+    # --- run view -------------------------------------------------------------
+
+    def on_runs_pane_open_run(self, message: RunsPane.OpenRun) -> None:
+        self.open_run(message.vm_id, message.run_id)
+
+    def open_run(self, vm_id: str, run_id: str) -> None:
+        view = self.run_view
+        view.display = True
+        self.query_one("#right").set_class(self.size.height < 34, "run-maximized")
+        view.open(vm_id, run_id)
+        view.log_view.focus()
+
+    def close_run_view(self) -> None:
+        view = self.run_view
+        view.close_subscription()
+        view.vm_id = view.run_id = None
+        view.display = False
+        self.query_one("#right").remove_class("run-maximized")
+        self.query_one(RunsPane).data_list.focus()
+
+    # --- VM deletion ----------------------------------------------------------
+
+    def delete_selected_vm(self) -> None:
+        vm = self.vm_tree.selected_vm
+        if vm is None:
+            self.app.notify("No VM selected (the cursor is on a group).", severity="warning")
+            return
+        repo = self.app.repository
+        runs = repo.peek(Query.runs(vm.vm_id))
+        running = sum(1 for r in runs.value if r.state == "running") if runs and runs.value else None
+        consequences = [
+            f"{len(vm.sessions)} session(s) end",
+            f"{'unknown number of' if running is None else running} running run(s) stop",
+            f"{len(vm.tunnels)} tunnel(s) close",
+            "its syncs are unmounted",
+        ]
+        request = ConfirmRequest("Delete", "VM", vm.label, vm.vm_id, consequences)
+        self.app.confirm_then(request, lambda: repo.delete_vm(vm.vm_id), f"Deleted VM {vm.label}")

@@ -1,0 +1,212 @@
+"""The VM's Sessions, Tunnels and Syncs panes, and the org's Filesystems."""
+
+from __future__ import annotations
+
+import webbrowser
+
+from rich.text import Text
+from textual.binding import Binding
+
+from ...api import models as m
+from ...repository import Query
+from .. import format as fmt
+from ..screens.confirm import ConfirmRequest
+from ..terminal_text import safe_label
+from .data_list import Column, DataList
+from .list_pane import ListPane
+
+PENDING = Text("⌛ deleting", style="bold yellow")
+
+
+class SessionsPane(ListPane):
+    kind = "session"
+    noun = "session"
+    empty_text = "No sessions on this VM. Runs use the default session; press x to run a command."
+
+    BINDINGS = [
+        Binding("d,delete", "delete", "Delete", id="sessions.delete"),
+        Binding("enter", "open", "Env", id="sessions.open"),
+    ]
+
+    def make_list(self) -> DataList:
+        return DataList(
+            [Column("SESSION", 0, 12), Column("IDX", 4, justify="right"), Column("STATE", 11),
+             Column("CWD", 0, 8), Column("ENV", 5, justify="right"), Column("STARTED", 16)],
+            key_of=lambda s: s.session_id,
+            render_row=self.render_session,
+            sort_key=lambda s: (s.session_idx, s.session_id),
+            empty_text=self.empty_text,
+        )
+
+    def make_query(self, vm_id: str | None) -> Query | None:
+        return Query.sessions(vm_id) if vm_id else None
+
+    def render_session(self, s: m.Session) -> list:
+        state = PENDING if self.pending_of(s.session_id) else fmt.session_state(s.state)
+        return [safe_label(s.session_id), str(s.session_idx), state, safe_label(s.cwd or "-"),
+                str(len(s.env or {})), fmt.ago(s.started_at)]
+
+    def action_delete(self) -> None:
+        session = self.data_list.cursor_item
+        if session is None or self.vm_id is None:
+            self.app.notify("No session selected.", severity="warning")
+            return
+        vm_id = self.vm_id
+        request = ConfirmRequest("Delete", "session", session.session_id, session.session_id,
+                                 [f"its shell in cwd {session.cwd or '/'} ends", f"on VM {vm_id}"])
+        self.app.confirm_then(request, lambda: self.repo.delete_session(vm_id, session.session_id),
+                              f"Deleted session {session.session_id}")
+
+    def action_open(self) -> None:
+        session = self.data_list.cursor_item
+        if session is None:
+            return
+        env = session.env or {}
+        lines = [f"{k}={v}" for k, v in sorted(env.items())] or ["(no environment overrides)"]
+        self.app.show_text(f"Session {session.session_id} · cwd {session.cwd}", "\n".join(lines))
+
+
+class TunnelsPane(ListPane):
+    kind = "tunnel"
+    noun = "tunnel"
+    empty_text = "No tunnels on this VM. Press n to open one."
+
+    BINDINGS = [
+        Binding("d,delete", "delete", "Delete", id="tunnels.delete"),
+        Binding("y", "copy_url", "Copy URL", id="tunnels.copy"),
+        Binding("o", "open_url", "Open URL", id="tunnels.open"),
+    ]
+
+    def make_list(self) -> DataList:
+        return DataList(
+            [Column("PORT", 6, justify="right"), Column("STATE", 11), Column("VISIBILITY", 10),
+             Column("PROTO", 6), Column("AUTH", 13), Column("URL", 0, 10), Column("MESSAGE", 0, 8)],
+            key_of=lambda t: t.key,
+            render_row=self.render_tunnel,
+            sort_key=lambda t: t.port,
+            empty_text=self.empty_text,
+        )
+
+    def make_query(self, vm_id: str | None) -> Query | None:
+        return Query.tunnels(vm_id) if vm_id else None
+
+    def render_tunnel(self, t: m.Tunnel) -> list:
+        state = PENDING if self.pending_of(t.key) else fmt.tunnel_state(t.state)
+        return [str(t.port), state, safe_label(t.visibility), safe_label(t.protocol),
+                safe_label(t.auth_mode or "open"), safe_label(t.url or "-"), safe_label(t.message or "")]
+
+    def _selected_url(self) -> str | None:
+        tunnel = self.data_list.cursor_item
+        if tunnel is None:
+            self.app.notify("No tunnel selected.", severity="warning")
+            return None
+        if not tunnel.url:
+            self.app.notify(f"Tunnel on port {tunnel.port} has no URL yet ({tunnel.state}).", severity="warning")
+            return None
+        return safe_label(tunnel.url)
+
+    def action_copy_url(self) -> None:
+        url = self._selected_url()
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.app.notify(f"Copied {url}")
+
+    def action_open_url(self) -> None:
+        url = self._selected_url()
+        if url:
+            opened = webbrowser.open(url) if url.startswith(("http://", "https://")) else False
+            self.app.notify(f"Opened {url}" if opened else f"No browser here; the URL is {url}")
+
+    def action_delete(self) -> None:
+        tunnel = self.data_list.cursor_item
+        if tunnel is None or self.vm_id is None:
+            self.app.notify("No tunnel selected.", severity="warning")
+            return
+        vm_id = self.vm_id
+        request = ConfirmRequest("Delete", "tunnel", f"port {tunnel.port}", tunnel.key,
+                                 [f"{tunnel.url or 'its URL'} stops answering"])
+        self.app.confirm_then(request, lambda: self.repo.delete_tunnel(vm_id, tunnel.key),
+                              f"Deleted tunnel on port {tunnel.port}")
+
+
+class SyncsPane(ListPane):
+    kind = "sync"
+    noun = "sync"
+    empty_text = "No filesystems mounted in this VM."
+
+    BINDINGS = [Binding("d,delete", "delete", "Unmount", id="syncs.delete")]
+
+    def make_list(self) -> DataList:
+        return DataList(
+            [Column("SYNC", 0, 10), Column("FILESYSTEM", 0, 10), Column("MOUNT PATH", 0, 10)],
+            key_of=lambda s: s.sync_id,
+            render_row=self.render_sync,
+            sort_key=lambda s: s.path,
+            empty_text=self.empty_text,
+        )
+
+    def make_query(self, vm_id: str | None) -> Query | None:
+        return Query.syncs(vm_id) if vm_id else None
+
+    def filesystem_name(self, filesystem_id: str) -> str:
+        entry = self.repo.peek(Query.filesystems())
+        for fs in (entry.value if entry and entry.value else []):
+            if fs.filesystem_id == filesystem_id:
+                return fs.name or filesystem_id
+        return filesystem_id
+
+    def render_sync(self, s: m.Sync) -> list:
+        name = self.filesystem_name(s.filesystem_id)
+        label = Text(safe_label(s.sync_id)) if not self.pending_of(s.sync_id) else PENDING
+        return [label, safe_label(name), safe_label(s.path)]
+
+    def action_delete(self) -> None:
+        sync = self.data_list.cursor_item
+        if sync is None or self.vm_id is None:
+            self.app.notify("No sync selected.", severity="warning")
+            return
+        vm_id = self.vm_id
+        name = self.filesystem_name(sync.filesystem_id)
+        request = ConfirmRequest("Delete", "sync", f"{name} at {sync.path}", sync.sync_id,
+                                 [f"the filesystem is unmounted from {sync.path}; its data stays"])
+        self.app.confirm_then(request, lambda: self.repo.delete_sync(vm_id, sync.sync_id),
+                              f"Unmounted {name} from {sync.path}")
+
+
+class FilesystemsPane(ListPane):
+    kind = "filesystem"
+    noun = "filesystem"
+    empty_text = "No filesystems in this org. Press n to create one."
+    vm_scoped = False
+
+    BINDINGS = [Binding("d,delete", "delete", "Delete", id="filesystems.delete")]
+
+    def make_list(self) -> DataList:
+        return DataList(
+            [Column("NAME", 0, 10), Column("ID", 0, 10), Column("SIZE", 10, justify="right"),
+             Column("REGION", 0, 8), Column("CREATED", 16)],
+            key_of=lambda f: f.filesystem_id,
+            render_row=self.render_filesystem,
+            sort_key=lambda f: (f.name or "", f.filesystem_id),
+            empty_text=self.empty_text,
+        )
+
+    def make_query(self, vm_id: str | None) -> Query | None:
+        return Query.filesystems()
+
+    def render_filesystem(self, f: m.Filesystem) -> list:
+        name = PENDING if self.pending_of(f.filesystem_id) else safe_label(f.name or "-")
+        where = f"{f.region or '-'} / {f.provider or '-'}"
+        return [name, safe_label(f.filesystem_id), fmt.size_bytes(f.size_bytes), safe_label(where),
+                fmt.ago(f.created_at)]
+
+    def action_delete(self) -> None:
+        fs = self.data_list.cursor_item
+        if fs is None:
+            self.app.notify("No filesystem selected.", severity="warning")
+            return
+        request = ConfirmRequest("Delete", "filesystem", fs.name or fs.filesystem_id, fs.filesystem_id,
+                                 [f"{fmt.size_bytes(fs.size_bytes)} of data is deleted",
+                                  "VMs that mount it lose the mount"])
+        self.app.confirm_then(request, lambda: self.repo.delete_filesystem(fs.filesystem_id),
+                              f"Deleted filesystem {fs.name or fs.filesystem_id}")
