@@ -107,9 +107,12 @@ class ArkerClient:
         self.stats.requests += 1
         started = time.perf_counter()
         try:
-            response = await self._http.send(request)
-        except httpx.TimeoutException:
-            raise ArkerError("network_error", "the request timed out") from None
+            # httpx's timeouts are per operation (a server dripping bytes, or a
+            # transport that ignores them, never trips them): also bound the
+            # whole exchange.
+            response = await asyncio.wait_for(self._http.send(request), self.settings.timeout)
+        except (httpx.TimeoutException, TimeoutError):
+            raise ArkerError("network_error", f"the request timed out after {self.settings.timeout:g} s") from None
         except (httpx.HTTPError, OSError) as exc:
             raise ArkerError("network_error", self._scrub(f"no answer: {type(exc).__name__}: {exc}")) from None
         except Exception as exc:  # a transport that breaks in its own way
