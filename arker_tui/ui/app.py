@@ -114,11 +114,7 @@ class ArkerApp(App):
         screen = self.main_screen
         if screen is None or self.screen is not screen:
             return
-        pane = screen.focused_pane()
-        if pane is not None:
-            pane.open_filter()
-        else:
-            screen.open_tree_filter()
+        screen.focused_pane().open_filter()
 
     def action_cycle_grouping(self) -> None:
         if self.main_screen is not None:

@@ -16,7 +16,7 @@ from ...api import models as m
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
 from ..terminal_text import safe_label
-from ..widgets.list_pane import ListPane, PaneCountsChanged
+from ..widgets.list_pane import FilterHost, FilterInput, ListPane, PaneCountsChanged
 from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
 from ..widgets.run_view import RunView
 from ..widgets.runs_pane import RunsPane
@@ -25,12 +25,22 @@ from ..widgets.vm_detail import VmDetail
 from ..widgets.vm_tree import VmTree
 from .confirm import ConfirmRequest
 
+TAB_NAMES = {"runs": "Runs", "sessions": "Sessions", "tunnels": "Tunnels", "filesystems": "Filesystems",
+             "details": "Details"}
+TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "filesystems": "FS", "details": "Info"}
+
 # Pane number -> tab id (1 is the VM tree).
 TABS = {"2": "runs", "3": "sessions", "4": "tunnels", "5": "filesystems", "6": "details"}
 
 
-class VmPane(Vertical):
-    """The VM tree with the VM-level keys (delete, grouping)."""
+class VmPane(FilterHost):
+    """The VM tree with the VM-level keys (delete, grouping) and its filter."""
+
+    def compose(self) -> ComposeResult:
+        self.data_list = VmTree(id="vm-tree")
+        self.filter_input = FilterInput(placeholder="filter VMs: name, id, region, state (esc clears)")
+        yield self.data_list
+        yield self.filter_input
 
     BINDINGS = [Binding("d,delete", "delete_vm", "Delete VM", id="vms.delete")]
 
@@ -66,9 +76,8 @@ class MainScreen(Screen):
                                 provider=app.settings.provider, demo=app.demo, readonly=app.readonly)
         yield self.status
         with Horizontal(id="body"):
-            with VmPane(id="left"):
-                self.vm_tree = VmTree(id="vm-tree")
-                yield self.vm_tree
+            self.vm_pane = VmPane(id="left")
+            yield self.vm_pane
             with Vertical(id="right"):
                 yield Static("", id="vm-header")
                 with TabbedContent(id="tabs", initial="runs"):
@@ -89,6 +98,10 @@ class MainScreen(Screen):
         yield Footer()
 
     # --- widgets --------------------------------------------------------------
+
+    @property
+    def vm_tree(self) -> VmTree:
+        return self.vm_pane.data_list
 
     def panes(self) -> list[ListPane]:
         return list(self.query(ListPane))
@@ -152,12 +165,20 @@ class MainScreen(Screen):
             self.vm_tree.set_vms(event.value or [])
         if self.status.org is None and event.value:
             self.status.org = event.value[0].owner_org_id
+            self.select_first_vm()
         if self.selected_vm_id and self.selected_vm_id in (event.removed or ()):
             self.app.notify("The selected VM is gone (deleted elsewhere?); moved to the next one.",
                             severity="warning")
         self.show_vm(self.vm_tree.selected_vm)
         self.update_titles()
         self.update_status()
+
+    def select_first_vm(self) -> None:
+        """On first load, start on a VM rather than on a group row."""
+        for item in self.vm_tree.items():
+            if isinstance(item, m.Vm):
+                self.vm_tree.move_cursor_to_key(item.vm_id)
+                return
 
     def _notify_error(self, error) -> None:
         key = f"{error.code}:{error.message}"
@@ -189,7 +210,7 @@ class MainScreen(Screen):
         line.append(safe_label(vm.label, 40), style="bold")
         line.append(f"  {safe_label(vm.vm_id)}  ", style="dim")
         line.append_text(Text("⌛ deleting", style="bold yellow") if pending else fmt.vm_state(vm.state))
-        resources = f"  {vm.vcpu_count or '?'} vCPU · {fmt.mib(vm.memory_mib)} · {fmt.mib(vm.disk_mib)} disk"
+        resources = f"  {vm.vcpu_count or '?'} vCPU · {fmt.mib(vm.memory_mib)} · {fmt.mib(vm.disk_mib)}"
         line.append(resources)
         line.append(f"  {safe_label(vm.region or '-')} / {safe_label(vm.provider or '-')}", style="dim")
         header.update(line)
@@ -218,19 +239,23 @@ class MainScreen(Screen):
         self.update_titles()
 
     def update_titles(self) -> None:
-        tree = self.vm_tree
-        self.query_one("#left").border_title = f"VMs {tree.vm_count}"
+        self.vm_pane.border_title = f"VMs {self.vm_tree.vm_count}"
         tabs = self.query_one(TabbedContent)
+        names = TAB_NAMES_NARROW if self.size.width < 100 else TAB_NAMES
         for pane in self.panes():
             tab_id = pane.parent.id if pane.parent is not None else None
             if tab_id is None or pane.id == "syncs-pane":
                 continue
-            label = {"runs": "2 Runs", "sessions": "3 Sessions", "tunnels": "4 Tunnels",
-                     "filesystems": "5 Filesystems"}[tab_id]
-            if pane.query_key is not None:
+            label = names[tab_id]
+            if pane.query_key is not None and pane.data_list.total_count:
                 label += f" {pane.count_label}"
             tabs.get_tab(tab_id).label = label
-        tabs.get_tab("details").label = "6 Details"
+        tabs.get_tab("details").label = names["details"]
+
+    def on_resize(self) -> None:
+        self.update_titles()
+        if self.run_view.display:
+            self.query_one("#right").set_class(self.size.height < 34, "run-maximized")
 
     def refresh_pending_marks(self) -> None:
         pending = {item: label for (kind, item), label in self.app.repository.pending.items() if kind == "vm"}
@@ -257,22 +282,20 @@ class MainScreen(Screen):
         else:
             self.query_one(target, ListPane).data_list.focus()
 
-    def focused_pane(self) -> ListPane | None:
+    def focused_pane(self) -> FilterHost:
+        """The pane holding the focus (the VM pane when none does)."""
         node = self.focused
-        while node is not None and not isinstance(node, ListPane):
+        while node is not None and not isinstance(node, FilterHost):
             node = node.parent
-        return node
+        return node if node is not None else self.vm_pane
 
     def action_back(self) -> None:
         if self.run_view.display:
             self.close_run_view()
             return
         pane = self.focused_pane()
-        if pane is not None and pane.data_list.filter:
+        if pane.data_list.filter:
             pane.close_filter(clear=True)
-        elif self.vm_tree.filter:
-            self.vm_tree.set_filter("")
-            self.update_titles()
         else:
             self.vm_tree.focus()
 

@@ -33,6 +33,8 @@ class Column:
     width: int = 0  # fixed width; 0 means flexible (shares the remaining space)
     min_width: int = 6
     justify: str = "left"
+    ratio: int = 1  # share of the spare width among flexible columns
+    hide_below: int = 0  # hide the column when the list is narrower than this
 
 
 def fit(cell: Cell, width: int, justify: str = "left", style: Style | None = None) -> list[Segment]:
@@ -90,7 +92,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("home", "first", "First", show=False, id="list.first"),
         Binding("end", "last", "Last", show=False, id="list.last"),
-        Binding("enter", "select", "Open", show=False, id="list.open"),
+        Binding("enter", "select", "Open", id="list.open"),
     ]
 
     COMPONENT_CLASSES = {
@@ -359,25 +361,27 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self.virtual_size = Size(event.size.width, len(self._order) + 1)
 
     def _column_widths(self, width: int) -> list[int]:
+        """Widths per column (0 = hidden at this width); cached per width."""
         if width == self._cache_width:
             return self._widths
-        gaps = len(self.columns) - 1 + 2  # one space between columns, one each side
-        fixed = sum(c.width for c in self.columns if c.width)
-        flex = [c for c in self.columns if not c.width]
+        shown = [width >= c.hide_below for c in self.columns]
+        gaps = sum(shown) + 1  # one space before each column, one at the end
+        fixed = sum(c.width for c, on in zip(self.columns, shown) if on and c.width)
+        flex = [i for i, (c, on) in enumerate(zip(self.columns, shown)) if on and not c.width]
         spare = max(0, width - gaps - fixed)
-        share = spare // len(flex) if flex else 0
-        widths = [c.width or max(c.min_width if spare >= c.min_width else 1, share) for c in self.columns]
-        # Give flexible columns any remainder, and take back overflow from the right.
-        overflow = sum(widths) + gaps - width
+        total_ratio = sum(self.columns[i].ratio for i in flex) or 1
+        widths = [c.width if on else 0 for c, on in zip(self.columns, shown)]
+        for i in flex:
+            widths[i] = max(self.columns[i].min_width, spare * self.columns[i].ratio // total_ratio)
+        if flex:  # the rounding remainder goes to the last flexible column
+            widths[flex[-1]] += max(0, spare - sum(widths[i] for i in flex))
+        overflow = sum(widths) + gaps - width  # too narrow: take from the right
         for i in range(len(widths) - 1, -1, -1):
             if overflow <= 0:
                 break
             take = min(overflow, max(0, widths[i] - 1))
             widths[i] -= take
             overflow -= take
-        if flex and overflow < 0:
-            last_flex = max(i for i, c in enumerate(self.columns) if not c.width)
-            widths[last_flex] += -overflow
         self._widths = widths
         self._cache_width = width
         self._strip_cache.clear()
@@ -386,6 +390,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
     def _row_strip(self, cells: Sequence[Cell], widths: list[int], style: Style | None) -> Strip:
         segments: list[Segment] = [Segment(" ", style)]
         for i, (column, width) in enumerate(zip(self.columns, widths)):
+            if not width:
+                continue
             cell = cells[i] if i < len(cells) else ""
             segments.extend(fit(cell, width, column.justify, style))
             segments.append(Segment(" ", style))

@@ -31,20 +31,62 @@ class FilterInput(Input):
 
     def action_clear_filter(self) -> None:
         self.value = ""
-        pane = next((a for a in self.ancestors if isinstance(a, ListPane)), None)
-        if pane is not None:
-            pane.close_filter(clear=True)
+        host = next((a for a in self.ancestors if isinstance(a, FilterHost)), None)
+        if host is not None:
+            host.close_filter(clear=True)
 
 
-class ListPane(Vertical):
+class FilterHost(Vertical):
+    """A container of a DataList (``self.data_list``) with a `/` filter bar
+    (``self.filter_input``) docked under it."""
+
+    DEFAULT_CSS = """
+    FilterHost > FilterInput { dock: bottom; display: none; height: 3; border: tall $accent; }
+    FilterHost > FilterInput.visible { display: block; }
+    """
+
+    data_list: DataList
+    filter_input: FilterInput
+
+    def open_filter(self) -> None:
+        self.filter_input.add_class("visible")
+        self.filter_input.value = self.data_list.filter
+        self.filter_input.focus()
+
+    def close_filter(self, *, clear: bool) -> None:
+        if clear:
+            self.data_list.set_filter("")
+            self.filter_input.value = ""
+        self.filter_input.remove_class("visible")
+        self.data_list.focus()
+        self.on_items_changed()
+
+    def on_items_changed(self) -> None:
+        """Hook: the list's content changed (update titles, counts...)."""
+        self.app.post_message(PaneCountsChanged())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.filter_input:
+            event.stop()
+            # Filter from the list's own message loop: a message the list posts
+            # (e.g. a new selection) is otherwise taken to come from this
+            # container and is not bubbled through it.
+            self.data_list.call_next(self.data_list.set_filter, event.value)
+            self.call_next(self.on_items_changed)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self.filter_input:
+            event.stop()
+            self.close_filter(clear=False)
+
+
+class ListPane(FilterHost):
     """Base of the Runs, Sessions, Tunnels, Syncs and Filesystems panes."""
 
     DEFAULT_CSS = """
     ListPane { height: 1fr; }
     ListPane > .pane-error { height: auto; color: $error; padding: 0 1; display: none; }
     ListPane > .pane-error.visible { display: block; }
-    ListPane > FilterInput { dock: bottom; display: none; height: 3; border: tall $accent; }
-    ListPane > FilterInput.visible { display: block; }
     """
 
     kind = "items"  # repository kind used for pending marks
@@ -115,6 +157,13 @@ class ListPane(Vertical):
         self._subscription = self.repo.subscribe(query, self._on_change)
         self.on_items_changed()
 
+    def on_data_list_selected(self, message: DataList.Selected) -> None:
+        """Enter on a row: the pane's open action, if it has one."""
+        message.stop()
+        open_row = getattr(self, "action_open", None)
+        if open_row is not None:
+            open_row()
+
     def unbind(self) -> None:
         """Stop watching: the pane is off screen (its cache entry goes stale)."""
         self._unsubscribe()
@@ -142,10 +191,6 @@ class ListPane(Vertical):
             self.data_list.set_items(event.value or [])
         self.on_items_changed()
 
-    def on_items_changed(self) -> None:
-        """Hook: the list's content changed (update titles, counts...)."""
-        self.app.post_message(PaneCountsChanged())
-
     def _show_error(self, error: ArkerError | None) -> None:
         if error is None:
             self.error_line.remove_class("visible")
@@ -164,29 +209,3 @@ class ListPane(Vertical):
 
     def pending_of(self, key: Hashable) -> str | None:
         return self.repo.is_pending(self.kind, key)
-
-    # --- filter ---------------------------------------------------------------
-
-    def open_filter(self) -> None:
-        self.filter_input.add_class("visible")
-        self.filter_input.value = self.data_list.filter
-        self.filter_input.focus()
-
-    def close_filter(self, *, clear: bool) -> None:
-        if clear:
-            self.data_list.set_filter("")
-            self.filter_input.value = ""
-        self.filter_input.remove_class("visible")
-        self.data_list.focus()
-        self.on_items_changed()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input is self.filter_input:
-            event.stop()
-            self.data_list.set_filter(event.value)
-            self.on_items_changed()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input is self.filter_input:
-            event.stop()
-            self.close_filter(clear=False)

@@ -25,13 +25,12 @@ class SessionsPane(ListPane):
 
     BINDINGS = [
         Binding("d,delete", "delete", "Delete", id="sessions.delete"),
-        Binding("enter", "open", "Env", id="sessions.open"),
     ]
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("SESSION", 0, 12), Column("IDX", 4, justify="right"), Column("STATE", 11),
-             Column("CWD", 0, 8), Column("ENV", 5, justify="right"), Column("STARTED", 16)],
+            [Column("SESSION", 0, 12), Column("IDX", 4, justify="right", hide_below=60), Column("STATE", 11),
+             Column("CWD", 0, 8, ratio=2), Column("ENV", 4, justify="right"), Column("STARTED", 15, hide_below=70)],
             key_of=lambda s: s.session_id,
             render_row=self.render_session,
             sort_key=lambda s: (s.session_idx, s.session_id),
@@ -79,8 +78,9 @@ class TunnelsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("PORT", 6, justify="right"), Column("STATE", 11), Column("VISIBILITY", 10),
-             Column("PROTO", 6), Column("AUTH", 13), Column("URL", 0, 10), Column("MESSAGE", 0, 8)],
+            [Column("PORT", 6, justify="right"), Column("STATE", 11), Column("VISIBILITY", 10, hide_below=90),
+             Column("PROTO", 6, hide_below=100), Column("AUTH", 13, hide_below=70), Column("URL", 0, 10, ratio=3),
+             Column("MESSAGE", 0, 8, hide_below=110)],
             key_of=lambda t: t.key,
             render_row=self.render_tunnel,
             sort_key=lambda t: t.port,
@@ -183,8 +183,8 @@ class FilesystemsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("NAME", 0, 10), Column("ID", 0, 10), Column("SIZE", 10, justify="right"),
-             Column("REGION", 0, 8), Column("CREATED", 16)],
+            [Column("NAME", 0, 10), Column("ID", 0, 10, hide_below=70), Column("SIZE", 10, justify="right"),
+             Column("REGION", 0, 8, hide_below=90), Column("CREATED", 15, hide_below=60)],
             key_of=lambda f: f.filesystem_id,
             render_row=self.render_filesystem,
             sort_key=lambda f: (f.name or "", f.filesystem_id),

@@ -23,7 +23,6 @@ class RunsPane(ListPane):
     empty_text = "No runs on this VM yet. Press x to run a command."
 
     BINDINGS = [
-        Binding("enter", "open_run", "Open log", id="runs.open"),
         Binding("c", "cancel_run", "Cancel run", id="runs.cancel"),
         Binding("t", "cycle_state", "State filter", id="runs.state_filter"),
     ]
@@ -40,9 +39,10 @@ class RunsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("RUN", 12), Column("COMMAND", 0, 10), Column("STATE", 12), Column("EXIT", 4, justify="right"),
-             Column("DURATION", 9, justify="right"), Column("STARTED", 15), Column("RETRY", 5, justify="right"),
-             Column("FAIL REASON", 0, 6)],
+            [Column("RUN", 12, hide_below=70), Column("COMMAND", 0, 10, ratio=3), Column("STATE", 12),
+             Column("EXIT", 4, justify="right", hide_below=60), Column("DURATION", 9, justify="right"),
+             Column("STARTED", 15, hide_below=90), Column("RETRY", 5, justify="right", hide_below=100),
+             Column("FAIL REASON", 0, 8, ratio=2, hide_below=110)],
             key_of=lambda r: r.run_id,
             render_row=self.render_run,
             sort_key=lambda r: (r.started_at or "", r.run_id),
@@ -69,7 +69,7 @@ class RunsPane(ListPane):
         if running:
             self.data_list.refresh_rows(running)
 
-    def action_open_run(self) -> None:
+    def action_open(self) -> None:
         run = self.data_list.cursor_item
         if run is not None and self.vm_id:
             self.post_message(self.OpenRun(self.vm_id, run.run_id))
