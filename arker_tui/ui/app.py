@@ -12,6 +12,8 @@ from textual.screen import Screen
 from ..api import models as m
 from ..api.errors import ArkerError
 from ..settings import Settings
+from .profiles import ProfilesMixin
+from .screens.activity import ActivityScreen
 from .screens.confirm import ConfirmDialog, ConfirmRequest
 from .screens.main import MainScreen
 from .screens.text_view import TextView
@@ -24,7 +26,7 @@ MUTATING_ACTIONS = frozenset({
 })
 
 
-class ArkerApp(App):
+class ArkerApp(ProfilesMixin, App):
     CSS_PATH = "app.tcss"
     TITLE = "arker-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
@@ -36,6 +38,7 @@ class ArkerApp(App):
         Binding("r", "refresh_now", "Refresh", id="app.refresh"),
         Binding("p", "toggle_pause", "Pause", id="app.pause"),
         Binding("g", "cycle_grouping", "Group", show=False, id="app.grouping"),
+        Binding("a", "show_activity", "Activity", id="app.activity"),
         Binding("colon", "command_palette", "Commands", show=False, id="app.palette"),
     ]
 
@@ -48,6 +51,8 @@ class ArkerApp(App):
         readonly: bool = False,
         run_log_cap: int = 100_000,
         keymap: dict[str, str] | None = None,
+        profiles=None,  # config.Profiles: the config file, for theme and profile switching
+        resolved=None,  # config.Resolved: the profile the app starts with
     ) -> None:
         super().__init__()
         self.repository = repository
@@ -56,6 +61,7 @@ class ArkerApp(App):
         self.readonly = readonly
         self.run_log_cap = run_log_cap
         self._keymap = keymap or {}
+        self.init_profiles(profiles, resolved)
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -69,6 +75,7 @@ class ArkerApp(App):
         if self.demo:
             self.notify("No API key set: this is the built-in demo world. Set ARKER_API_KEY to use your org.",
                         title="Demo mode", timeout=6)
+        self.mount_profiles()
 
     async def on_unmount(self) -> None:
         await self.repository.aclose()
@@ -115,6 +122,10 @@ class ArkerApp(App):
         if screen is None or self.screen is not screen:
             return
         screen.focused_pane().open_filter()
+
+    def action_show_activity(self) -> None:
+        if not isinstance(self.screen, ActivityScreen) and not self.screen.is_modal:
+            self.push_screen(ActivityScreen())
 
     def action_cycle_grouping(self) -> None:
         if self.main_screen is not None:
@@ -169,6 +180,9 @@ class ArkerApp(App):
         yield SystemCommand("Pause / resume live refresh", "Stop or restart interval refresh (p)",
                             self.action_toggle_pause)
         yield SystemCommand("Help: keys of the focused pane", "Show the key panel (?)", self.action_help)
+        yield SystemCommand("Org activity", "Every run / fork / sync call of the org, with latency (a)",
+                            self.action_show_activity)
+        yield from self.profile_commands()
         if main is None:
             return
         for number, name in (("1", "VM tree"), ("2", "Runs"), ("3", "Sessions"), ("4", "Tunnels"),

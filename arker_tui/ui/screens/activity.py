@@ -378,7 +378,7 @@ class ActivityScreen(Screen):
             self.apply_filters()
             self.list.focus()
             return
-        self.dismiss()
+        self.app.pop_screen()
 
     def on_data_list_selected(self, message: DataList.Selected) -> None:
         row = self.list.get(message.key)
