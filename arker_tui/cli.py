@@ -7,7 +7,6 @@ import argparse
 import sys
 
 from . import __version__
-from .settings import settings_from_env
 
 
 def _positive(value: str) -> float:
@@ -32,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--refresh", type=_positive, metavar="SECONDS", help="refresh interval of lists (default 2)")
     parser.add_argument("--region", help="region, e.g. us-west-2 (legacy aws-us-west-2 accepted)")
     parser.add_argument("--provider", choices=["aws", "aws-burst"], help="compute provider")
+    parser.add_argument("--profile", metavar="NAME",
+                        help="profile of the config file to use (default: ARKER_PROFILE, then default_profile)")
+    parser.add_argument("--print-config-path", action="store_true",
+                        help="print where the config file is (or would be) and exit")
     parser.add_argument("--run-log-cap", type=int, default=100_000, metavar="LINES",
                         help="most lines a run log keeps; older lines are dropped (default 100000)")
     sub = parser.add_subparsers(dest="command")
@@ -47,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.print_config_path:
+        from .config import config_path
+
+        print(config_path())
+        return 0
     if args.command == "emulator":
         return _serve_emulator(args)
     return _run_app(args)
@@ -68,15 +76,26 @@ def _serve_emulator(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace) -> int:
     from .backend import open_backend
-    from .repository import Intervals
+    from .config import ConfigError, Overrides, Profiles, load_config
     from .ui.app import ArkerApp
 
-    settings = settings_from_env()
-    if args.region or args.provider:
-        settings = settings.replace(region=args.region or settings.region, provider=args.provider)
-    intervals = Intervals(lists=args.refresh) if args.refresh else Intervals()
-    backend = open_backend(settings, demo=args.demo, intervals=intervals)
+    # CLI flags > environment (ARKER_*) > profile > defaults. Config problems
+    # are printed here and shown again inside the app.
+    config = load_config()
+    for problem in config.problems:
+        print(f"arker-tui: config: {problem}", file=sys.stderr)
+    profiles = Profiles(config, Overrides(profile=args.profile, region=args.region, provider=args.provider,
+                                          refresh=args.refresh))
+    try:
+        resolved = profiles.resolve()
+    except ConfigError as error:
+        print(f"arker-tui: {error}", file=sys.stderr)
+        return 2
+    for warning in resolved.warnings:
+        print(f"arker-tui: config: {warning}", file=sys.stderr)
+    backend = open_backend(resolved.settings, demo=args.demo, intervals=resolved.intervals)
     app = ArkerApp(backend.repository, settings=backend.settings, demo=backend.demo,
-                   readonly=args.readonly, run_log_cap=args.run_log_cap)
+                   readonly=args.readonly, run_log_cap=args.run_log_cap,
+                   keymap=resolved.keymap, profiles=profiles, resolved=resolved)
     app.run()
     return app.return_code or 0

@@ -96,7 +96,7 @@ class ActivityCharts(Vertical):
         }
         data = {"count": [float(c) for c in summary.counts], "p50": summary.p50s, "p95": summary.p95s}
         for name, (title, top) in labels.items():
-            label = Text(f"{title:<11}", style="bold")
+            label = Text(f"{title:<12}", style="bold")
             label.append(top if summary.count else "", style="")
             self.query_one(f"#label-{name}", Static).update(label)
             self.query_one(f"#spark-{name}", Sparkline).data = data[name]
