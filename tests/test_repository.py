@@ -10,7 +10,7 @@ import pytest
 from arker_tui.api.errors import ArkerError
 from arker_tui.repository import ChangeEvent, FakeClock, Intervals, Query, Repository
 
-from test_repository_support import Recorder, make_env
+from tests.test_repository_support import Recorder, make_env
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ async def test_get_raises_the_api_error_and_peek_keeps_it(env):
 
 
 async def test_vm_list_collects_every_page_and_filters():
-    from test_repository_support import build_world
+    from tests.test_repository_support import build_world
     world = build_world()
     for i in range(120):
         world.add_vm(f"extra-{i:03d}")

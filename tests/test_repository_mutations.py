@@ -10,7 +10,7 @@ from arker_tui.api import models as m
 from arker_tui.api.errors import ArkerError
 from arker_tui.repository import Intervals, Query
 
-from test_repository_support import Recorder, make_env
+from tests.test_repository_support import Recorder, make_env
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 import humanize
 from rich.text import Text
@@ -83,8 +83,12 @@ def parse_time(value: Any) -> datetime | None:
     return dt
 
 
+# What "now" is for relative times; tests pin it to make screens repeatable.
+clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+
+
 def _now(now: Any) -> datetime:
-    return parse_time(now) or datetime.now(timezone.utc)
+    return parse_time(now) or clock()
 
 
 def ago(iso: Any, now: Any = None) -> str:
