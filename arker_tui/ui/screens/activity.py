@@ -234,10 +234,10 @@ class ActivityScreen(Screen):
         if event.query != self.query_key or not self.is_attached:
             return
         if event.error is not None:
-            self._show_error(event.error)
             if event.value is None:
                 self.list.empty_text = f"Could not load org activity ({event.error.code}): see below."
-                self.list.refresh()
+            self._show_error(event.error)  # may say "not available" instead
+            self.list.refresh()
             return
         self._show_error(None)
         self._show_rows(event.value or [])
