@@ -28,6 +28,15 @@ def _matches(query: Query, item: Any) -> bool:
     return all(hasattr(item, k) and getattr(item, k) == v for k, v in query.filters)
 
 
+def _without_tokens(item: Any) -> Any:
+    """A copy to cache without one-time tunnel tokens: the caller shows them once, nothing keeps them."""
+    if isinstance(item, m.Tunnel):
+        return item.model_copy(update={"auth_token": None}) if item.auth_token else item
+    if isinstance(item, m.Vm) and any(t.auth_token for t in item.tunnels):
+        return item.model_copy(update={"tunnels": [_without_tokens(t) for t in item.tunnels]})
+    return item
+
+
 class Mutations:
     # --- machinery ----------------------------------------------------------
 
@@ -159,7 +168,8 @@ class Mutations:
         """Fork a VM; the new VM joins the VM lists at once."""
         marks = [("vm", request.source_vm_id, "forking")] if request.source_vm_id else []
         return await self._mutate(marks, lambda: self.client.fork(request),
-                                  lambda vm: self._add_item("vms", None, vm), lambda q: q.kind == "vms")
+                                  lambda vm: self._add_item("vms", None, _without_tokens(vm)),
+                                  lambda q: q.kind == "vms")
 
     async def resize(self, vm_id: str, request: m.ResizeRequest) -> m.ResizeResponse:
         return await self._mutate([("vm", vm_id, "resizing")], lambda: self.client.resize(vm_id, request),
@@ -181,7 +191,7 @@ class Mutations:
         """The answer carries the one-time ``auth_token``: show it from the return value."""
         return await self._mutate([("vm", vm_id, "creating tunnel")],
                                   lambda: self.client.create_tunnel(vm_id, request),
-                                  lambda t: self._add_item("tunnels", vm_id, t),
+                                  lambda t: self._add_item("tunnels", vm_id, _without_tokens(t)),
                                   lambda q: self._per_vm(vm_id)(q) or (q.kind == "tunnels" and q.vm_id == vm_id))
 
     async def delete_tunnel(self, vm_id: str, tunnel_key: str) -> m.DeleteTunnelResponse:

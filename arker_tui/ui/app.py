@@ -22,7 +22,7 @@ from .widgets.runs_pane import cancel_request
 
 # Actions that change something on the server: hidden and refused read-only.
 MUTATING_ACTIONS = frozenset({
-    "delete", "delete_vm", "cancel_run", "fork", "run_command", "new", "resize", "release", "signal",
+    "delete", "delete_vm", "cancel_run", "fork", "run_command", "new", "resize", "release", "signal", "mount",
 })
 
 
@@ -202,4 +202,7 @@ class ArkerApp(ProfilesMixin, App):
                                   ("#filesystems-pane", "filesystem"), ("#syncs-pane", "sync")):
                 pane = main.query_one(pane_id)
                 yield SystemCommand(f"Delete the selected {noun}", "Asks first (d in its pane)", pane.action_delete)
+        from .forms.actions import palette_commands
+
+        yield from palette_commands(self, main)
         yield SystemCommand("Quit", "Leave arker-tui (q)", self.exit)

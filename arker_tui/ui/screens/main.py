@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from ...api import models as m
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
+from ..forms import actions
 from ..terminal_text import safe_label
 from ..widgets.list_pane import FilterHost, FilterInput, ListPane, PaneCountsChanged
 from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
@@ -42,13 +43,35 @@ class VmPane(FilterHost):
         yield self.data_list
         yield self.filter_input
 
-    BINDINGS = [Binding("d,delete", "delete_vm", "Delete VM", id="vms.delete")]
+    BINDINGS = [
+        Binding("d,delete", "delete_vm", "Delete VM", id="vms.delete"),
+        Binding("f", "fork", "Fork", id="vms.fork"),
+        Binding("x", "run_command", "Run", id="vms.run_command"),
+        Binding("R", "resize", "Resize", id="vms.resize"),
+        Binding("v", "read_file", "Read file", id="vms.read_file"),
+        Binding("L", "release", "Release", show=False, id="vms.release"),
+    ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.allows(action)
 
     def action_delete_vm(self) -> None:
         self.screen.delete_selected_vm()
+
+    def action_fork(self) -> None:
+        actions.open_fork(self.app)
+
+    def action_run_command(self) -> None:
+        actions.open_run_command(self.app)
+
+    def action_resize(self) -> None:
+        actions.open_resize(self.app)
+
+    def action_read_file(self) -> None:
+        actions.open_read_file(self.app)
+
+    def action_release(self) -> None:
+        actions.open_release(self.app)
 
 
 class MainScreen(Screen):

@@ -25,6 +25,9 @@ class SessionsPane(ListPane):
 
     BINDINGS = [
         Binding("d,delete", "delete", "Delete", id="sessions.delete"),
+        Binding("n", "new", "New", id="sessions.new"),
+        # priority: the list's own k (vim up) would win otherwise; up still moves.
+        Binding("k", "signal", "Signal", priority=True, id="sessions.signal"),
     ]
 
     def make_list(self) -> DataList:
@@ -44,6 +47,21 @@ class SessionsPane(ListPane):
         state = PENDING if self.pending_of(s.session_id) else fmt.session_state(s.state)
         return [safe_label(s.session_id), str(s.session_idx), state, safe_label(s.cwd or "-"),
                 str(len(s.env or {})), fmt.ago(s.started_at)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "signal" and self.filter_input.has_focus:
+            return False  # k is a letter of the filter there
+        return super().check_action(action, parameters)
+
+    def action_new(self) -> None:
+        from ..forms.actions import open_new_session
+
+        open_new_session(self.app)
+
+    def action_signal(self) -> None:
+        from ..forms.actions import open_signal
+
+        open_signal(self.app, self.vm_id, self.data_list.cursor_item)
 
     def action_delete(self) -> None:
         session = self.data_list.cursor_item
@@ -72,6 +90,7 @@ class TunnelsPane(ListPane):
 
     BINDINGS = [
         Binding("d,delete", "delete", "Delete", id="tunnels.delete"),
+        Binding("n", "new", "New", id="tunnels.new"),
         Binding("y", "copy_url", "Copy URL", id="tunnels.copy"),
         Binding("o", "open_url", "Open URL", id="tunnels.open"),
     ]
@@ -116,6 +135,11 @@ class TunnelsPane(ListPane):
         if url:
             opened = webbrowser.open(url) if url.startswith(("http://", "https://")) else False
             self.app.notify(f"Opened {url}" if opened else f"No browser here; the URL is {url}")
+
+    def action_new(self) -> None:
+        from ..forms.actions import open_new_tunnel
+
+        open_new_tunnel(self.app)
 
     def action_delete(self) -> None:
         tunnel = self.data_list.cursor_item
@@ -179,7 +203,11 @@ class FilesystemsPane(ListPane):
     empty_text = "No filesystems in this org. Press n to create one."
     vm_scoped = False
 
-    BINDINGS = [Binding("d,delete", "delete", "Delete", id="filesystems.delete")]
+    BINDINGS = [
+        Binding("d,delete", "delete", "Delete", id="filesystems.delete"),
+        Binding("n", "new", "New", id="filesystems.new"),
+        Binding("m", "mount", "Mount in VM", id="filesystems.mount"),
+    ]
 
     def make_list(self) -> DataList:
         return DataList(
@@ -199,6 +227,16 @@ class FilesystemsPane(ListPane):
         where = f"{f.region or '-'} / {f.provider or '-'}"
         return [name, safe_label(f.filesystem_id), fmt.size_bytes(f.size_bytes), safe_label(where),
                 fmt.ago(f.created_at)]
+
+    def action_new(self) -> None:
+        from ..forms.actions import open_new_filesystem
+
+        open_new_filesystem(self.app)
+
+    def action_mount(self) -> None:
+        from ..forms.actions import open_mount
+
+        open_mount(self.app, self.data_list.cursor_item)
 
     def action_delete(self) -> None:
         fs = self.data_list.cursor_item

@@ -25,6 +25,7 @@ class RunsPane(ListPane):
     BINDINGS = [
         Binding("c", "cancel_run", "Cancel run", id="runs.cancel"),
         Binding("t", "cycle_state", "State filter", id="runs.state_filter"),
+        Binding("x", "run_command", "Run", id="runs.run_command"),
     ]
 
     class OpenRun(Message):
@@ -80,6 +81,11 @@ class RunsPane(ListPane):
         self.app.notify(f"Runs: showing {self.state_filter or 'every state'}", timeout=2)
         vm_id, self.query_key = self.vm_id, None
         self.bind_vm(vm_id)
+
+    def action_run_command(self) -> None:
+        from ..forms.actions import open_run_command
+
+        open_run_command(self.app)
 
     def action_cancel_run(self) -> None:
         run = self.data_list.cursor_item
