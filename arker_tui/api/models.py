@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import types
+import typing
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ARKER_ORG_ID = "ArkerHQ"
 PUBLIC_GOLDENS = ("arkuntu", "ubuntu", "ubuntu-full", "ubuntu-py-repl")
@@ -46,9 +49,50 @@ class ApiModel(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_default(cls, data: Any) -> Any:
+        """A null where a value with a default was expected (``"state": null``,
+        ``"sessions": null``) takes the default instead of rejecting the whole
+        answer (a null state is "unknown"); a null required field (an id) is
+        still an error."""
+        if isinstance(data, dict) and None in data.values():
+            defaulted = _non_nullable_defaults(cls)
+            if defaulted:
+                data = {k: v for k, v in data.items() if v is not None or k not in defaulted}
+                if "state" in defaulted and "state" not in data:
+                    data["state"] = "unknown"  # not made up as "running" / "idle"
+        return data
+
     @property
     def extra_fields(self) -> dict[str, Any]:
         return dict(self.__pydantic_extra__ or {})
+
+
+_NON_NULLABLE: dict[type, frozenset[str]] = {}
+
+
+def _accepts_none(annotation: Any) -> bool:
+    if annotation is Any or annotation is None or annotation is type(None):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_accepts_none(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _non_nullable_defaults(cls: type[BaseModel]) -> frozenset[str]:
+    """Names (and aliases) of ``cls``'s fields that have a default but do not accept None."""
+    names = _NON_NULLABLE.get(cls)
+    if names is None:
+        found: set[str] = set()
+        for name, info in cls.model_fields.items():
+            if not info.is_required() and not _accepts_none(info.annotation):
+                found.add(name)
+                if info.alias:
+                    found.add(info.alias)
+        names = _NON_NULLABLE[cls] = frozenset(found)
+    return names
 
 
 # --- errors -----------------------------------------------------------------

@@ -47,6 +47,12 @@ def _consume(task: asyncio.Task) -> None:
         task.exception()
 
 
+def _is_gone_error(entry: Entry) -> bool:
+    """A 404 of one VM's data: that VM (or its run, session...) is gone."""
+    error = entry.error
+    return error is not None and error.code == "not_found" and entry.query.vm_id is not None
+
+
 class Repository(Mutations, Status):
     def __init__(
         self,
@@ -126,7 +132,7 @@ class Repository(Mutations, Status):
         missing or stale; while paused, only an entry never loaded is fetched."""
         entry = self._entry(query)
         entry._subscribers.append(callback)
-        if entry.error is not None:
+        if entry.error is not None and not _is_gone_error(entry):
             self._failing.add(query)
         if not entry.loading and not entry._gone:
             if self._backing_off(entry):
@@ -243,7 +249,7 @@ class Repository(Mutations, Status):
         started = time.perf_counter()
         error: ArkerError | None = None
         try:
-            raw = await fetchers.fetch(self.client, entry.query, page_size=self.page_size)
+            raw = await fetchers.fetch(self.client, entry.query, page_size=self.page_size, pages=entry._pages)
         except ArkerError as exc:
             error = exc
         except Exception as exc:  # a malformed answer or a bug: keep the chain alive
@@ -301,8 +307,12 @@ class Repository(Mutations, Status):
         entry.error = error
         entry._failures += 1
         self.stats.errors += 1
-        self.stats.last_error = error
-        if entry.subscribed:
+        # A 404 of one VM's data means that VM (or run...) is gone, not that
+        # the connection is in trouble: the view says so, the status stays.
+        gone = _is_gone_error(entry)
+        if not gone:
+            self.stats.last_error = error
+        if entry.subscribed and not gone:
             self._failing.add(entry.query)
         self._emit(entry, ChangeEvent(entry.query, entry.value, error=error))
 
@@ -327,6 +337,8 @@ class Repository(Mutations, Status):
         None when nothing did (the old value object is then kept)."""
         query = entry.query
         if query.is_list:
+            if value is entry.value and entry._index and not (recovered or first):
+                return None  # the fetcher handed back the same list: no page changed
             diff = diff_lists(entry._index, value, query.item_key)
             if diff.empty and not (recovered or first):
                 return None
