@@ -102,7 +102,12 @@ class ProfilesMixin:
             await self.repository.start()
             while len(self.screen_stack) > 1:
                 await self.pop_screen()
-            await self.switch_screen(MainScreen())
+            base = self.screen
+            if not base._result_callbacks:
+                # Textual 8 pushes no result callback for the default screen,
+                # and switch_screen pops one: give it an empty one to pop.
+                base._push_result_callback(base, None)
+            await self.switch_screen(MainScreen())  # the old one unmounts: its subscriptions close
             self.set_keymap(resolved.keymap)
             self._apply_theme(resolved.theme)
         finally:
