@@ -107,7 +107,7 @@ def hex_dump(data: bytes, limit: int = HEX_HEAD) -> str:
 
 
 def file_view(vm_label: str, path: str, data: bytes) -> OutputView:
-    size = f"{len(data):,} bytes ({fmt.size_bytes(len(data))})"
+    size = f"{len(data):,} bytes" + (f" ({fmt.size_bytes(len(data))})" if len(data) >= 1024 else "")
     if is_binary(data):
         shown = min(len(data), HEX_HEAD)
         summary = f"binary · {size} · hex dump of the first {shown:,} bytes"
