@@ -149,8 +149,11 @@ class ArkerClient:
         query: dict[str, Any] | None = None,
         body: Any = None,
         headers: dict[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
-        """Send one API call with retries; returns the decoded JSON body."""
+        """Send one API call with retries; returns the decoded JSON body (with
+        ``raw``: the body's bytes, undecoded, for callers that skip decoding
+        what they have seen before)."""
         route = ROUTES[route_name]
         safe = route.idempotent or bool(headers and "Idempotency-Key" in headers)
         attempt = 0
@@ -171,7 +174,7 @@ class ArkerClient:
                     error, retry_after = network_error, None
                 else:
                     if response.is_success:
-                        return self._decode(response)
+                        return response.content if raw else self._decode(response)
                     error = self._error_from(response)
                     retryable = response.status_code in RETRY_STATUSES and safe
                     too_long = (error.retry_after or 0) > self.retry.max_retry_after

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from ..api.errors import ArkerError
 from .query import Query
+from .pages import PageCache
 from .runlog import RunLog
 
 
@@ -29,6 +30,7 @@ class Entry:
     _subscribers: list[Callable[[Any], None]] = field(default_factory=list, repr=False)
     _index: dict[str, Any] = field(default_factory=dict, repr=False)  # list items by id
     _runlog: RunLog | None = field(default=None, repr=False)
+    _pages: PageCache = field(default_factory=PageCache, repr=False)  # raw pages of a list, last fetch
     _failures: int = field(default=0, repr=False)
     _run_interval: float | None = field(default=None, repr=False)  # grows for large quiet output
     _finished_at: float | None = field(default=None, repr=False)  # end of the last fetch (fixed delay counts from here)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..api.client import collect_all, iterate_org_runs
+from .pages import PAGED, PageCache, fetch_pages
 from .query import Query
 
 ORG_RUNS_CAP = 1000  # rows of org activity kept; the log is unbounded
@@ -16,8 +17,15 @@ def _newest_first(runs: list[Any]) -> list[Any]:
     return sorted(runs, key=lambda r: r.started_at or "", reverse=True)
 
 
-async def fetch(client: Any, query: Query, *, page_size: int | None = None) -> Any:
+async def fetch(client: Any, query: Query, *, page_size: int | None = None,
+                pages: PageCache | None = None) -> Any:
+    """``pages``: the query's page cache; given (and the client can send raw
+    requests), a paged list decodes only the pages that changed."""
     kind, vm_id, filters = query.kind, query.vm_id, query.filter_dict
+    if pages is not None and kind in PAGED and hasattr(client, "request"):
+        path = {"vm_id": vm_id} if vm_id is not None else None
+        items = await fetch_pages(client, kind, pages, path=path, limit=page_size, filters=filters)
+        return pages.derive(items, _newest_first) if kind == "runs" else items
     if kind == "vms":
         return await collect_all(client.list_vms, "vms", limit=page_size, **filters)
     if kind == "vm":
