@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--vms", type=int, default=0, metavar="N",
                           help="serve a generated org of N VMs instead of the demo world")
+    emulator.add_argument("--runs-per-vm", type=int, default=3, metavar="N",
+                          help="runs per VM of the generated org (default 3)")
+    emulator.add_argument("--output-lines", type=int, default=100, metavar="N",
+                          help="output lines per run of the generated org (default 100)")
+    emulator.add_argument("--seed", type=int, default=0, help="seed of the generated org (default 0)")
     emulator.add_argument("--api-key-env", metavar="VAR",
                           help="require the key held in this environment variable")
     return parser
@@ -67,7 +72,8 @@ def _serve_emulator(args: argparse.Namespace) -> int:
 
     api_key = os.environ.get(args.api_key_env) if args.api_key_env else None
     try:
-        serve(args.port, host=args.host, vms=args.vms, api_key=api_key)
+        serve(args.port, host=args.host, scale=args.vms or None, api_key=api_key,
+              runs_per_vm=args.runs_per_vm, output_lines=args.output_lines, seed=args.seed)
     except ImportError:
         print("The emulator server needs uvicorn: pip install 'arker-tui[serve]'", file=sys.stderr)
         return 2

@@ -3,7 +3,8 @@
 ``build_scale_world(clock, vms=10_000, runs_per_vm=3, output_lines=100)``
 builds in a fraction of a second: records are plain dataclasses, no command is
 parsed (each run is a ``Progress`` step) and run output is produced only when
-a run is read. The last run of every 10th VM is still running.
+a run is read. The last run of every 10th VM is still running; every 5th VM
+has an open tunnel.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import random
 from arker_tui.api.models import ARKER_ORG_ID, PUBLIC_GOLDENS
 
 from .clock import Clock
-from .records import RunRec, SessionRec, VmRec
+from .records import RunRec, SessionRec, TunnelRec, VmRec
 from .shell import Program, Progress
 from .world import DEFAULT_ORG, World
 
@@ -76,6 +77,10 @@ def build_scale_world(clock: Clock, vms: int = 1000, runs_per_vm: int = 3, outpu
             if running:
                 vm.runs[run_id].program.duration = 10 * 86400.0  # keeps running
                 vm.active_runs.add(run_id)
+        if i % 5 == 0:
+            key = f"tun{seed:02x}{i:08x}"
+            vm.tunnels[key] = TunnelRec(vm_id=vm_id, port=8000 + i % 1000, tunnel_key=key,
+                                        created_at=created + 60, seq=world.next_seq())
         vm_records[vm_id] = vm
         names[(DEFAULT_ORG, name)] = vm_id
         if i % 4 == 0:

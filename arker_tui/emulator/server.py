@@ -16,12 +16,14 @@ from .world import World
 
 
 def make_emulator(*, demo: bool = True, api_key: str | None = None, scale: int | None = None,
-                  faults: Faults | None = None) -> Emulator:
+                  faults: Faults | None = None, runs_per_vm: int = 3, output_lines: int = 100,
+                  seed: int = 0) -> Emulator:
     clock = RealClock()
     if scale:
         from .scale import build_scale_world
 
-        world: World = build_scale_world(clock, vms=scale)
+        world: World = build_scale_world(clock, vms=scale, runs_per_vm=runs_per_vm,
+                                         output_lines=output_lines, seed=seed)
     elif demo:
         from .demo import build_demo_world
 
@@ -33,7 +35,7 @@ def make_emulator(*, demo: bool = True, api_key: str | None = None, scale: int |
 
 def serve(port: int = 8765, host: str = "127.0.0.1", demo: bool = True, *,
           api_key: str | None = None, scale: int | None = None, log_level: str = "warning",
-          **uvicorn_kwargs: Any) -> None:
+          runs_per_vm: int = 3, output_lines: int = 100, seed: int = 0, **uvicorn_kwargs: Any) -> None:
     """Block serving the emulator with uvicorn until interrupted."""
     try:
         import uvicorn
@@ -49,5 +51,6 @@ def serve(port: int = 8765, host: str = "127.0.0.1", demo: bool = True, *,
             return not isinstance(exc, DroppedConnection)
 
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
-    emulator = make_emulator(demo=demo, api_key=api_key, scale=scale)
+    emulator = make_emulator(demo=demo, api_key=api_key, scale=scale, runs_per_vm=runs_per_vm,
+                             output_lines=output_lines, seed=seed)
     uvicorn.run(emulator.app, host=host, port=port, log_level=log_level, **uvicorn_kwargs)
