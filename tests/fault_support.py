@@ -95,13 +95,14 @@ def make_app(backend: Backend, **kwargs: Any) -> ArkerApp:
     return ArkerApp(backend.repository, settings=backend.settings, **kwargs)
 
 
-async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.02) -> None:
+async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.02,
+                   what: str | None = None) -> None:
     """Let the app run until ``predicate()`` holds (fails the test after ``timeout``)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
         if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {getattr(predicate, '__name__', predicate)}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate.__qualname__}")
         await pilot.pause(step)
 
 
