@@ -41,15 +41,15 @@ class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; background: $background 60%; }
     ConfirmDialog > Vertical {
-        width: 64; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $error; background: $surface; padding: 1 2;
+        width: 64; max-width: 96%; height: auto; max-height: 100%;
+        border: thick $error; background: $surface; padding: 0 1;
     }
-    ConfirmDialog .title { text-style: bold; color: $error; margin-bottom: 1; }
-    ConfirmDialog .target { margin-bottom: 1; }
-    ConfirmDialog .consequence { color: $warning; }
-    ConfirmDialog .hint { color: $text-muted; margin-top: 1; }
-    ConfirmDialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    ConfirmDialog Button { margin-left: 2; min-width: 12; }
+    ConfirmDialog Static { width: 100%; height: auto; }
+    ConfirmDialog .title { text-style: bold; color: $error; }
+    ConfirmDialog .consequences { color: $warning; }
+    ConfirmDialog .hint { color: $text-muted; }
+    ConfirmDialog Horizontal { height: auto; width: 100%; align-horizontal: right; }
+    ConfirmDialog Button { margin-left: 2; min-width: 10; }
     """
 
     def __init__(self, request: ConfirmRequest) -> None:
@@ -64,8 +64,8 @@ class ConfirmDialog(ModalScreen[bool]):
             ident = safe_label(r.ident, 60)
             target = f"{r.kind} [b]{escape(name)}[/b]" + (f"  ({escape(ident)})" if ident != name else "")
             yield Static(target, classes="target")
-            for line in r.consequences:
-                yield Static(f"• {escape(line)}", classes="consequence")
+            if r.consequences:
+                yield Static("\n".join(f"• {escape(line)}" for line in r.consequences), classes="consequences")
             yield Static("This cannot be undone." if r.verb == "Delete" else "The run stops where it is.", classes="hint")
             with Horizontal():
                 yield Button("Cancel", id="cancel", variant="default")

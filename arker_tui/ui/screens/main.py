@@ -34,12 +34,22 @@ TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "files
 TABS = {"2": "runs", "3": "sessions", "4": "tunnels", "5": "filesystems", "6": "details"}
 
 
+def fmt_count(n: int, noun: str, verb_one: str, verb_many: str) -> str:
+    """ "1 session ends", "3 sessions end", "no tunnel closes"."""
+    if n == 0:
+        return f"no {noun} {verb_one}"
+    return f"{n} {noun} {verb_one}" if n == 1 else f"{n} {noun}s {verb_many}"
+
+
 class VmPane(FilterHost):
     """The VM tree with the VM-level keys (delete, grouping) and its filter."""
 
-    def compose(self) -> ComposeResult:
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.data_list = VmTree(id="vm-tree")
         self.filter_input = FilterInput(placeholder="filter VMs: name, id, region, state (esc clears)")
+
+    def compose(self) -> ComposeResult:
         yield self.data_list
         yield self.filter_input
 
@@ -352,10 +362,11 @@ class MainScreen(Screen):
         repo = self.app.repository
         runs = repo.peek(Query.runs(vm.vm_id))
         running = sum(1 for r in runs.value if r.state == "running") if runs and runs.value else None
+        running_runs = "its running runs stop" if running is None else fmt_count(running, "running run", "stops", "stop")
         consequences = [
-            f"{len(vm.sessions)} session(s) end",
-            f"{'unknown number of' if running is None else running} running run(s) stop",
-            f"{len(vm.tunnels)} tunnel(s) close",
+            fmt_count(len(vm.sessions), "session", "ends", "end"),
+            running_runs,
+            fmt_count(len(vm.tunnels), "tunnel", "closes", "close"),
             "its syncs are unmounted",
         ]
         request = ConfirmRequest("Delete", "VM", vm.label, vm.vm_id, consequences)

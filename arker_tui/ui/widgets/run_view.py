@@ -78,9 +78,17 @@ class RunView(Vertical):
         self.close_subscription()
 
     def _show_whole(self, run: m.Run) -> None:
+        """The whole output at once. The API keeps the two streams apart, so
+        their interleaving is unknown: a running run ends on stdout (its
+        progress), a finished one on stderr (where a failure explains itself)."""
         self.run = run
-        self.log_view.set_output(decode_output(run.stdout, run.stdout_encoding),
-                                 decode_output(run.stderr, run.stderr_encoding))
+        out = decode_output(run.stdout, run.stdout_encoding)
+        err = decode_output(run.stderr, run.stderr_encoding)
+        if run.state == "running":
+            self.log_view.set_output("", err)
+            self.log_view.append(out, "")
+        else:
+            self.log_view.set_output(out, err)
 
     def _on_change(self, event: ChangeEvent) -> None:
         if event.query != Query.run(self.vm_id or "", self.run_id or ""):

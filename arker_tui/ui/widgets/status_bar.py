@@ -49,7 +49,7 @@ class StatusBar(Widget):
         left.append(where, style="dim" if self.size.width < 90 else "")
         right = Text()
         if self.refresh_state == "paused":
-            right.append("⏸ paused", style="bold yellow")
+            right.append("○ paused", style="bold yellow")
         elif self.refresh_state == "error":
             right.append("● error", style="bold red")
         else:

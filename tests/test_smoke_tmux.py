@@ -1,0 +1,48 @@
+"""The installed `arker-tui --demo` in a real terminal (tmux): it paints VM
+names, quits on `q`, and exits with status 0."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("arker-tui")
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None or not SCRIPT.exists(),
+                                reason="needs tmux and the installed console script")
+
+
+def capture(session: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_demo_in_tmux_shows_vms_and_quits_cleanly(tmp_path):
+    session = f"arker-smoke-{uuid.uuid4().hex[:8]}"
+    status_file = tmp_path / "status"
+    command = f"{SCRIPT} --demo; echo $? > {status_file}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "bash", "-c", command],
+                   check=True)
+    try:
+        assert wait_until(lambda: "ml-train" in capture(session), 30), capture(session)
+        screen = capture(session)
+        assert "api-dev" in screen and "DEMO" in screen
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        assert wait_until(status_file.exists, 15), capture(session)
+        assert status_file.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -1,0 +1,63 @@
+"""SVG snapshots of the dashboard's main views at 80x24 and 120x40.
+
+The demo world runs on a ManualClock and relative times follow it, so every
+snapshot is the same from run to run."""
+
+from __future__ import annotations
+
+import pytest
+
+from arker_tui.ui.widgets.status_bar import StatusBar
+
+from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture(autouse=True)
+def fixed_data_age(monkeypatch):
+    monkeypatch.setattr(StatusBar, "age_text", lambda self: "2 s ago")
+
+
+def snapshot_app(view: str):
+    """An app plus the steps that bring it to ``view``, ready to be captured."""
+    backend = demo_backend()
+    backend.repository.pause()  # nothing changes while the picture is taken
+    app = demo_app(backend)
+
+    async def run_before(pilot) -> None:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
+        app.repository.resume()
+        await select_vm(pilot, app, "ml-train")
+        if view in ("runs", "runlog"):
+            await pilot.press("2")
+            pane = screen.query_one("#runs-pane")
+            await wait_for(pilot, lambda: pane.data_list.total_count > 0)
+        elif view in ("sessions", "tunnels", "filesystems"):
+            await pilot.press({"sessions": "3", "tunnels": "4", "filesystems": "5"}[view])
+            pane = screen.query_one(f"#{view}-pane")
+            await wait_for(pilot, lambda: pane.data_list.total_count > 0)
+            if view == "filesystems":
+                syncs = screen.query_one("#syncs-pane")
+                await wait_for(pilot, lambda: syncs.data_list.total_count > 0)
+        elif view == "details":
+            await pilot.press("6")
+        elif view == "confirm":
+            screen.vm_tree.focus()
+            await pilot.press("d")
+        if view == "runlog":
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: screen.run_view.run is not None and screen.run_view.log_view.line_count > 0)
+        app.repository.pause()
+        app.clear_notifications()
+        await pilot.pause(0.1)
+
+    return app, run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("view", ["runs", "runlog", "sessions", "tunnels", "filesystems", "details", "confirm"])
+def test_main_views(snap_compare, view, size):
+    app, run_before = snapshot_app(view)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
