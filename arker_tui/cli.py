@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -35,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="profile of the config file to use (default: ARKER_PROFILE, then default_profile)")
     parser.add_argument("--print-config-path", action="store_true",
                         help="print where the config file is (or would be) and exit")
+    parser.add_argument("--log", metavar="FILE",
+                        help="write a debug log (API key and tokens redacted) to FILE; also $ARKER_TUI_LOG")
     parser.add_argument("--run-log-cap", type=int, default=100_000, metavar="LINES",
                         help="most lines a run log keeps; older lines are dropped (default 100000)")
     sub = parser.add_subparsers(dest="command")
@@ -103,5 +106,14 @@ def _run_app(args: argparse.Namespace) -> int:
     app = ArkerApp(backend.repository, settings=backend.settings, demo=backend.demo,
                    readonly=args.readonly, run_log_cap=args.run_log_cap,
                    keymap=resolved.keymap, profiles=profiles, resolved=resolved)
-    app.run()
+    from . import crash
+
+    log_path = args.log or os.environ.get(crash.LOG_ENV)
+    handler = crash.open_log_file(log_path, app.secrets()) if log_path else None
+    try:
+        app.run()
+    finally:
+        if handler is not None:
+            crash.close_log_file(handler)
+    crash.tell_where(app.crash_report)
     return app.return_code or 0

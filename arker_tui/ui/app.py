@@ -61,6 +61,7 @@ class ArkerApp(ProfilesMixin, App):
         self.readonly = readonly
         self.run_log_cap = run_log_cap
         self._keymap = keymap or {}
+        self.crash_report = None  # Path of the report written after a crash
         self.init_profiles(profiles, resolved)
 
     # --- lifecycle ------------------------------------------------------------
@@ -79,6 +80,30 @@ class ArkerApp(ProfilesMixin, App):
 
     async def on_unmount(self) -> None:
         await self.repository.aclose()
+
+    # --- crashes ----------------------------------------------------------------
+
+    def secrets(self) -> list[str]:
+        """What must never be written anywhere: the API key."""
+        return [self.settings.api_key] if self.settings.api_key else []
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: write a redacted report to the state directory, let Textual
+        restore the terminal, and print a redacted traceback (no locals) and
+        where the report is instead of Textual's traceback with locals."""
+        from rich.text import Text
+
+        from .. import crash
+
+        if self.crash_report is None:
+            try:
+                self.crash_report = crash.write_report(error, self.secrets(), context=repr(self.settings))
+            except OSError:
+                pass
+        super()._handle_exception(error)
+        summary = crash.redact(crash.format_report(error, self.secrets()), self.secrets())
+        where = f"\nA report is in {self.crash_report}\n" if self.crash_report else ""
+        self._exit_renderables[:] = [Text(summary + where)]
 
     @property
     def main_screen(self) -> MainScreen | None:

@@ -1,0 +1,139 @@
+"""Crash reports and the optional log file, with secrets redacted.
+
+- ``redact(text, secrets)``: the API key (and any other known secret) and
+  anything that looks like a bearer token, an ``auth_token`` or an API key
+  assignment become ``***``.
+- ``write_report(error, secrets=...)``: a plain-text report (versions, the
+  traceback, redacted) in the user state directory
+  (``platformdirs.user_state_dir("arker-tui")``, or ``$ARKER_TUI_STATE_DIR``);
+  returns its path.
+- ``open_log_file(path, secrets)``: DEBUG logging of ``arker_tui.*`` to a
+  file, every record redacted by ``RedactingFilter``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import platform
+import re
+import sys
+import traceback
+from pathlib import Path
+from typing import Iterable
+
+STATE_DIR_ENV = "ARKER_TUI_STATE_DIR"
+LOG_ENV = "ARKER_TUI_LOG"
+MASK = "***"
+
+# Looks like a credential, whoever's it is.
+_PATTERNS = [
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{4,}"),
+    re.compile(r"""(?i)(["']?(?:auth_token|api_key|apikey|access_token|token|password|secret)["']?\s*[:=]\s*["']?)"""
+               r"""[^\s"',;&)}\]]{4,}"""),
+    re.compile(r"(?i)(ARKER_API_KEY\s*[:=]\s*[\"']?)[^\s\"',;&)}\]]+"),
+    re.compile(r"(?i)(authorization\s*[:=]\s*[\"']?)[^\s\"',;&)}\]]{4,}"),
+]
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every known secret and every credential-looking value masked."""
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + MASK, text)
+    return text
+
+
+def state_dir() -> Path:
+    override = os.environ.get(STATE_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("arker-tui"))
+
+
+def _versions() -> str:
+    from . import __version__
+
+    parts = [f"arker-tui {__version__}", f"Python {platform.python_version()}", platform.platform()]
+    for name in ("textual", "httpx", "pydantic", "rich"):
+        try:
+            from importlib.metadata import version
+
+            parts.append(f"{name} {version(name)}")
+        except Exception:  # pragma: no cover - metadata missing
+            pass
+    return "\n".join(parts)
+
+
+def format_report(error: BaseException, secrets: Iterable[str | None] = (), context: str = "") -> str:
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    when = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    body = (f"arker-tui crash report\n{when}\n\n{_versions()}\n\n"
+            + (f"{context}\n\n" if context else "")
+            + trace)
+    return redact(body, secrets)
+
+
+def write_report(error: BaseException, secrets: Iterable[str | None] = (), context: str = "") -> Path:
+    """Write a redacted crash report; returns where (the directory is made if needed)."""
+    secrets = list(secrets)
+    directory = state_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = directory / f"crash-{stamp}-{os.getpid()}.txt"
+    n = 1
+    while path.exists():
+        n += 1
+        path = directory / f"crash-{stamp}-{os.getpid()}-{n}.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as out:
+        out.write(format_report(error, secrets, context))
+    return path
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in a record's message and exception text before it is written."""
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage(), self.secrets)
+        record.args = None
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info), self.secrets)
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
+        return True
+
+
+def open_log_file(path: str | os.PathLike, secrets: Iterable[str | None] = (),
+                  level: int = logging.DEBUG) -> logging.Handler:
+    """Log ``arker_tui.*`` to ``path`` (appending), redacted; returns the handler."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(level)
+    handler.addFilter(RedactingFilter(secrets))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("arker_tui")
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > level:
+        logger.setLevel(level)
+    return handler
+
+
+def close_log_file(handler: logging.Handler) -> None:
+    logging.getLogger("arker_tui").removeHandler(handler)
+    handler.close()
+
+
+def tell_where(path: Path | None, stream=None) -> None:
+    """After exit: say where the report is (stderr by default)."""
+    if path is not None:
+        print(f"arker-tui stopped after an unexpected error; a report (secrets removed) is in\n  {path}",
+              file=stream or sys.stderr)
