@@ -62,23 +62,34 @@ def fit(cell: Cell, width: int, justify: str = "left", style: Style | None = Non
 
 
 def _text_segments(text: Text) -> list[Segment]:
-    """Segments of a single-line Text without needing a Console."""
+    """Segments of a single-line Text without needing a Console.
+
+    Each character's style is the base style plus every span over it, in
+    span order; the spans' ends cut the text into runs that share one style,
+    so the cost is per span, not per character.
+    """
     plain = text.plain
     base = text.style if isinstance(text.style, Style) else Style.parse(text.style) if text.style else Style()
     if not text.spans:
         return [Segment(plain, base or None)]
-    # Flatten spans into per-character styles, then group runs.
-    styles: list[Style] = [base] * len(plain)
-    for span in text.spans:
-        span_style = span.style if isinstance(span.style, Style) else Style.parse(span.style)
-        for i in range(max(0, span.start), min(len(plain), span.end)):
-            styles[i] = styles[i] + span_style
+    size = len(plain)
+    spans = [(max(0, span.start), min(size, span.end),
+              span.style if isinstance(span.style, Style) else Style.parse(span.style)) for span in text.spans]
+    cuts = sorted({0, size, *(s for s, _, _ in spans if s < size), *(e for _, e, _ in spans if e > 0)})
     segments: list[Segment] = []
-    start = 0
-    for i in range(1, len(plain) + 1):
-        if i == len(plain) or styles[i] != styles[start]:
-            segments.append(Segment(plain[start:i], styles[start] or None))
-            start = i
+    run_start, run_style = 0, None
+    for start, end in zip(cuts, cuts[1:]):
+        style = base
+        for span_start, span_end, span_style in spans:
+            if span_start <= start and end <= span_end:
+                style = style + span_style
+        if run_style is None:
+            run_style = style
+        elif style != run_style:
+            segments.append(Segment(plain[run_start:start], run_style or None))
+            run_start, run_style = start, style
+    if size:
+        segments.append(Segment(plain[run_start:], run_style or None))
     return segments
 
 
