@@ -94,7 +94,7 @@ async def test_a_session_leaks_neither_the_key_nor_a_tunnel_token(state_dir, cap
     artifacts["stderr"] = capsys.readouterr().err
     assert str(report) in artifacts["stderr"]
     log_text = log_file.read_text()
-    assert "GET /v1/vms" in log_text and "Bearer ***" in log_text  # really written, redacted
+    assert "GET /v1/vms" in log_text and "Authorization: ***" in log_text  # written, redacted
     for path in state_dir.rglob("*"):
         if path.is_file():
             artifacts[f"file {path.name}"] = path.read_text(errors="replace")
