@@ -335,7 +335,7 @@ class Profiles:
             if config.error:
                 if name != "default":
                     warnings.append(f"profile {name!r} not loaded: the config file has errors")
-            elif explicit and not (name == "default" and not config.profiles):
+            elif explicit and name != "default":  # "default" may stay implicit
                 known = ", ".join(self.names) or "none"
                 where = str(config.path) if config.exists else f"{config.path} (no such file)"
                 raise ConfigError(f"unknown profile {name!r}; profiles in {where}: {known}")

@@ -176,6 +176,12 @@ def make_app(profiles: Profiles | None, name: str | None = None, **settings_kw) 
 
 
 async def test_warnings_are_notifications_in_the_app(tmp_path):
+    unknown = write(tmp_path, 'theme = "no-such-theme"\n')
+    app = make_app(profiles_for(unknown))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert any("no-such-theme" in n.message and "unknown" in n.message for n in app._notifications)
+        assert app.theme != "no-such-theme"
     path = write(tmp_path, 'theme = "nord"\n[profiles.work\n', mode=0o644)
     app = make_app(profiles_for(path))
     async with app.run_test(size=(100, 30)) as pilot:
