@@ -56,7 +56,7 @@ async def test_fork_selected_vm_with_resources_selects_the_new_vm():
         assert vm is not None
         assert (vm.vcpu_count, vm.memory_mib, vm.disk_mib, vm.durable) == (4, 8192, 30720, True)
         assert vm.network == "blocked"
-        assert vm.root_source_vm_id == source.root_source_vm_id or source.vm_id
+        assert vm.root_source_vm_id == (source.root_source_vm_id or source.vm_id)
         tree = app.main_screen.vm_tree
         assert tree.selected_vm is not None and tree.selected_vm.vm_id == vm.vm_id
         assert app.main_screen.selected_vm_id == vm.vm_id
@@ -194,6 +194,38 @@ async def test_changed_request_gets_a_new_key_and_history_walks_back():
         form4 = await open_form(pilot, app, "x", RunCommandForm)
         await pilot.press("up")
         assert form4.query_one("#run-command").value == ""
+
+
+async def test_run_with_session_and_release_after():
+    async with running_app() as (app, pilot, emulator, world):
+        vm = await select_vm(app, pilot, world, "api-dev")
+        session = next(s for s in vm.sessions.values() if s.session_idx == 1)  # cwd /workspace
+        before = world.runs_created
+        form = await open_form(pilot, app, "x", RunCommandForm)
+        choices = [value for _, value in form.query_one("#run-session")._options]
+        assert session.session_id in choices
+        form.query_one("#run-command").value = "echo $APP_ENV"
+        form.query_one("#run-session").value = session.session_id
+        form.query_one("#run-release-cpu").value = True
+        form.query_one("#run-release-memory").value = True
+        await pilot.pause()
+        request = form.build()
+        assert (request.release, request.session_id) == ("cpu,memory", session.session_id)
+        await submit(pilot, app, lambda: isinstance(app.screen, OutputView))
+        assert world.runs_created == before + 1
+        run = next(r for r in vm.runs.values() if r.command == "echo $APP_ENV")
+        assert run.session_id == session.session_id
+        assert app.screen.log_view.plain_lines() == ["dev"]
+
+
+async def test_k_in_the_sessions_filter_is_a_letter():
+    async with running_app() as (app, pilot, emulator, world):
+        await select_vm(app, pilot, world, "api-dev")
+        await pilot.press("3", "slash", "k")
+        await pilot.pause()
+        pane = app.main_screen.query_one("#sessions-pane")
+        assert isinstance(app.screen, MainScreen)
+        assert pane.filter_input.value == "k"
 
 
 async def test_run_validation_sends_nothing():

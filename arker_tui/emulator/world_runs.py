@@ -127,7 +127,8 @@ class RunsMixin:
                "stderr_encoding": "utf-8", "exit_code": 0, "fail_reason": None}
         if req.release:
             _resources("release", req.release)
-            return ack
+            if not req.command.strip():
+                return ack  # a bare release; with a command it applies after the run
         if req.signal:
             number = _signal_number(req.signal)
             for run in vm.running_runs(now):
