@@ -2,8 +2,9 @@
 
 A refresh of a 10,000-VM list is 20 pages of about 7 MB of JSON; decoding
 and validating them costs about half a second of CPU. Most refreshes change
-nothing, so each page's body is kept as bytes and compared (one memcmp) with
-the body the same cursor gave last time: an identical page reuses the models
+nothing, so each page's body is remembered by its length and hash (one C pass over
+the bytes; keeping the bytes themselves would add ~7 MB for 10,000 VMs) and
+compared with what the same cursor gave last time: an identical page reuses the models
 it gave then, and when every page is identical the previous list object
 itself is returned, which the repository reads as "nothing changed" without
 diffing. Only a page whose bytes differ is decoded and validated.
@@ -29,12 +30,13 @@ PAGED: dict[str, tuple[str, str, type]] = {
 
 
 class PageCache:
-    """What one list query's pages were last time: cursor -> (body, items, next cursor)."""
+    """What one list query's pages were last time: cursor -> ((length, hash) of
+    the body, its items, the next cursor)."""
 
     __slots__ = ("pages", "value", "derived")
 
     def __init__(self) -> None:
-        self.pages: dict[str | None, tuple[bytes, list[Any], str | None]] = {}
+        self.pages: dict[str | None, tuple[tuple[int, int], list[Any], str | None]] = {}
         self.value: list[Any] | None = None
         self.derived: tuple[list[Any], Any] | None = None  # (value, what a fetcher made of it)
 
@@ -64,18 +66,19 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
     cursor: str | None = None
     seen: set[str] = set()
     out: list[Any] = []
-    pages: dict[str | None, tuple[bytes, list[Any], str | None]] = {}
+    pages: dict[str | None, tuple[tuple[int, int], list[Any], str | None]] = {}
     same = True
     while True:
         query = {**(filters or {}), "cursor": cursor, "limit": limit}
         body = await client.request(route, path=path, query=query, raw=True)
+        digest = (len(body), hash(body))
         old = cache.pages.get(cursor)
-        if old is not None and old[0] == body:
+        if old is not None and old[0] == digest:
             items, next_cursor = old[1], old[2]
         else:
             same = False
             items, next_cursor = _decode(body, page_model, field)
-        pages[cursor] = (body, items, next_cursor)
+        pages[cursor] = (digest, items, next_cursor)
         out.extend(items)
         if not next_cursor or next_cursor in seen:  # a repeating cursor would loop forever
             break
