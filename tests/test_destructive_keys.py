@@ -90,11 +90,12 @@ async def test_every_mutating_key_asks_first_and_backing_out_sends_nothing():
                 await prepare(pilot, app, world, node)
                 prepared = node
             main = app.screen
-            told = len(app._notifications)
+            told = {note.identity for note in app._notifications}
             await pilot.press(key)
             # Either it asks (a dialog or form), or it refuses in words (e.g.
             # release on a running VM); it never acts on a single key.
-            await wait_for(pilot, lambda: isinstance(app.screen, ModalScreen) or len(app._notifications) > told,
+            await wait_for(pilot, lambda: isinstance(app.screen, ModalScreen)
+                           or any(note.identity not in told for note in app._notifications),
                            timeout=3, what=f"a dialog after {key} ({action}) in {type(node).__name__}")
             assert writes(b) == [], f"{key} ({action}) sent before the dialog was answered"
             if not isinstance(app.screen, ModalScreen):

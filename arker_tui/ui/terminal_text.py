@@ -56,7 +56,7 @@ TAB_SIZE = 8
 
 # Anything that needs the slow path: C0 controls except \n, DEL, C1, lone
 # surrogates, Unicode line / paragraph separators.
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 _TOKEN = re.compile(
     r"(?P<csi>\x1b\[(?P<params>[0-?]*)(?P<inter>[ -/]*)(?P<final>[@-~]))"
@@ -64,7 +64,8 @@ _TOKEN = re.compile(
     r"|(?P<esc2>\x1b[ -/]*[0-~])"  # ESC 7, ESC c, ESC ( B, a stray ST, ...
     r"|(?P<ctl>[\x00-\x1f\x7f-\x9f])"
     r"|(?P<sur>[\ud800-\udfff])"
-    r"|(?P<sep>[\u2028\u2029])",
+    r"|(?P<sep>[\u2028\u2029])"
+    r"|(?P<bidi>[\u202a-\u202e\u2066-\u2069])",  # bidi overrides / isolates: dropped
     re.S,
 )
 _SGR_PARAMS = re.compile(r"[0-9;:]{0,64}")
@@ -291,7 +292,7 @@ def sanitize_line(raw: str, state: State = RESET) -> tuple[str, State, int]:
         elif kind == "sep":
             parts.append(" ")
             col += 1
-        # "str" (OSC / DCS / SOS / PM / APC) and "esc2" are dropped
+        # "str" (OSC / DCS / SOS / PM / APC), "esc2" and "bidi" are dropped
     if pos < len(raw):
         text = raw[pos:]
         parts.append(text)
