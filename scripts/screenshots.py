@@ -47,6 +47,7 @@ async def shoot(view: str, keys: list[str], size: tuple[int, int]) -> Path:
             await pilot.press(key)
             await pilot.pause(0.4)
         app.clear_notifications()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause(0.2)
         path = OUT / f"{view}-{size[0]}x{size[1]}.svg"
         app.save_screenshot(path.name, path=str(OUT))

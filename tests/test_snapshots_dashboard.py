@@ -50,7 +50,9 @@ def snapshot_app(view: str):
             await pilot.press("enter")
             await wait_for(pilot, lambda: screen.run_view.run is not None and screen.run_view.log_view.line_count > 0)
         app.repository.pause()
+        await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
         app.clear_notifications()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause(0.1)
 
     return app, run_before
