@@ -35,6 +35,12 @@ from arker_tui.repository import Intervals, Repository  # noqa: E402
 from arker_tui.settings import Settings  # noqa: E402
 from arker_tui.ui.app import ArkerApp  # noqa: E402
 
+TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew
+if TRACE:
+    import tracemalloc
+
+    tracemalloc.start(25)
+
 FAULT_KINDS = ["500", "502", "503", "504", "429", "drop", "malformed"]
 FAIL_RATE = 0.2
 KEYS = ["down", "down", "up", "j", "k", "pagedown", "pageup", "home", "1", "2", "3", "4", "5", "6",
@@ -114,6 +120,7 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
     wall_total = minutes * 60 / speed
     presses = 0
     max_log_lines = 0
+    rss_samples: list[float] = []
     result: dict = {}
     crash: BaseException | None = None
     started = time.monotonic()
@@ -129,7 +136,10 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                 screen.open_run(long_vm, long_run)
 
             await open_long_run()
-            warm_until = started + min(60 / speed, wall_total / 5)
+            # Warm-up: the first fifth (every screen, form and module used once,
+            # caches filled); memory is measured from there to the end.
+            warm_until = started + wall_total / 5
+            next_sample = started
             rss_start = None
             next_fault = 0.0
             next_long_run = started + 60 / speed
@@ -137,8 +147,13 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                 if rss_start is None and now >= warm_until:
                     gc.collect()
                     rss_start = rss_mib()
+                    if TRACE:
+                        snap_start = tracemalloc.take_snapshot()
                     emulator.reset_counts()
                     counted_from = now
+                if now >= next_sample:
+                    rss_samples.append(round(rss_mib(), 1))
+                    next_sample = now + 60 / speed
                 if now >= next_fault:
                     set_fault(emulator, rng.choice(FAULT_KINDS))
                     next_fault = now + 15 / speed
@@ -164,6 +179,12 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
             emulator.faults.reset()
             gc.collect()
             rss_end = rss_mib()
+            if TRACE:
+                top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback")
+                for stat in top[:8]:
+                    print(stat, file=sys.stderr)
+                    for line in stat.traceback.format()[-12:]:
+                        print("    ", line, file=sys.stderr)
             counted_minutes = (time.monotonic() - counted_from) * speed / 60
             requests = len(emulator.requests)
             failed = sum(1 for r in emulator.requests if r.status == 0 or r.status >= 400)
@@ -174,6 +195,7 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                 "requests_per_wall_minute": round(requests / (counted_minutes / speed), 1),
                 "error_or_dropped_share": round(failed / max(1, requests), 3),  # malformed 200s not counted
                 "rss_start_mib": round(rss_start or rss_end, 1), "rss_end_mib": round(rss_end, 1),
+                "rss_per_simulated_minute_mib": rss_samples,
                 "long_run_log_lines_max": max_log_lines,
                 "repository_errors_seen": repo.stats.errors,
             }
