@@ -520,3 +520,29 @@ async def test_palette_has_every_action_when_writable():
                       "New tunnel…", "New filesystem…", "Mount the selected filesystem into the selected VM…",
                       "Read a file from the selected VM…"):
             assert title in titles
+
+
+async def test_write_a_file_then_read_it_back():
+    from arker_tui.ui.forms.write_file import WriteFileForm
+
+    async with running_app() as (app, pilot, emulator, world):
+        vm = await select_vm(app, pilot, world, "worker-1")
+        form = await open_form(pilot, app, "W", WriteFileForm)
+        form.query_one("#write-path").value = "notes.txt"
+        form.query_one("#write-content").text = "hello from arker-tui\n"
+        await pilot.pause()
+        assert form.field_error("path").startswith("Path: must be an absolute path")
+        assert form.submit_button.disabled and emulator.count("sync_file") == 0
+        form.query_one("#write-path").value = "/home/user/notes.txt"
+        await submit(pilot, app, lambda: not isinstance(app.screen, WriteFileForm))
+        assert vm.files["/home/user/notes.txt"] == b"hello from arker-tui\n"
+        assert emulator.count("sync_file") == 1
+        assert any("Wrote 21 bytes" in n.message for n in app._notifications)
+
+
+async def test_write_is_refused_read_only():
+    async with running_app(readonly=True) as (app, pilot, emulator, world):
+        await select_vm(app, pilot, world, "worker-1")
+        await pilot.press("W")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and emulator.count("sync_file") == 0

@@ -26,6 +26,7 @@ from arker_tui.ui.forms.resize import ResizeForm
 from arker_tui.ui.forms.run_command import RunCommandForm
 from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog
+from arker_tui.ui.forms.write_file import WriteFileForm
 
 from forms_support import QUIET
 
@@ -74,6 +75,7 @@ SCREENS = {
     "resize": lambda app: ResizeForm(app.vm("worker-1")),
     "read_file": lambda app: ReadFileForm(app.vm("api-dev")),
     "release": lambda app: ReleaseForm(app.vm("worker-1")),
+    "write_file": lambda app: WriteFileForm(app.vm("api-dev")),
     "file_view": lambda app: file_view("api-dev", "/home/user/README.md",
                                        app.world.find_vm_by_name("api-dev").files["/home/user/README.md"]),
 }

@@ -23,6 +23,7 @@ from .widgets.runs_pane import cancel_request
 # Actions that change something on the server: hidden and refused read-only.
 MUTATING_ACTIONS = frozenset({
     "delete", "delete_vm", "cancel_run", "fork", "run_command", "new", "resize", "release", "signal", "mount",
+    "write_file",
 })
 
 

@@ -23,6 +23,7 @@ from .resize import ResizeForm
 from .run_command import RunCommandForm
 from .sessions import NewSessionForm, SignalForm
 from .tunnels import NewTunnelForm, OneTimeToken, TokenDialog, take_tokens
+from .write_file import WriteFileForm
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import ArkerApp
@@ -113,6 +114,14 @@ def open_read_file(app: "ArkerApp") -> None:
         _push(app, ReadFileForm(vm), lambda result: app.push_screen(file_view(vm.label, *result)))
 
 
+def open_write_file(app: "ArkerApp") -> None:
+    vm = selected_vm(app) if _allowed(app, "write_file") else None
+    if vm is not None:
+        _push(app, WriteFileForm(vm), lambda result: app.notify(
+            f"Wrote {result[1]:,} bytes to {safe_label(result[0], 80)} in {safe_label(vm.label, 60)}",
+            title="Write file"))
+
+
 def open_release(app: "ArkerApp") -> None:
     vm = selected_vm(app) if _allowed(app, "release") else None
     if vm is None:
@@ -192,6 +201,8 @@ def palette_commands(app: "ArkerApp", main: "MainScreen") -> Iterable[SystemComm
                         lambda: open_fork(app))
     yield SystemCommand("Run a command in the selected VM…", "Foreground or background (x)",
                         lambda: open_run_command(app))
+    yield SystemCommand("Write a file into the selected VM…", "Path and text; replaces the file (W in the tree)",
+                        lambda: open_write_file(app))
     yield SystemCommand("Resize the selected VM…", "vCPU / memory / disk within its ceilings (R in the tree)",
                         lambda: open_resize(app))
     yield SystemCommand("Release the selected VM's resources…", "cpu / memory / disk of an idle VM (L in the tree)",

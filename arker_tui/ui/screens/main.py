@@ -59,6 +59,7 @@ class VmPane(FilterHost):
         Binding("x", "run_command", "Run", id="vms.run_command"),
         Binding("R", "resize", "Resize", id="vms.resize"),
         Binding("v", "read_file", "Read file", id="vms.read_file"),
+        Binding("W", "write_file", "Write file", show=False, id="vms.write_file"),
         Binding("L", "release", "Release", show=False, id="vms.release"),
     ]
 
@@ -82,6 +83,9 @@ class VmPane(FilterHost):
 
     def action_release(self) -> None:
         actions.open_release(self.app)
+
+    def action_write_file(self) -> None:
+        actions.open_write_file(self.app)
 
 
 class MainScreen(Screen):

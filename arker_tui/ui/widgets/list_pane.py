@@ -63,7 +63,7 @@ class FilterHost(Vertical):
 
     def on_items_changed(self) -> None:
         """Hook: the list's content changed (update titles, counts...)."""
-        self.app.post_message(PaneCountsChanged())
+        self.post_message(PaneCountsChanged())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input is self.filter_input:
