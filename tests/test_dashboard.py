@@ -256,3 +256,18 @@ async def test_an_api_error_is_shown_and_the_app_recovers(backend):
         emulator.faults.reset()
         await wait_for(pilot, lambda: app.repository.state == "live", timeout=8)
         assert app.is_running
+
+
+async def test_y_copies_the_id_of_the_selected_row(backend):
+    app = demo_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select_vm(pilot, app, "ml-train")
+        screen.vm_tree.focus()
+        await pilot.press("y")
+        assert app.clipboard == screen.selected_vm_id
+        await pilot.press("2")
+        runs = screen.query_one("#runs-pane")
+        await wait_for(pilot, lambda: runs.data_list.total_count > 0)
+        await pilot.press("y")
+        assert app.clipboard == runs.data_list.cursor_key and app.clipboard.startswith("run_")

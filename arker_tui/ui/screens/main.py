@@ -55,6 +55,7 @@ class VmPane(FilterHost):
 
     BINDINGS = [
         Binding("d,delete", "delete_vm", "Delete VM", id="vms.delete"),
+        Binding("y", "copy_id", "Copy id", show=False, id="vms.copy_id"),
         Binding("f", "fork", "Fork", id="vms.fork"),
         Binding("x", "run_command", "Run", id="vms.run_command"),
         Binding("R", "resize", "Resize", id="vms.resize"),
@@ -68,6 +69,14 @@ class VmPane(FilterHost):
 
     def action_delete_vm(self) -> None:
         self.screen.delete_selected_vm()
+
+    def action_copy_id(self) -> None:
+        vm = self.data_list.selected_vm
+        if vm is None:
+            self.app.notify("No VM selected (the cursor is on a group).", severity="warning")
+            return
+        self.app.copy_to_clipboard(vm.vm_id)
+        self.app.notify(f"Copied VM id {safe_label(vm.vm_id)}", timeout=2)
 
     def action_fork(self) -> None:
         actions.open_fork(self.app)
@@ -243,13 +252,15 @@ class MainScreen(Screen):
             header.update(Text(" No VM selected", style="dim"))
             return
         pending = self.app.repository.is_pending("vm", vm.vm_id)
+        # Most telling first: a narrow terminal cuts the id, not the state.
         line = Text(" ")
         line.append(safe_label(vm.label, 40), style="bold")
-        line.append(f"  {safe_label(vm.vm_id)}  ", style="dim")
+        line.append("  ")
         line.append_text(Text("⌛ deleting", style="bold yellow") if pending else fmt.vm_state(vm.state))
-        resources = f"  {vm.vcpu_count or '?'} vCPU · {fmt.mib(vm.memory_mib)} · {fmt.mib(vm.disk_mib)}"
-        line.append(resources)
-        line.append(f"  {safe_label(vm.region or '-')} / {safe_label(vm.provider or '-')}", style="dim")
+        line.append(f"  {vm.vcpu_count or '?'} vCPU · {fmt.mib(vm.memory_mib)} · {fmt.mib(vm.disk_mib)}")
+        line.append(f"  {safe_label(vm.region or '-')}/{safe_label(vm.provider or '-')}")
+        line.append(f"  {safe_label(vm.vm_id)}", style="dim")
+        line.truncate(max(1, self.size.width - self.vm_pane.outer_size.width), overflow="ellipsis")
         header.update(line)
 
     # --- panes ----------------------------------------------------------------
@@ -291,6 +302,7 @@ class MainScreen(Screen):
 
     def on_resize(self) -> None:
         self.update_titles()
+        self.show_vm(self.vm_tree.selected_vm)
         if self.run_view.display:
             self.query_one("#right").set_class(self.size.height < 34, "run-maximized")
 

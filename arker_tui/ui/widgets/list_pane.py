@@ -89,6 +89,8 @@ class ListPane(FilterHost):
     ListPane > .pane-error.visible { display: block; }
     """
 
+    BINDINGS = [Binding("y", "copy_id", "Copy id", id="list.copy_id")]
+
     kind = "items"  # repository kind used for pending marks
     noun = "item"
     empty_text = "Nothing here."
@@ -156,6 +158,14 @@ class ListPane(FilterHost):
         self.data_list.set_items(value or [])
         self._subscription = self.repo.subscribe(query, self._on_change)
         self.on_items_changed()
+
+    def action_copy_id(self) -> None:
+        key = self.data_list.cursor_key
+        if key is None:
+            self.app.notify(f"No {self.noun} selected.", severity="warning")
+            return
+        self.app.copy_to_clipboard(str(key))
+        self.app.notify(f"Copied {self.noun} id {safe_label(str(key), 80)}", timeout=2)
 
     def on_data_list_selected(self, message: DataList.Selected) -> None:
         """Enter on a row: the pane's open action, if it has one."""
