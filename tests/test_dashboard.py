@@ -271,3 +271,41 @@ async def test_y_copies_the_id_of_the_selected_row(backend):
         await wait_for(pilot, lambda: runs.data_list.total_count > 0)
         await pilot.press("y")
         assert app.clipboard == runs.data_list.cursor_key and app.clipboard.startswith("run_")
+
+
+async def test_the_run_info_shows_the_whole_command(backend):
+    from arker_tui.ui.screens.text_view import TextView
+
+    world = world_of(backend)
+    vm = world.find_vm_by_name("scratch")
+    long_command = "echo " + "x" * 300
+    started = world.run(vm.vm_id, m.RunRequest(command=long_command, background=True))
+    app = demo_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select_vm(pilot, app, "scratch")
+        await pilot.press("2")
+        runs = screen.query_one("#runs-pane")
+        await wait_for(pilot, lambda: runs.data_list.get(started["run_id"]) is not None)
+        runs.data_list.move_cursor_to_key(started["run_id"])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.run_view.run is not None)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextView))
+        assert long_command in app.screen.body
+
+
+async def test_enter_on_a_tunnel_shows_it_whole(backend):
+    from arker_tui.ui.screens.text_view import TextView
+
+    app = demo_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select_vm(pilot, app, "ml-train")
+        await pilot.press("4")
+        pane = screen.query_one("#tunnels-pane")
+        await wait_for(pilot, lambda: pane.data_list.total_count > 0)
+        tunnel = pane.data_list.cursor_item
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextView))
+        assert tunnel.url in app.screen.body and "auth_token" not in app.screen.body

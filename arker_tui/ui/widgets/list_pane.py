@@ -168,11 +168,19 @@ class ListPane(FilterHost):
         self.app.notify(f"Copied {self.noun} id {safe_label(str(key), 80)}", timeout=2)
 
     def on_data_list_selected(self, message: DataList.Selected) -> None:
-        """Enter on a row: the pane's open action, if it has one."""
+        """Enter on a row opens it."""
         message.stop()
-        open_row = getattr(self, "action_open", None)
-        if open_row is not None:
-            open_row()
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Every field of the row in full (the list trims to fit)."""
+        item = self.data_list.cursor_item
+        if item is None:
+            return
+        fields = item.model_dump(exclude_none=True, exclude={"auth_token"})  # a secret never shows
+        width = max((len(k) for k in fields), default=0)
+        body = "\n".join(f"{k:<{width}}  {v}" for k, v in fields.items())
+        self.app.show_text(f"{self.noun.capitalize()} {self.data_list.cursor_key}", body)
 
     def unbind(self) -> None:
         """Stop watching: the pane is off screen (its cache entry goes stale)."""

@@ -33,6 +33,7 @@ class RunView(Vertical):
     BINDINGS = [
         Binding("c", "cancel_run", "Cancel run", id="runlog.cancel"),
         Binding("escape", "close", "Back", id="runlog.close"),
+        Binding("i", "info", "Run info", id="runlog.info"),
     ]
 
     def __init__(self, *, id: str | None = None, max_lines: int = 100_000) -> None:
@@ -143,6 +144,20 @@ class RunView(Vertical):
     def action_cancel_run(self) -> None:
         if self.run is not None and self.vm_id:
             self.app.cancel_run(self.vm_id, self.run)
+
+    def action_info(self) -> None:
+        """Every field of the run in full (the header trims the command)."""
+        run = self.run
+        if run is None:
+            return
+        fields = [("command", run.command or "-"), ("run id", run.run_id), ("state", run.state),
+                  ("exit code", "-" if run.exit_code is None else str(run.exit_code)),
+                  ("fail reason", run.fail_reason or "-"), ("session", run.session_id or "default"),
+                  ("started", f"{run.started_at} ({fmt.ago(run.started_at)})"),
+                  ("completed", run.completed_at or "-"), ("duration", fmt.duration(run.started_at, run.completed_at)),
+                  ("retries", str(run.retry_count or 0)), ("VM", run.vm_id or self.vm_id or "-")]
+        fields += [(key, str(value)) for key, value in sorted(run.extra_fields.items())]
+        self.app.show_text(f"Run {run.run_id}", "\n".join(f"{k:<12} {v}" for k, v in fields))
 
     def action_close(self) -> None:
         self.app.close_run_view()
