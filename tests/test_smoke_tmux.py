@@ -46,3 +46,50 @@ def test_demo_in_tmux_shows_vms_and_quits_cleanly(tmp_path):
         assert status_file.read_text().strip() == "0"
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_with_a_key_it_talks_http_to_the_api_and_never_shows_the_key(tmp_path):
+    """The non-demo path: a real HTTP server (the emulator on a port, requiring
+    a key) and `arker-tui` configured only through the environment."""
+    import os
+
+    key = "ak_smoke_" + uuid.uuid4().hex
+    port = free_port()
+    env = {**os.environ, "SMOKE_KEY": key}
+    server = subprocess.Popen([str(SCRIPT), "emulator", "--port", str(port), "--api-key-env", "SMOKE_KEY"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    session = f"arker-smoke-{uuid.uuid4().hex[:8]}"
+    status_file = tmp_path / "status"
+    command = (f"ARKER_API_KEY={key} ARKER_CONTROL_URL=http://127.0.0.1:{port} "
+               f"ARKER_TUI_CONFIG={tmp_path / 'config.toml'} {SCRIPT}; echo $? > {status_file}")
+    try:
+        import urllib.request
+
+        def up() -> bool:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/requests", timeout=1)
+                return True
+            except OSError:
+                return False
+
+        assert wait_until(up, 20), "the emulator server did not start"
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "bash", "-c", command],
+                       check=True)
+        assert wait_until(lambda: "ml-train" in capture(session), 30), capture(session)
+        screen = capture(session)
+        assert "DEMO" not in screen and key not in screen
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        assert wait_until(status_file.exists, 15), capture(session)
+        assert status_file.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        server.terminate()
+        server.wait(timeout=10)

@@ -40,7 +40,7 @@ class RunsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("RUN", 12, hide_below=70), Column("COMMAND", 0, 10, ratio=3), Column("STATE", 12),
+            [Column("RUN", 16, hide_below=70), Column("COMMAND", 0, 10, ratio=3), Column("STATE", 12),
              Column("EXIT", 4, justify="right", hide_below=60), Column("DURATION", 9, justify="right"),
              Column("STARTED", 15, hide_below=90), Column("RETRY", 5, justify="right", hide_below=100),
              Column("FAIL REASON", 0, 8, ratio=2, hide_below=110)],
