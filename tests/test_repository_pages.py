@@ -28,3 +28,83 @@ async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is():
     sub.close()
     await repo.aclose()
     await client.aclose()
+
+
+async def test_first_load_emits_the_first_page_before_the_rest():
+    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
+    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
+    repo = Repository(client, clock=FakeClock(), page_size=50)  # 3 pages
+    seen = []  # (requests sent so far, event)
+    sub = repo.subscribe(Query.vms(), lambda e: seen.append((client.stats.requests, e)))
+    everything = await repo.refresh(Query.vms())
+    assert len(everything) == 120
+    (first_at, first), (rest_at, rest) = seen
+    assert first_at == 1 and rest_at == 3  # the first page is out after one request, the rest after three
+    assert list(first.added) == [vm.vm_id for vm in everything[:50]]
+    assert list(rest.added) == [vm.vm_id for vm in everything[50:]] and not rest.changed and not rest.removed
+    assert repo.peek(Query.vms()).value is everything
+
+    seen.clear()  # later refreshes are whole: one event at the end, and none when nothing changed
+    emulator.world.vms[everything[3].vm_id].vcpu_count = 16
+    await repo.refresh(Query.vms())
+    assert [(n, set(e.changed)) for n, e in seen] == [(6, {everything[3].vm_id})]
+    sub.close()
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_a_single_page_list_emits_once():
+    emulator = Emulator(build_scale_world(ManualClock(), vms=10, runs_per_vm=1, output_lines=3))
+    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
+    repo = Repository(client, clock=FakeClock(), page_size=50)
+    seen = []
+    sub = repo.subscribe(Query.vms(), seen.append)
+    vms = await repo.refresh(Query.vms())
+    assert len(seen) == 1 and len(seen[0].added) == len(vms) == 10
+    sub.close()
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_only_changed_items_are_decoded_and_insertions_and_removals_stay_exact():
+    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
+    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
+    repo = Repository(client, clock=FakeClock(), page_size=50)
+    query = Query.vms()
+    first = await repo.refresh(query)
+    cache = repo.peek(query)._pages
+    assert cache.decoded == 120
+
+    for i in (5, 60, 61, 119):  # spread over the three pages
+        emulator.world.vms[first[i].vm_id].memory_mib = 123_456  # a longer number: the text shifts
+    second = await repo.refresh(query)
+    assert cache.decoded == 4
+    assert [i for i, (a, b) in enumerate(zip(first, second)) if a is not b] == [5, 60, 61, 119]
+    assert second[60].memory_mib == 123_456
+
+    # Every item exactly what a plain decode of the same pages gives.
+    plain = Repository(client, clock=FakeClock(), page_size=50)
+    assert await plain.refresh(query) == second
+    await plain.aclose()
+
+    # A hostile name that looks like JSON structure is just a name.
+    emulator.world.vms[second[7].vm_id].name = 'x"},{"vm_id":"fake","name":"y'
+    third = await repo.refresh(query)
+    assert third[7].name == 'x"},{"vm_id":"fake","name":"y' and len(third) == 120
+    assert "fake" not in {vm.vm_id for vm in third}
+
+    # A VM deleted from the middle and one added at the end: ids and order as a plain decode says.
+    events = []
+    sub = repo.subscribe(query, events.append)
+    gone = third[30].vm_id
+    emulator.world.delete_vm(gone)
+    emulator.world.add_vm("newcomer")
+    fourth = await repo.refresh(query)
+    assert gone not in {vm.vm_id for vm in fourth} and fourth[-1].name == "newcomer"
+    plain = Repository(client, clock=FakeClock(), page_size=50)
+    assert await plain.refresh(query) == fourth
+    assert events[-1].removed == {gone} and [vm.name for vm in events[-1].added.values()] == ["newcomer"]
+    sub.close()
+    await plain.aclose()
+    await repo.aclose()
+    await client.aclose()

@@ -47,7 +47,7 @@ ORG_RUN_SORT_KEYS = ("when", "status", "path", "total", "queue", "your_code", "r
 class ApiModel(BaseModel):
     """Base of every schema: keeps what the server adds, never crashes on it."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -78,3 +78,17 @@ def diff_lists(old_index: dict[str, Any], items: list[Any], key: Callable[[Any],
         # Same ids: did they come in another order? (dicts keep insertion order)
         reordered = any(a != b for a, b in zip(old_index, new_index))
     return ListDiff(new_index, added, changed, set(removed), reordered)
+
+
+def diff_in_place(old_index: dict[str, Any], fresh: list[Any], key: Callable[[Any], str]) -> ListDiff:
+    """The diff when only ``fresh`` items are new objects and each replaced
+    the old item of its id in place (nothing added, removed or moved): O(fresh)
+    but for one C copy of the index."""
+    changed: dict[str, Any] = {}
+    for item in fresh:
+        item_id = key(item)
+        if old_index.get(item_id) != item:
+            changed[item_id] = item
+    index = dict(old_index)
+    index.update(changed)
+    return ListDiff(index, {}, changed, set(), False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..api.client import collect_all, iterate_org_runs
 from .pages import PAGED, PageCache, fetch_pages
@@ -18,13 +18,19 @@ def _newest_first(runs: list[Any]) -> list[Any]:
 
 
 async def fetch(client: Any, query: Query, *, page_size: int | None = None,
-                pages: PageCache | None = None) -> Any:
+                pages: PageCache | None = None, first_page: Callable[[Any], None] | None = None) -> Any:
     """``pages``: the query's page cache; given (and the client can send raw
-    requests), a paged list decodes only the pages that changed."""
+    requests), a paged list decodes only the items that changed.
+    ``first_page``: called with the first page's value when more pages follow
+    (paged lists only), so it can be shown before the rest arrive."""
     kind, vm_id, filters = query.kind, query.vm_id, query.filter_dict
     if pages is not None and kind in PAGED and hasattr(client, "request"):
         path = {"vm_id": vm_id} if vm_id is not None else None
-        items = await fetch_pages(client, kind, pages, path=path, limit=page_size, filters=filters)
+        on_first = first_page
+        if first_page is not None and kind == "runs":
+            on_first = lambda items: first_page(_newest_first(items))  # noqa: E731
+        items = await fetch_pages(client, kind, pages, path=path, limit=page_size, filters=filters,
+                                  key=query.key_of, first_page=on_first)
         return pages.derive(items, _newest_first) if kind == "runs" else items
     if kind == "vms":
         return await collect_all(client.list_vms, "vms", limit=page_size, **filters)

@@ -8,6 +8,7 @@ tuple, so two views asking for the same thing share one entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Callable
 
 # Kinds whose value is a list of items keyed by an id.
@@ -22,15 +23,15 @@ def _tunnel_id(tunnel: Any) -> str:
 
 # How each kind names its items: the key subscribers see in added/changed/removed.
 ITEM_ID: dict[str, Callable[[Any], str]] = {
-    "vms": lambda v: v.vm_id,
-    "vm": lambda v: v.vm_id,
-    "sessions": lambda s: s.session_id,
-    "runs": lambda r: r.run_id,
-    "run": lambda r: r.run_id,
+    "vms": attrgetter("vm_id"),
+    "vm": attrgetter("vm_id"),
+    "sessions": attrgetter("session_id"),
+    "runs": attrgetter("run_id"),
+    "run": attrgetter("run_id"),
     "tunnels": _tunnel_id,
-    "syncs": lambda s: s.sync_id,
-    "filesystems": lambda f: f.filesystem_id,
-    "org_runs": lambda r: r.request_id,
+    "syncs": attrgetter("sync_id"),
+    "filesystems": attrgetter("filesystem_id"),
+    "org_runs": attrgetter("request_id"),
 }
 
 
@@ -109,6 +110,11 @@ class Query:
 
     def item_key(self, item: Any) -> str:
         return ITEM_ID[self.kind](item)
+
+    @property
+    def key_of(self) -> Callable[[Any], str]:
+        """``item_key`` as a plain function (one call less per item in big diffs)."""
+        return ITEM_ID[self.kind]
 
     def __str__(self) -> str:
         parts = [p for p in (self.vm_id, self.item_id if self.kind == "run" else None) if p]

@@ -18,7 +18,7 @@ from ..api.errors import ArkerError
 from . import fetchers
 from .clock import Clock, MonotonicClock
 from .entry import Entry
-from .events import ChangeEvent, diff_lists, index_items
+from .events import ChangeEvent, diff_in_place, diff_lists, index_items
 from .intervals import Intervals
 from .mutations import Mutations
 from .status import Handle, Status
@@ -249,7 +249,11 @@ class Repository(Mutations, Status):
         started = time.perf_counter()
         error: ArkerError | None = None
         try:
-            raw = await fetchers.fetch(self.client, entry.query, page_size=self.page_size, pages=entry._pages)
+            first_page = None
+            if entry.query.is_list and entry.value is None and not entry.has_value:
+                first_page = lambda items: self._apply_first_page(entry, items)  # noqa: E731
+            raw = await fetchers.fetch(self.client, entry.query, page_size=self.page_size, pages=entry._pages,
+                                       first_page=first_page)
         except ArkerError as exc:
             error = exc
         except Exception as exc:  # a malformed answer or a bug: keep the chain alive
@@ -339,7 +343,11 @@ class Repository(Mutations, Status):
         if query.is_list:
             if value is entry.value and entry._index and not (recovered or first):
                 return None  # the fetcher handed back the same list: no page changed
-            diff = diff_lists(entry._index, value, query.item_key)
+            in_place = entry._pages.in_place
+            if in_place is not None and in_place[0] is entry.value and entry._index and not (recovered or first):
+                diff = diff_in_place(entry._index, in_place[1], query.key_of)  # only decoded items can differ
+            else:
+                diff = diff_lists(entry._index, value, query.key_of)
             if diff.empty and not (recovered or first):
                 return None
             entry.value, entry._index = value, diff.index
@@ -354,6 +362,19 @@ class Repository(Mutations, Status):
         if old is None:
             return ChangeEvent(query, value, added={key: value}, recovered=recovered)
         return ChangeEvent(query, value, changed={key: value}, recovered=recovered)
+
+    def _apply_first_page(self, entry: Entry, items: list[Any]) -> None:
+        """A list's very first fetch has its first page and more pages follow:
+        subscribers get the first page now (added = its items) so it can be
+        painted at once; the rest comes as a second event (added = the others)
+        when the fetch completes. The entry still counts as never loaded
+        (``has_value`` is False) until then: ``get`` and ``refresh`` join the
+        fetch and return the whole list."""
+        if entry.value is not None or self._closed:
+            return
+        diff = diff_lists({}, items, entry.query.key_of)
+        entry.value, entry._index = items, diff.index
+        self._emit(entry, ChangeEvent(entry.query, items, diff.added))
 
     def _apply_run(self, entry: Entry, raw: Any, recovered: bool, first: bool) -> ChangeEvent | None:
         old = entry.value

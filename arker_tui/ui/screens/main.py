@@ -34,6 +34,12 @@ TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "files
 TABS = {"2": "runs", "3": "sessions", "4": "tunnels", "5": "filesystems", "6": "details"}
 
 
+def _relabel(tab: Any, label: str) -> None:
+    """Set a tab's label only when it changes (each set relays the screen out)."""
+    if tab.label_text != label:
+        tab.label = label
+
+
 def fmt_count(n: int, noun: str, verb_one: str, verb_many: str) -> str:
     """ "1 session ends", "3 sessions end", "no tunnel closes"."""
     if n == 0:
@@ -115,6 +121,8 @@ class MainScreen(Screen):
         self._status_listener: Any = None
         self._notified_error: str | None = None
         self._pending_vms: set[str] = set()
+        self._marks_shown: dict | None = None
+        self._vm_shown: tuple | None = None  # (vm, pending mark, widths) last shown by show_vm
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -245,6 +253,11 @@ class MainScreen(Screen):
         self.show_vm(self.vm_tree.selected_vm)
 
     def show_vm(self, vm: m.Vm | None) -> None:
+        pending = self.app.repository.is_pending("vm", vm.vm_id) if vm is not None else None
+        shown = (vm, pending, self.size.width, self.vm_pane.outer_size.width)
+        if self._vm_shown is not None and self._vm_shown[0] is vm and self._vm_shown[1:] == shown[1:]:
+            return  # the same VM object, mark and width: header and details stand (no relayout)
+        self._vm_shown = shown
         header = self.query_one("#vm-header", Static)
         detail = self.query_one(VmDetail)
         detail.show(vm)
@@ -287,7 +300,9 @@ class MainScreen(Screen):
         self.update_titles()
 
     def update_titles(self) -> None:
-        self.vm_pane.border_title = f"VMs {self.vm_tree.vm_count}"
+        title = f"VMs {self.vm_tree.vm_count}"
+        if self.vm_pane.border_title != title:
+            self.vm_pane.border_title = title
         tabs = self.query_one(TabbedContent)
         names = TAB_NAMES_NARROW if self.size.width < 100 else TAB_NAMES
         for pane in self.panes():
@@ -297,8 +312,8 @@ class MainScreen(Screen):
             label = names[tab_id]
             if pane.query_key is not None and pane.data_list.total_count:
                 label += f" {pane.count_label}"
-            tabs.get_tab(tab_id).label = label
-        tabs.get_tab("details").label = names["details"]
+            _relabel(tabs.get_tab(tab_id), label)
+        _relabel(tabs.get_tab("details"), names["details"])
 
     def on_resize(self) -> None:
         self.update_titles()
@@ -307,7 +322,11 @@ class MainScreen(Screen):
             self.query_one("#right").set_class(self.size.height < 34, "run-maximized")
 
     def refresh_pending_marks(self) -> None:
-        pending = {item: label for (kind, item), label in self.app.repository.pending.items() if kind == "vm"}
+        marks = self.app.repository.pending
+        if marks == self._marks_shown:
+            return  # every fetch notifies; redraw only when a mark came or went
+        self._marks_shown = marks
+        pending = {item: label for (kind, item), label in marks.items() if kind == "vm"}
         for vm_id in self._pending_vms | pending.keys():
             self.vm_tree.set_pending(vm_id, pending.get(vm_id))
         self._pending_vms = set(pending)

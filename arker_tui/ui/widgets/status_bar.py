@@ -28,9 +28,9 @@ class StatusBar(Widget):
         self.last_error: str | None = None
 
     def set_state(self, *, state: str, last_success: float | None, last_error: str | None) -> None:
-        changed = (state, last_success, last_error) != (self.refresh_state, self.last_success, self.last_error)
+        shown = (self.refresh_state, self.last_error, self.age_text())
         self.refresh_state, self.last_success, self.last_error = state, last_success, last_error
-        if changed:
+        if (state, last_error, self.age_text()) != shown:  # a fetch within the same second repaints nothing
             self.refresh()
 
     def age_text(self) -> str:

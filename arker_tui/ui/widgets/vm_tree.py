@@ -54,6 +54,11 @@ def _row_key(item: Vm | GroupRow) -> Hashable:
     return item.key if isinstance(item, GroupRow) else item.vm_id
 
 
+def _placement(vm: Vm) -> tuple:
+    """What decides a VM's group, place, group labels and filter match."""
+    return (vm.name, vm.root_source_vm_id, vm.root_source_vm_name, vm.region, vm.state)
+
+
 def _state_rank(state: str) -> int:
     return {"running": 0, "idle": 1}.get(state, 2)
 
@@ -207,8 +212,23 @@ class VmTree(DataList):
         changed: Mapping[str, Vm] | None = None,
         removed: Iterable[str] = (),
     ) -> None:
-        """Apply a keyed diff (as the repository reports it)."""
+        """Apply a keyed diff (as the repository reports it). When only VMs
+        changed and nothing that places them did (name, lineage, region,
+        state), the layout stands: their rows are re-rendered, nothing is
+        regrouped or sorted again."""
         vms = self._vms
+        if changed and not added and not removed:
+            placed = _placement
+            if all((old := vms.get(vm_id)) is not None and placed(old) == placed(vm) for vm_id, vm in changed.items()):
+                items, cache, index = self._items, self._strip_cache, self._index
+                top, height = self.scroll_offset.y, self.size.height
+                for vm_id, vm in changed.items():
+                    vms[vm_id] = items[vm_id] = vm
+                    cache.pop(vm_id, None)
+                    row = index.get(vm_id)
+                    if row is not None and 0 < row + 1 - top < height:
+                        self.refresh_line(row + 1)  # only visible changed rows are painted again
+                return
         for vm_id in removed:
             if vms.pop(vm_id, None) is not None:
                 self._forget(vm_id)
