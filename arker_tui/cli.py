@@ -83,7 +83,32 @@ def _serve_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trim_startup() -> None:
+    """Keep what the app never uses out of its start-up (tens of ms of a
+    cold start that should feel instant):
+
+    - ``import httpx`` imports httpx's own command-line client (click,
+      pygments, rich.syntax, ...) whenever those happen to be installed; the
+      app never runs it, so its module is stood in for before httpx loads.
+    - pydantic scans every installed distribution's entry points for plugins
+      the first time a model validates; the dashboard uses none. An explicit
+      ``PYDANTIC_DISABLE_PLUGINS`` in the environment is respected.
+    """
+    import types
+
+    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+        stub = types.ModuleType("httpx._main")
+
+        def main() -> None:
+            raise SystemExit("httpx's command line is not available inside arker-tui")
+
+        stub.main = main  # type: ignore[attr-defined]
+        sys.modules["httpx._main"] = stub
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def _run_app(args: argparse.Namespace) -> int:
+    _trim_startup()
     from .backend import open_backend
     from .config import ConfigError, Overrides, Profiles, load_config
     from .ui.app import ArkerApp

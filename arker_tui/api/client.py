@@ -110,7 +110,8 @@ class ArkerClient:
             # httpx's timeouts are per operation (a server dripping bytes, or a
             # transport that ignores them, never trips them): also bound the
             # whole exchange.
-            response = await asyncio.wait_for(self._http.send(request), self.settings.timeout)
+            async with asyncio.timeout(self.settings.timeout):  # no extra task per request, as wait_for makes
+                response = await self._http.send(request)
         except (httpx.TimeoutException, TimeoutError):
             raise ArkerError("network_error", f"the request timed out after {self.settings.timeout:g} s") from None
         except (httpx.HTTPError, OSError) as exc:

@@ -74,7 +74,7 @@ class Layout:
     for each whole block of ``BLOCK`` items (from its first item's start to
     its last item's end)."""
 
-    __slots__ = ("prefix", "suffix", "lengths", "hashes", "block_lengths", "block_hashes")
+    __slots__ = ("prefix", "suffix", "lengths", "hashes", "block_lengths", "block_hashes", "size")
 
     def __init__(self, text: str | bytes, prefix_end: int, suffix_start: int, lengths: list[int],
                  hashes: list[int], block_starts: list[int], block_ends: list[int],
@@ -82,6 +82,7 @@ class Layout:
         # ``text``: the body itself when it is ASCII (offsets are the same in
         # bytes and str, and an unchanged page then needs no decoding), else str.
         self.prefix, self.suffix = text[:prefix_end], text[suffix_start:]
+        self.size = len(text)
         self.lengths, self.hashes = lengths, hashes
         self.block_lengths: list[int] = []
         self.block_hashes: list[int] = []
@@ -247,7 +248,7 @@ def _walk(body: bytes, ascii: bool, item_model: type, old: Layout, old_items: li
     block_ends: list[int] = []
     reused: dict[int, tuple[int, int]] = {}
     positions: dict[str, int] | None = None
-    separators = syntax.ends
+    separators, comma, spaces = syntax.ends, syntax.comma, syntax.spaces
     validate = item_model.model_validate
     fresh: list[Any] = []
     aligned = True  # every decoded item took the place of the old item with its id
@@ -266,6 +267,9 @@ def _walk(body: bytes, ascii: bool, item_model: type, old: Layout, old_items: li
                     reused[k] = (old_block_lengths[k], old_block_hashes[k])
                     block_ends.append(stop)
                     j += BLOCK
+                    if stop < end and text[stop] == comma and text[stop + 1] not in spaces:
+                        at = stop + 1  # compact JSON, the common case
+                        continue
                     at = _next_item(text, stop, end, syntax)
                     if at < 0:
                         break
@@ -302,6 +306,8 @@ def _walk(body: bytes, ascii: bool, item_model: type, old: Layout, old_items: li
         at = _next_item(text, stop, end, syntax)
         if at < 0:
             break
+    if not fresh and j == count == len(items) and len(text) == old.size:
+        return old_items, old, fresh, True  # every item where it was: the page as it was
     layout = Layout(text, len(prefix), end, lengths, hashes, block_starts, block_ends, reused)
     return items, layout, fresh, aligned and j == count
 

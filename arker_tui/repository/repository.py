@@ -126,6 +126,18 @@ class Repository(Mutations, Status):
             if entry.subscribed and not entry._gone and not entry.loading:
                 self._start_fetch(entry)
 
+    def prefetch(self, query: Query) -> None:
+        """Start fetching ``query`` now, unless it is fresh, in flight, backing
+        off or (while paused) already loaded; errors land on its entry. The app
+        calls it before its screen is built, so the first paint can already
+        show the data (a later ``subscribe`` joins the fetch)."""
+        entry = self._entry(query)
+        if entry.loading or entry._gone or self._backing_off(entry) or self._fresh(entry, None):
+            return
+        if self._paused and entry.has_value:
+            return
+        self._start_fetch(entry)
+
     def subscribe(self, query: Query, callback: Callable[[ChangeEvent], None]) -> Subscription:
         """Call ``callback(event)`` on every change of ``query`` from now on
         (read the current value with ``peek``). Fetches at once if the entry is

@@ -13,10 +13,8 @@ from ..api import models as m
 from ..api.errors import ArkerError
 from ..settings import Settings
 from .profiles import ProfilesMixin
-from .screens.activity import ActivityScreen
 from .screens.confirm import ConfirmDialog, ConfirmRequest
 from .screens.main import MainScreen
-from .screens.text_view import TextView
 from .terminal_text import safe_label
 from .widgets.runs_pane import cancel_request
 
@@ -69,6 +67,15 @@ class ArkerApp(ProfilesMixin, App):
 
     def get_default_screen(self) -> Screen:
         return MainScreen()
+
+    def on_load(self) -> None:
+        # The VM list is fetched while the screen is built and styled, so the
+        # first paint can show it (the main screen's subscription joins it).
+        from ..repository import Query
+
+        prefetch = getattr(self.repository, "prefetch", None)
+        if prefetch is not None:
+            prefetch(Query.vms())
 
     async def on_mount(self) -> None:
         if self._keymap:
@@ -150,6 +157,8 @@ class ArkerApp(ProfilesMixin, App):
         screen.focused_pane().open_filter()
 
     def action_show_activity(self) -> None:
+        from .screens.activity import ActivityScreen  # on first use: not needed to start
+
         if not isinstance(self.screen, ActivityScreen) and not self.screen.is_modal:
             self.push_screen(ActivityScreen())
 
@@ -191,6 +200,8 @@ class ArkerApp(ProfilesMixin, App):
                           f"Cancelled run {run.run_id}")
 
     def show_text(self, title: str, body: str) -> None:
+        from .screens.text_view import TextView
+
         self.push_screen(TextView(title, body))
 
     def close_run_view(self) -> None:

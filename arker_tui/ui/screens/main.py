@@ -15,7 +15,6 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from ...api import models as m
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
-from ..forms import actions
 from ..terminal_text import safe_label
 from ..widgets.list_pane import FilterHost, FilterInput, ListPane, PaneCountsChanged
 from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
@@ -32,6 +31,13 @@ TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "files
 
 # Pane number -> tab id (1 is the VM tree).
 TABS = {"2": "runs", "3": "sessions", "4": "tunnels", "5": "filesystems", "6": "details"}
+
+
+def _actions() -> Any:
+    """The forms module, imported on first use (the first paint needs none of it)."""
+    from ..forms import actions
+
+    return actions
 
 
 def _relabel(tab: Any, label: str) -> None:
@@ -85,22 +91,22 @@ class VmPane(FilterHost):
         self.app.notify(f"Copied VM id {safe_label(vm.vm_id)}", timeout=2)
 
     def action_fork(self) -> None:
-        actions.open_fork(self.app)
+        _actions().open_fork(self.app)
 
     def action_run_command(self) -> None:
-        actions.open_run_command(self.app)
+        _actions().open_run_command(self.app)
 
     def action_resize(self) -> None:
-        actions.open_resize(self.app)
+        _actions().open_resize(self.app)
 
     def action_read_file(self) -> None:
-        actions.open_read_file(self.app)
+        _actions().open_read_file(self.app)
 
     def action_release(self) -> None:
-        actions.open_release(self.app)
+        _actions().open_release(self.app)
 
     def action_write_file(self) -> None:
-        actions.open_write_file(self.app)
+        _actions().open_write_file(self.app)
 
 
 class MainScreen(Screen):
@@ -166,8 +172,8 @@ class MainScreen(Screen):
         self.run_view.display = False
         repo = self.app.repository
         entry = repo.peek(Query.vms())
-        if entry is not None and entry.value is not None:
-            self.vm_tree.set_vms(entry.value)
+        if entry is not None and entry.value is not None:  # fetched before the screen was up
+            self._on_vms(ChangeEvent(Query.vms(), entry.value))
         self._vms_subscription = repo.subscribe(Query.vms(), self._on_vms)
         self._status_listener = repo.listen(self._on_repository_status)
         self.update_titles()

@@ -329,6 +329,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             self.post_message(self.Highlighted(self, key))
 
     def _scroll_cursor_into_view(self) -> None:
+        if self.size.height <= 1:
+            return  # not laid out yet: no rows to scroll among
         row_y = self._cursor + 1
         top = self.scroll_offset.y
         body = max(1, self.size.height - 1)
