@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_WINDOW_MS = 24 * 3600 * 1000
 DEFAULT_ORG_LIMIT = 100
 MAX_ORG_LIMIT = 1000
+MAX_ORG_ROWS = 20_000  # rows kept, the oldest dropped first (a long soak must not grow without end)
 SORT_FIELDS = {
     "when": "t_ms", "status": "status", "path": "path", "total": "total_ms",
     "queue": "queue_ms", "your_code": "executor_duration_ms", "runtime": "lambda_duration_ms",
@@ -86,6 +87,8 @@ class ActivityMixin:
             "provider": vm.provider if vm else self.default_provider,
         }
         self.org_rows.append(row)
+        if len(self.org_rows) > MAX_ORG_ROWS + MAX_ORG_ROWS // 10:  # trimmed in batches
+            del self.org_rows[:len(self.org_rows) - MAX_ORG_ROWS]
         return row
 
     def list_org_runs(self: "World", params: Mapping[str, str]) -> dict[str, Any]:

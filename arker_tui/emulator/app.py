@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,12 +38,15 @@ from .world import World
 BASE_URL = "http://emulator"
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestRecord:
     method: str
     path: str  # the template, e.g. "/v1/vms/{vm_id}"
     route: str  # the route name, e.g. "get_vm"
     status: int = 0  # 0 while in flight, or when dropped / hung
+
+
+REQUEST_LOG_MAX = 100_000  # requests the emulator remembers for tests and figures
 
 
 def _error(code: str, message: str, status: int | None = None,
@@ -82,7 +85,8 @@ class Emulator:
         self.clock = self.world.clock
         self.faults = faults if faults is not None else Faults()
         self.api_key = api_key
-        self.requests: list[RequestRecord] = []
+        # The newest requests (a long soak must not grow without end).
+        self.requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_MAX)
         self.app = self._build_app()
 
     # --- for tests ------------------------------------------------------------

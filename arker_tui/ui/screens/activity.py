@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Sparkline, Static
+from textual.widgets import Input, Sparkline, Static
 
 from ...api import models as m
 from ...api.errors import ArkerError
@@ -28,6 +28,7 @@ from .. import format as fmt
 from ..activity_stats import ActivitySummary, StatusFilterError, bucket_label, latency, parse_status, summarize
 from ..terminal_text import safe_label
 from ..widgets.data_list import Column, DataList
+from ..widgets.footer import AppFooter
 
 ENDPOINTS = (None, "run", "fork", "sync")
 SORT_LABELS = {"when": "time", "status": "HTTP status", "path": "path", "total": "total time",
@@ -177,7 +178,7 @@ class ActivityScreen(Screen):
         yield self.charts
         yield self.list
         yield Static("", id="activity-error", markup=False)
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.charts.show(ActivitySummary())

@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from ...api import models as m
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
 from ..terminal_text import safe_label
+from ..widgets.footer import AppFooter
 from ..widgets.list_pane import FilterHost, FilterInput, ListPane, PaneCountsChanged
 from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
 from ..widgets.run_view import RunView
@@ -155,7 +156,7 @@ class MainScreen(Screen):
                         yield VmDetail(id="vm-detail")
                 self.run_view = RunView(id="run-view", max_lines=app.run_log_cap)
                 yield self.run_view
-        yield Footer()
+        yield AppFooter()
 
     # --- widgets --------------------------------------------------------------
 

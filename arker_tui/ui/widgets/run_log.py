@@ -33,6 +33,13 @@ from ..terminal_text import TerminalStream, line_segments, visible_text, wrap_cu
 
 STDERR_MARK = "\x00"  # first char of a stored stderr line (never in sanitized text)
 GUTTER = 1  # cells before each line: "▌" for stderr, blank for stdout
+# Rendered lines kept (by absolute line number): a few screens' worth, enough
+# for scrolling back and forth without re-rendering. Each cached line is a
+# Strip carrying seven small caches of its own (about 1.5 KiB), and a followed
+# log renders every new line once, so a bigger cache only fills up with lines
+# that scrolled away (1,024 of them took 8 minutes of a training run's output
+# and 2 MiB: the soak saw it as growth).
+STRIP_CACHE_SIZE = 256
 
 
 class RunLog(ScrollView, can_focus=True):
@@ -107,7 +114,7 @@ class RunLog(ScrollView, can_focus=True):
         self._out = TerminalStream()
         self._err = TerminalStream(mark=STDERR_MARK)
         self._widest = 0  # widest line seen (cells); horizontal scroll extent
-        self._cache: LRUCache[object, object] = LRUCache(1024)
+        self._cache: LRUCache[object, object] = LRUCache(STRIP_CACHE_SIZE)
         # Wrap bookkeeping: absolute first row of each held line, for _wrap_width.
         self._wrap_starts: deque[int] = deque(maxlen=self.max_lines)
         self._wrap_end = 0
