@@ -234,10 +234,9 @@ class ArkerApp(ProfilesMixin, App):
         if not self.readonly:
             yield SystemCommand("Delete the selected VM", "Asks first (d in the tree)", main.delete_selected_vm)
             yield SystemCommand("Cancel the selected run", "Asks first (c in Runs)",
-                                main.query_one("#runs-pane").action_cancel_run)
-            for pane_id, noun in (("#sessions-pane", "session"), ("#tunnels-pane", "tunnel"),
-                                  ("#filesystems-pane", "filesystem"), ("#syncs-pane", "sync")):
-                pane = main.query_one(pane_id)
+                                main.runs_pane.action_cancel_run)
+            for pane, noun in ((main.sessions_pane, "session"), (main.tunnels_pane, "tunnel"),
+                               (main.filesystems_pane, "filesystem"), (main.syncs_pane, "sync")):
                 yield SystemCommand(f"Delete the selected {noun}", "Asks first (d in its pane)", pane.action_delete)
         from .forms.actions import palette_commands
 

@@ -195,8 +195,8 @@ def palette_commands(app: "ArkerApp", main: "MainScreen") -> Iterable[SystemComm
                         lambda: open_read_file(app))
     if app.readonly:
         return
-    sessions = main.query_one("#sessions-pane")
-    filesystems = main.query_one("#filesystems-pane")
+    sessions = main.sessions_pane
+    filesystems = main.filesystems_pane
     yield SystemCommand("Fork a VM…", "The selected VM, a public golden, or by name / id (f in the tree)",
                         lambda: open_fork(app))
     yield SystemCommand("Run a command in the selected VM…", "Foreground or background (x)",

@@ -17,7 +17,7 @@ from ...repository import ChangeEvent, Query
 from .. import format as fmt
 from ..terminal_text import safe_label
 from ..widgets.footer import AppFooter
-from ..widgets.list_pane import FilterHost, FilterInput, ListPane, PaneCountsChanged
+from ..widgets.list_pane import FilterHost, ListPane, PaneCountsChanged
 from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
 from ..widgets.run_view import RunView
 from ..widgets.runs_pane import RunsPane
@@ -60,11 +60,10 @@ class VmPane(FilterHost):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data_list = VmTree(id="vm-tree")
-        self.filter_input = FilterInput(placeholder="filter VMs: name, id, region, state (esc clears)")
+        self.filter_placeholder = "filter VMs: name, id, region, state (esc clears)"
 
     def compose(self) -> ComposeResult:
         yield self.data_list
-        yield self.filter_input
 
     BINDINGS = [
         Binding("d,delete", "delete_vm", "Delete VM", id="vms.delete"),
@@ -128,6 +127,12 @@ class MainScreen(Screen):
         self._status_listener: Any = None
         self._notified_error: str | None = None
         self._pending_vms: set[str] = set()
+        self.runs_pane = RunsPane(id="runs-pane")
+        self.sessions_pane = SessionsPane(id="sessions-pane")
+        self.tunnels_pane = TunnelsPane(id="tunnels-pane")
+        self.filesystems_pane = FilesystemsPane(id="filesystems-pane")
+        self.syncs_pane = SyncsPane(id="syncs-pane")
+        self.vm_detail = VmDetail(id="vm-detail")
         self._marks_shown: dict | None = None
         self._vm_shown: tuple | None = None  # (vm, pending mark, widths) last shown by show_vm
 
@@ -143,17 +148,17 @@ class MainScreen(Screen):
                 yield Static("", id="vm-header")
                 with TabbedContent(id="tabs", initial="runs"):
                     with TabPane("Runs", id="runs"):
-                        yield RunsPane(id="runs-pane")
+                        yield self.runs_pane
                     with TabPane("Sessions", id="sessions"):
-                        yield SessionsPane(id="sessions-pane")
+                        yield self.sessions_pane
                     with TabPane("Tunnels", id="tunnels"):
-                        yield TunnelsPane(id="tunnels-pane")
+                        yield self.tunnels_pane
                     with TabPane("Filesystems", id="filesystems"):
-                        yield FilesystemsPane(id="filesystems-pane")
+                        yield self.filesystems_pane
                         yield Static("Mounted in this VM", classes="subhead")
-                        yield SyncsPane(id="syncs-pane")
+                        yield self.syncs_pane
                     with TabPane("Details", id="details"):
-                        yield VmDetail(id="vm-detail")
+                        yield self.vm_detail
                 self.run_view = RunView(id="run-view", max_lines=app.run_log_cap)
                 yield self.run_view
         yield AppFooter()
@@ -165,7 +170,12 @@ class MainScreen(Screen):
         return self.vm_pane.data_list
 
     def panes(self) -> list[ListPane]:
-        return list(self.query(ListPane))
+        return [pane for pane, _ in self.pane_tabs()]
+
+    def pane_tabs(self) -> list[tuple[ListPane, str]]:
+        """Each list pane with the id of the tab it lives in."""
+        return [(self.runs_pane, "runs"), (self.sessions_pane, "sessions"), (self.tunnels_pane, "tunnels"),
+                (self.filesystems_pane, "filesystems"), (self.syncs_pane, "filesystems")]
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -197,7 +207,7 @@ class MainScreen(Screen):
 
     def tick(self) -> None:
         """Once a second: durations tick, the data age moves on."""
-        self.query_one(RunsPane).tick()
+        self.runs_pane.tick()
         if self.run_view.display and self.run_view.run is not None and self.run_view.run.state == "running":
             self.run_view.update_header()
         self.update_status()
@@ -266,7 +276,7 @@ class MainScreen(Screen):
             return  # the same VM object, mark and width: header and details stand (no relayout)
         self._vm_shown = shown
         header = self.query_one("#vm-header", Static)
-        detail = self.query_one(VmDetail)
+        detail = self.vm_detail
         detail.show(vm)
         if vm is None:
             header.update(Text(" No VM selected", style="dim"))
@@ -291,10 +301,8 @@ class MainScreen(Screen):
     def bind_panes(self) -> None:
         """Only the panes on screen watch their queries."""
         active = self.active_tab()
-        for pane in self.panes():
-            tab = pane.parent
-            visible = tab is not None and tab.id == active
-            if visible:
+        for pane, tab_id in self.pane_tabs():
+            if tab_id == active:
                 pane.bind_vm(self.selected_vm_id)
             else:
                 pane.unbind()
@@ -312,9 +320,8 @@ class MainScreen(Screen):
             self.vm_pane.border_title = title
         tabs = self.query_one(TabbedContent)
         names = TAB_NAMES_NARROW if self.size.width < 100 else TAB_NAMES
-        for pane in self.panes():
-            tab_id = pane.parent.id if pane.parent is not None else None
-            if tab_id is None or pane.id == "syncs-pane":
+        for pane, tab_id in self.pane_tabs():
+            if pane is self.syncs_pane:
                 continue
             label = names[tab_id]
             if pane.query_key is not None and pane.data_list.total_count:
@@ -350,12 +357,12 @@ class MainScreen(Screen):
         tab = TABS[number]
         self.query_one(TabbedContent).active = tab
         self.bind_panes()
-        target = {"runs": "#runs-pane", "sessions": "#sessions-pane", "tunnels": "#tunnels-pane",
-                  "filesystems": "#filesystems-pane"}.get(tab)
+        target = {"runs": self.runs_pane, "sessions": self.sessions_pane, "tunnels": self.tunnels_pane,
+                  "filesystems": self.filesystems_pane}.get(tab)
         if target is None:
-            self.query_one(VmDetail).focus()
+            self.vm_detail.focus()
         else:
-            self.query_one(target, ListPane).data_list.focus()
+            target.data_list.focus()
 
     def focused_pane(self) -> FilterHost:
         """The pane holding the focus (the VM pane when none does)."""
@@ -392,7 +399,7 @@ class MainScreen(Screen):
         view.vm_id = view.run_id = None
         view.display = False
         self.query_one("#right").remove_class("run-maximized")
-        self.query_one(RunsPane).data_list.focus()
+        self.runs_pane.data_list.focus()
 
     # --- VM deletion ----------------------------------------------------------
 

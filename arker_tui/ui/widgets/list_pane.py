@@ -46,9 +46,15 @@ class FilterHost(Vertical):
     """
 
     data_list: DataList
-    filter_input: FilterInput
+    filter_placeholder = "filter (esc clears)"
+    # Made on the first `/`: most panes are never filtered, and every widget
+    # mounted at start is paid for before the first paint.
+    filter_input: FilterInput | None = None
 
     def open_filter(self) -> None:
+        if self.filter_input is None:
+            self.filter_input = FilterInput(placeholder=self.filter_placeholder)
+            self.mount(self.filter_input)
         self.filter_input.add_class("visible")
         self.filter_input.value = self.data_list.filter
         self.filter_input.focus()
@@ -56,8 +62,10 @@ class FilterHost(Vertical):
     def close_filter(self, *, clear: bool) -> None:
         if clear:
             self.data_list.set_filter("")
-            self.filter_input.value = ""
-        self.filter_input.remove_class("visible")
+        if self.filter_input is not None:
+            if clear:
+                self.filter_input.value = ""
+            self.filter_input.remove_class("visible")
         self.data_list.focus()
         self.on_items_changed()
 
@@ -103,7 +111,7 @@ class ListPane(FilterHost):
         self.query_key: Query | None = None
         self.data_list = self.make_list()
         self.error_line = Static("", classes="pane-error")
-        self.filter_input = FilterInput(placeholder=f"filter {self.noun}s (esc clears)")
+        self.filter_placeholder = f"filter {self.noun}s (esc clears)"
         self.unavailable = False
 
     # --- subclass hooks -------------------------------------------------------
@@ -119,7 +127,6 @@ class ListPane(FilterHost):
     def compose(self) -> ComposeResult:
         yield self.data_list
         yield self.error_line
-        yield self.filter_input
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.app.allows(action)

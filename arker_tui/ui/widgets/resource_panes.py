@@ -49,7 +49,7 @@ class SessionsPane(ListPane):
                 str(len(s.env or {})), fmt.ago(s.started_at)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "signal" and self.filter_input.has_focus:
+        if action == "signal" and self.filter_input is not None and self.filter_input.has_focus:
             return False  # k is a letter of the filter there
         return super().check_action(action, parameters)
 
