@@ -180,7 +180,6 @@ class MainScreen(Screen):
     # --- lifecycle ------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.run_view.display = False
         repo = self.app.repository
         entry = repo.peek(Query.vms())
         if entry is not None and entry.value is not None:  # fetched before the screen was up
