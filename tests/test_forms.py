@@ -126,7 +126,7 @@ async def test_foreground_run_shows_output_and_exit_code():
     async with running_app() as (app, pilot, emulator, world):
         vm = await select_vm(app, pilot, world, "api-dev")
         before = world.runs_created
-        form = await open_form(pilot, app, "x", RunCommandForm)
+        await open_form(pilot, app, "x", RunCommandForm)
         await pilot.press(*"echo hello-forms")
         await pilot.press("enter")
         await settle(pilot, app, lambda: isinstance(app.screen, OutputView))
@@ -304,7 +304,7 @@ async def test_signal_a_session_after_confirming():
 
 async def test_signal_backed_out_sends_nothing():
     async with running_app() as (app, pilot, emulator, world):
-        vm = await select_vm(app, pilot, world, "worker-1")
+        await select_vm(app, pilot, world, "worker-1")
         await pilot.press("3")
         pane = app.main_screen.query_one("#sessions-pane")
         await settle(pilot, app, lambda: pane.data_list.cursor_item is not None)

@@ -4,11 +4,9 @@ connection starts once."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import httpx
-import pytest
 from textual.screen import ModalScreen
 
 from arker_tui.api import models as m
@@ -17,7 +15,7 @@ from arker_tui.emulator.shell import Instant, Program, scripted
 from arker_tui.repository import Intervals
 
 from fault_support import (
-    SIZE, RewritingTransport, make_app, make_backend, notifications, screen_raw, screen_text, tree_names,
+    SIZE, RewritingTransport, make_app, make_backend, screen_raw, screen_text, tree_names,
     wait_for,
 )
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .models import ERROR_CODES
-
 # HTTP status for each error code (assumption of arker-api.md; the emulator
 # answers with these, the client maps a bare status back to a code).
 STATUS_FOR_CODE: dict[str, int] = {
@@ -59,10 +57,6 @@ class ArkerError(Exception):
         self.message = message
         self.status = status
         self.retry_after = retry_after
-
-    @property
-    def known_code(self) -> bool:
-        return self.code in ERROR_CODES
 
     def __str__(self) -> str:
         where = f"HTTP {self.status}" if self.status else "no answer"
