@@ -34,7 +34,8 @@ def wait_until(predicate, timeout: float) -> bool:
 def test_demo_in_tmux_shows_vms_and_quits_cleanly(tmp_path):
     session = f"arker-smoke-{uuid.uuid4().hex[:8]}"
     status_file = tmp_path / "status"
-    command = f"{SCRIPT} --demo; echo $? > {status_file}"
+    # COLUMNS / LINES from the caller would override the tmux window's size.
+    command = f"env -u COLUMNS -u LINES {SCRIPT} --demo; echo $? > {status_file}"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "bash", "-c", command],
                    check=True)
     try:
@@ -68,7 +69,7 @@ def test_with_a_key_it_talks_http_to_the_api_and_never_shows_the_key(tmp_path):
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     session = f"arker-smoke-{uuid.uuid4().hex[:8]}"
     status_file = tmp_path / "status"
-    command = (f"ARKER_API_KEY={key} ARKER_CONTROL_URL=http://127.0.0.1:{port} "
+    command = (f"env -u COLUMNS -u LINES ARKER_API_KEY={key} ARKER_CONTROL_URL=http://127.0.0.1:{port} "
                f"ARKER_TUI_CONFIG={tmp_path / 'config.toml'} {SCRIPT}; echo $? > {status_file}")
     try:
         import urllib.request
