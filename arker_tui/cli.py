@@ -93,7 +93,10 @@ def _trim_startup() -> None:
       app never runs it, so its module is stood in for before httpx loads.
     - pydantic scans every installed distribution's entry points for plugins
       the first time a model validates; the dashboard uses none. An explicit
-      ``PYDANTIC_DISABLE_PLUGINS`` in the environment is respected.
+      ``PYDANTIC_DISABLE_PLUGINS`` in the environment is respected. With
+      every plugin disabled, pydantic's plugin loader (which imports
+      ``importlib.metadata`` only to find none) is stood in for by one that
+      returns none, as it would.
     """
     import types
 
@@ -106,6 +109,11 @@ def _trim_startup() -> None:
         stub.main = main  # type: ignore[attr-defined]
         sys.modules["httpx._main"] = stub
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    loader = "pydantic.plugin._loader"
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true") and loader not in sys.modules:
+        no_plugins = types.ModuleType(loader)
+        no_plugins.get_plugins = lambda: ()  # type: ignore[attr-defined]
+        sys.modules[loader] = no_plugins
 
 
 def _run_app(args: argparse.Namespace) -> int:
