@@ -166,11 +166,18 @@ class ListPane(FilterHost):
         self._subscription = self.repo.subscribe(query, self._on_change)
         self.on_items_changed()
 
-    def action_copy_id(self) -> None:
-        key = self.data_list.cursor_key
-        if key is None:
+    def selected(self) -> Any:
+        """The row under the cursor, or None after saying nothing is selected."""
+        item = self.data_list.cursor_item
+        if item is None or (self.vm_scoped and self.vm_id is None):
             self.app.notify(f"No {self.noun} selected.", severity="warning")
+            return None
+        return item
+
+    def action_copy_id(self) -> None:
+        if self.selected() is None:
             return
+        key = self.data_list.cursor_key
         self.app.copy_to_clipboard(str(key))
         self.app.notify(f"Copied {self.noun} id {safe_label(str(key), 80)}", timeout=2)
 

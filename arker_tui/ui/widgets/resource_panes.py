@@ -64,9 +64,8 @@ class SessionsPane(ListPane):
         open_signal(self.app, self.vm_id, self.data_list.cursor_item)
 
     def action_delete(self) -> None:
-        session = self.data_list.cursor_item
-        if session is None or self.vm_id is None:
-            self.app.notify("No session selected.", severity="warning")
+        session = self.selected()
+        if session is None:
             return
         vm_id = self.vm_id
         request = ConfirmRequest("Delete", "session", session.session_id, session.session_id,
@@ -115,9 +114,8 @@ class TunnelsPane(ListPane):
                 safe_label(t.auth_mode or "open"), safe_label(t.url or "-"), safe_label(t.message or "")]
 
     def _selected_url(self) -> str | None:
-        tunnel = self.data_list.cursor_item
+        tunnel = self.selected()
         if tunnel is None:
-            self.app.notify("No tunnel selected.", severity="warning")
             return None
         if not tunnel.url:
             self.app.notify(f"Tunnel on port {tunnel.port} has no URL yet ({tunnel.state}).", severity="warning")
@@ -142,9 +140,8 @@ class TunnelsPane(ListPane):
         open_new_tunnel(self.app)
 
     def action_delete(self) -> None:
-        tunnel = self.data_list.cursor_item
-        if tunnel is None or self.vm_id is None:
-            self.app.notify("No tunnel selected.", severity="warning")
+        tunnel = self.selected()
+        if tunnel is None:
             return
         vm_id = self.vm_id
         request = ConfirmRequest("Delete", "tunnel", f"port {tunnel.port}", tunnel.key,
@@ -185,9 +182,8 @@ class SyncsPane(ListPane):
         return [label, safe_label(name), safe_label(s.path)]
 
     def action_delete(self) -> None:
-        sync = self.data_list.cursor_item
-        if sync is None or self.vm_id is None:
-            self.app.notify("No sync selected.", severity="warning")
+        sync = self.selected()
+        if sync is None:
             return
         vm_id = self.vm_id
         name = self.filesystem_name(sync.filesystem_id)
@@ -239,9 +235,8 @@ class FilesystemsPane(ListPane):
         open_mount(self.app, self.data_list.cursor_item)
 
     def action_delete(self) -> None:
-        fs = self.data_list.cursor_item
+        fs = self.selected()
         if fs is None:
-            self.app.notify("No filesystem selected.", severity="warning")
             return
         request = ConfirmRequest("Delete", "filesystem", fs.name or fs.filesystem_id, fs.filesystem_id,
                                  [f"{fmt.size_bytes(fs.size_bytes)} of data is deleted",

@@ -88,11 +88,9 @@ class RunsPane(ListPane):
         open_run_command(self.app)
 
     def action_cancel_run(self) -> None:
-        run = self.data_list.cursor_item
-        if run is None or self.vm_id is None:
-            self.app.notify("No run selected.", severity="warning")
-            return
-        self.app.cancel_run(self.vm_id, run)
+        run = self.selected()
+        if run is not None:
+            self.app.cancel_run(self.vm_id, run)
 
 
 def cancel_request(vm_id: str, run: m.RunSummary) -> ConfirmRequest:
