@@ -34,14 +34,15 @@ def mutating_requests(backend: Backend) -> list[str]:
     return [f"{r.method} {r.route}" for r in backend.emulator.requests if r.method in MUTATING]
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until ``condition`` holds (fails the test on timeout)."""
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 5.0, step: float = 0.02,
+                   what: str | None = None) -> None:
+    """Let the app run until ``condition()`` holds (fails the test after ``timeout``)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.02)
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or condition.__qualname__}")
+        await pilot.pause(step)
 
 
 async def select_vm(pilot, app: ArkerApp, name: str) -> None:

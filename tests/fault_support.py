@@ -4,7 +4,6 @@ waits for real time it does not need."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from typing import Any, Callable
@@ -18,6 +17,8 @@ from arker_tui.emulator import BASE_URL, Emulator, ManualClock, build_demo_world
 from arker_tui.repository import Intervals, Repository
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
+
+from tests.dashboard_support import wait_for  # noqa: F401  (shared with the fault tests)
 
 FAST = Intervals(lists=0.1, detail=0.1, filesystems=0.1, org_runs=0.1, running_run=0.1,
                  max_backoff=0.2)
@@ -93,17 +94,6 @@ def make_backend(
 def make_app(backend: Backend, **kwargs: Any) -> ArkerApp:
     kwargs.setdefault("demo", backend.settings.api_key is None)
     return ArkerApp(backend.repository, settings=backend.settings, **kwargs)
-
-
-async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.02,
-                   what: str | None = None) -> None:
-    """Let the app run until ``predicate()`` holds (fails the test after ``timeout``)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate.__qualname__}")
-        await pilot.pause(step)
 
 
 def tree_names(app: ArkerApp) -> set[str]:

@@ -13,6 +13,8 @@ from arker_tui.repository import Intervals
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
 
+from tests.dashboard_support import wait_for
+
 QUIET = Intervals(lists=3600.0, filesystems=3600.0, org_runs=3600.0, running_run=3600.0, detail=3600.0)
 
 
@@ -38,11 +40,7 @@ async def select_vm(app, pilot, world, name: str):
 
 async def settle(pilot, app, predicate, tries: int = 50):
     """Pause until ``predicate()`` holds (workers and callbacks ran)."""
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    assert predicate()
+    await wait_for(pilot, predicate, timeout=tries * 0.01, step=0.01)
 
 
 _TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
