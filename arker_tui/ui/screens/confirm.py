@@ -68,7 +68,9 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Static("\n".join(f"• {escape(line)}" for line in r.consequences), classes="consequences")
             yield Static("This cannot be undone." if r.verb == "Delete" else "The run stops where it is.", classes="hint")
             with Horizontal():
-                yield Button("Cancel", id="cancel", variant="default")
+                # "Cancel" beside "Cancel run" would read as the action itself.
+                back = "Keep running" if r.verb == "Cancel" else "Cancel"
+                yield Button(back, id="cancel", variant="default")
                 yield Button(f"{r.verb} {r.kind}", id="confirm", variant="error")
 
     def on_mount(self) -> None:
