@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import base64
+import random
 from collections import Counter
 
 import pytest
 
 from arker_tui.api.models import ARKER_ORG_ID, PUBLIC_GOLDENS, ListOrgRunsResponse, Run
 from arker_tui.emulator import Emulator, ManualClock, build_demo_world, build_scale_world
-from arker_tui.emulator.demo import DEMO_RUNNING_VMS, DEMO_VM_NAMES, LONG_RUN_COMMAND, LONG_RUN_VM
+from arker_tui.emulator.demo import (
+    DEMO_RUNNING_VMS,
+    DEMO_VM_NAMES,
+    LONG_RUN_COMMAND,
+    LONG_RUN_VM,
+    _big_log,
+    _random_bytes,
+)
 
 
 @pytest.fixture
@@ -164,6 +172,20 @@ def test_demo_world_is_deterministic():
     b = build_demo_world(ManualClock())
     assert list(a.vms) == list(b.vms) and a.demo == b.demo
     assert [r["request_id"] for r in a.org_rows] == [r["request_id"] for r in b.org_rows]
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2026])
+def test_demo_fast_draws_match_the_plain_random_calls(seed):
+    # The demo world draws on after these, so the generator must end where the plain calls leave it.
+    plain, fast = random.Random(seed), random.Random(seed)
+    levels = ["INFO"] * 8 + ["WARN", "ERROR"]
+    log = "".join(f"2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}Z {plain.choice(levels):5} "
+                  f"worker[{plain.randint(1, 9)}] handled request id={plain.getrandbits(32):08x} "
+                  f"in {plain.randint(1, 900)}ms\n" for i in range(4200)).encode()
+    data = bytes(plain.getrandbits(8) for _ in range(4096))
+    assert _big_log(fast) == log
+    assert _random_bytes(fast, 4096) == data
+    assert fast.getstate() == plain.getstate()
 
 
 async def test_scale_world_pages_through_every_vm(clock):

@@ -71,10 +71,27 @@ _README = "# {name}\n\nForked for the Acme demo. Try `cat /etc/hostname`.\n"
 
 
 def _big_log(rng: random.Random) -> bytes:
-    levels = ["INFO"] * 8 + ["WARN", "ERROR"]
-    lines = [f"2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}Z {rng.choice(levels):5} "
-             f"worker[{rng.randint(1, 9)}] handled request id={rng.getrandbits(32):08x} "
-             f"in {rng.randint(1, 900)}ms\n" for i in range(4200)]
+    """Per line, what ``rng.choice(levels)``, ``rng.randint(1, 9)``,
+    ``rng.getrandbits(32)`` and ``rng.randint(1, 900)`` give, with the same
+    generator state after, at a third of the cost (it is most of the demo
+    world's build): ``choice`` and ``randint`` draw ``getrandbits(k)`` for the
+    bit length k of their range's size until the draw falls below it."""
+    getrandbits = rng.getrandbits
+    levels = ["INFO "] * 8 + ["WARN ", "ERROR"]
+    lines = []
+    for i in range(4200):
+        level = getrandbits(4)
+        while level >= 10:
+            level = getrandbits(4)
+        worker = getrandbits(4)
+        while worker >= 9:
+            worker = getrandbits(4)
+        request = getrandbits(32)
+        millis = getrandbits(10)
+        while millis >= 900:
+            millis = getrandbits(10)
+        lines.append("2026-01-01T00:%02d:%02dZ %s worker[%d] handled request id=%08x in %dms\n"
+                     % (i // 60 % 60, i % 60, levels[level], worker + 1, request, millis + 1))
     return "".join(lines).encode()
 
 
