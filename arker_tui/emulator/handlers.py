@@ -12,15 +12,7 @@ from typing import Any, Callable, Mapping, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
-from arker_tui.api.models import (
-    CreateSessionRequest,
-    FilesystemCreateRequest,
-    ForkRequest,
-    ResizeRequest,
-    RunRequest,
-    SyncCreateRequest,
-    TunnelRequest,
-)
+from arker_tui.api import models as m
 
 from .world import World
 
@@ -57,7 +49,7 @@ def list_vms(c: Call) -> Any:
 
 
 def fork(c: Call) -> Any:
-    vm, tunnels = c.world.fork(model(ForkRequest, c.body))
+    vm, tunnels = c.world.fork(model(m.ForkRequest, c.body))
     data = vm.render(c.world.now())
     if tunnels:  # the create response is the only place tokens appear
         data["tunnels"] = tunnels
@@ -73,14 +65,14 @@ def delete_vm(c: Call) -> Any:
 
 
 def resize(c: Call) -> Any:
-    return c.world.resize(c.path["vm_id"], model(ResizeRequest, c.body))
+    return c.world.resize(c.path["vm_id"], model(m.ResizeRequest, c.body))
 
 
 def run(c: Call) -> Any:
     body = dict(c.body)
     if "command" not in body and (body.get("release") or body.get("signal")):
         body["command"] = ""
-    req = model(RunRequest, body)
+    req = model(m.RunRequest, body)
     return c.world.run(c.path["vm_id"], req, c.headers.get("idempotency-key"))
 
 
@@ -105,7 +97,7 @@ def list_sessions(c: Call) -> Any:
 
 
 def create_session(c: Call) -> Any:
-    req = model(CreateSessionRequest, c.body)
+    req = model(m.CreateSessionRequest, c.body)
     return c.world.create_session(c.path["vm_id"], env=req.env, cwd=req.cwd)
 
 
@@ -124,7 +116,7 @@ def list_tunnels(c: Call) -> Any:
 
 
 def create_tunnel(c: Call) -> Any:
-    req = model(TunnelRequest, c.body)
+    req = model(m.TunnelRequest, c.body)
     made = c.world.create_tunnels(c.path["vm_id"], req.ports, req.auth_mode)
     first = dict(made[0])
     if len(made) > 1:
@@ -146,7 +138,7 @@ def list_syncs(c: Call) -> Any:
 
 
 def create_sync(c: Call) -> Any:
-    req = model(SyncCreateRequest, c.body)
+    req = model(m.SyncCreateRequest, c.body)
     return c.world.create_sync(c.path["vm_id"], req.filesystem_id, req.path).render()
 
 
@@ -164,7 +156,7 @@ def list_filesystems(c: Call) -> Any:
 
 
 def create_filesystem(c: Call) -> Any:
-    req = model(FilesystemCreateRequest, c.body)
+    req = model(m.FilesystemCreateRequest, c.body)
     extra = req.extra_fields
     return c.world.create_filesystem(req.name, region=extra.get("region"),
                                      provider=extra.get("provider")).render()

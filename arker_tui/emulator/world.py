@@ -10,10 +10,10 @@ of ``STATUS_FOR_CODE``. Runs live in ``world_runs.py``, tunnels in
 from __future__ import annotations
 
 import random
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
-from arker_tui.api.models import ARKER_ORG_ID, ForkRequest, ResizeRequest
+from arker_tui.api.models import ARKER_ORG_ID
 
 from .activity import ActivityMixin
 from .clock import Clock, RealClock, parse_time
@@ -22,6 +22,9 @@ from .paging import paginate, parse_limit
 from .records import FilesystemRec, SessionRec, SyncRec, VmRec
 from .tunnels import TunnelsMixin
 from .world_runs import RunsMixin
+
+if TYPE_CHECKING:  # pragma: no cover
+    from arker_tui.api.models import ForkRequest, ResizeRequest
 
 DEFAULT_ORG = "org_acme"
 ALL_FEATURES = frozenset({"sessions", "tunnels", "syncs", "filesystems", "files", "org_runs"})

@@ -8,13 +8,15 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
-from arker_tui.api.models import RESOURCE_KINDS, RunRequest
+from arker_tui.api.models import RESOURCE_KINDS
 
 from .paging import paginate, parse_limit
 from .records import RunRec, SessionRec, VmRec
 from .shell import Program, ShellContext, parse
 
 if TYPE_CHECKING:  # pragma: no cover
+    from arker_tui.api.models import RunRequest
+
     from .world import World
 
 # A foreground run longer than this (with no timeout of its own) fails as the
