@@ -1,4 +1,4 @@
-"""A local Arker API: an in-memory world served by a Starlette ASGI app.
+"""A local Arker API: an in-memory world served by a small plain-ASGI app.
 
     from arker_tui.emulator import Emulator, ManualClock, build_demo_world
     em = Emulator(build_demo_world(ManualClock()))

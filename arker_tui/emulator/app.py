@@ -1,4 +1,5 @@
-"""The emulator's ASGI app (Starlette) and the ``Emulator`` holder.
+"""The emulator's ASGI app (a plain-ASGI ``Router``, see ``asgi``) and the
+``Emulator`` holder.
 
 Every route of ``arker_tui.api.routes.ROUTES`` is served under ``/v1``
 (control and compute routes on one app, so one base URL serves both), plus:
@@ -21,15 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route as StarletteRoute
 
 from arker_tui.api.models import ARKER_ORG_ID
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError, code_for_status
 from arker_tui.api.routes import API_PREFIX, ROUTES, Route
 
+from .asgi import Request, Response, Router, error_response, json_response
 from .clock import ManualClock
 from .faults import DroppedConnection, Faults
 from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
@@ -50,10 +48,9 @@ REQUEST_LOG_MAX = 100_000  # requests the emulator remembers for tests and figur
 
 
 def _error(code: str, message: str, status: int | None = None,
-           retry_after: float | None = None) -> JSONResponse:
+           retry_after: float | None = None) -> Response:
     headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
-    return JSONResponse({"code": code, "message": message},
-                        status_code=status or STATUS_FOR_CODE.get(code, 500), headers=headers)
+    return error_response(code, message, status or STATUS_FOR_CODE.get(code, 500), headers)
 
 
 class _DropResponse(Response):
@@ -66,7 +63,7 @@ class _DropResponse(Response):
     """
 
     def __init__(self, reason: str) -> None:
-        super().__init__(b"", status_code=200)
+        super().__init__(b"", 200)
         self.reason = reason
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -116,17 +113,15 @@ class Emulator:
 
     # --- the app ----------------------------------------------------------------
 
-    def _build_app(self) -> Starlette:
-        routes = [StarletteRoute(API_PREFIX + r.path, self._endpoint(r), methods=[r.method],
-                                 name=r.name) for r in ROUTES.values()]
-        routes += [
-            StarletteRoute("/_presigned/{token}", self._presigned_get, methods=["GET"]),
-            StarletteRoute("/_presigned/upload/{upload_id}", self._presigned_put, methods=["PUT"]),
-            StarletteRoute("/_emulator/faults", self._faults, methods=["GET", "POST", "DELETE"]),
-            StarletteRoute("/_emulator/clock/advance", self._advance, methods=["POST"]),
-            StarletteRoute("/_emulator/requests", self._request_counts, methods=["GET"]),
-        ]
-        app = Starlette(routes=routes)
+    def _build_app(self) -> Router:
+        app = Router()
+        for r in ROUTES.values():
+            app.add(API_PREFIX + r.path, [r.method], self._endpoint(r))
+        app.add("/_presigned/{token}", ["GET"], self._presigned_get)
+        app.add("/_presigned/upload/{upload_id}", ["PUT"], self._presigned_put)
+        app.add("/_emulator/faults", ["GET", "POST", "DELETE"], self._faults)
+        app.add("/_emulator/clock/advance", ["POST"], self._advance)
+        app.add("/_emulator/requests", ["GET"], self._request_counts)
         app.state.emulator = self
         return app
 
@@ -146,14 +141,14 @@ class Emulator:
 
     async def _answer(self, route: Route, request: Request, record: RequestRecord) -> Response:
         f = self.faults
-        faulted = f.active and f.matches(request.method, request.url.path)
+        faulted = f.active and f.matches(request.method, request.url_path)
         if faulted:
             if f.hang:
                 await asyncio.sleep(f.hang_seconds)
             if f.latency:
                 await asyncio.sleep(f.latency)
             if f.roll(f.drop_rate):
-                return _DropResponse(f"emulator dropped {request.method} {request.url.path}")
+                return _DropResponse(f"emulator dropped {request.method} {request.url_path}")
             if f.take_error():
                 status = f.error_status
                 retry_after = f.retry_after
@@ -172,19 +167,19 @@ class Emulator:
             feature = FEATURE_OF_ROUTE.get(route.name)
             if feature:
                 self.world.require_feature(feature)
-            call = Call(self.world, request.path_params, dict(request.query_params), body,
-                        request.headers, str(request.base_url))
+            call = Call(self.world, request.path_params, request.query_params, body,
+                        request.headers, request.base_url)
             payload = HANDLERS[route.name](call)
-            response: Response = JSONResponse(payload)
+            response = json_response(payload)
         except ArkerError as exc:
             payload = {"code": exc.code, "message": exc.message}
             response = _error(exc.code, exc.message, exc.status or None, exc.retry_after)
         if route.name in ACTIVITY_ENDPOINT:
             self._record_activity(route, request, raw, payload, response.status_code)
         if faulted and 200 <= response.status_code < 300 and f.roll(f.malformed_rate):
-            text = bytes(response.body)
-            response = Response(text[: max(1, len(text) // 2)], status_code=response.status_code,
-                                media_type="application/json")
+            text = response.body
+            response = Response(text[: max(1, len(text) // 2)], response.status_code,
+                                "application/json")
         return response
 
     @staticmethod
@@ -217,7 +212,7 @@ class Emulator:
             source = src.vm_id if src else ""
         world.record_activity(
             ACTIVITY_ENDPOINT[route.name], status=status, method=request.method,
-            path=request.url.path, vm=vm, run_id=payload.get("run_id"),
+            path=request.url_path, vm=vm, run_id=payload.get("run_id"),
             command=body.get("command") if route.name == "run" else body.get("path"),
             exit_code=payload.get("exit_code"), source_vm_id=source,
             body_in=raw.decode("utf-8", "replace"), body_out=json.dumps(payload))
@@ -227,12 +222,12 @@ class Emulator:
     async def _presigned_get(self, request: Request) -> Response:
         data = self.world.presigned_bytes(request.path_params["token"])
         if data is None:
-            return Response(b"NoSuchKey", status_code=404, media_type="text/plain")
-        return Response(data, media_type="application/octet-stream")
+            return Response(b"NoSuchKey", 404, "text/plain")
+        return Response(data, 200, "application/octet-stream")
 
     async def _presigned_put(self, request: Request) -> Response:
         ok = self.world.receive_upload(request.path_params["upload_id"], await request.body())
-        return Response(b"" if ok else b"NoSuchUpload", status_code=200 if ok else 404)
+        return Response(b"" if ok else b"NoSuchUpload", 200 if ok else 404)
 
     async def _faults(self, request: Request) -> Response:
         if request.method == "DELETE":
@@ -245,7 +240,7 @@ class Emulator:
                 self.faults.update(values)
             except ValueError as exc:
                 return _error("bad_request", str(exc))
-        return JSONResponse(self.faults.to_dict())
+        return json_response(self.faults.to_dict())
 
     async def _advance(self, request: Request) -> Response:
         if not isinstance(self.clock, ManualClock):
@@ -255,14 +250,14 @@ class Emulator:
             self.clock.advance(seconds)
         except (ValueError, AttributeError, TypeError) as exc:
             return _error("bad_request", f"seconds: {exc}")
-        return JSONResponse({"now": self.clock.now()})
+        return json_response({"now": self.clock.now()})
 
     async def _request_counts(self, request: Request) -> Response:
-        return JSONResponse(dict(self.counts))
+        return json_response(dict(self.counts))
 
 
 def create_app(world: World | None = None, *, api_key: str | None = None,
-               faults: Faults | None = None) -> Starlette:
+               faults: Faults | None = None) -> Router:
     """The ASGI app alone; ``app.state.emulator`` is its ``Emulator``."""
     return Emulator(world, api_key=api_key, faults=faults).app
 
