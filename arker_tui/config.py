@@ -28,13 +28,14 @@ import os
 import re
 import stat
 import tempfile
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
 from .repository import Intervals
 from .settings import KNOWN_PROVIDERS, Settings, settings_from_env
+
+# tomllib is imported where TOML is read: a start with no config file never needs it.
 
 CONFIG_ENV = "ARKER_TUI_CONFIG"
 APP_NAME = "arker-tui"
@@ -62,6 +63,8 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Profile:
+    """One ``[profiles.NAME]`` table of the config file."""
+
     name: str
     api_key_env: str | None = None
     api_key: str | None = field(default=None, repr=False)
@@ -79,6 +82,8 @@ class Profile:
 
 @dataclass
 class Config:
+    """The config file as read: its profiles, keymap, theme and problems."""
+
     path: Path
     exists: bool = False
     default_profile: str | None = None
@@ -115,6 +120,8 @@ def _header_path(line: str) -> tuple[str, ...] | None:
     """The key path of a ``[a.b]`` table header line, else None."""
     if not re.match(r"\s*\[[^\[]", line):
         return None
+    import tomllib
+
     try:
         data = tomllib.loads(line.strip())
     except tomllib.TOMLDecodeError:
@@ -215,6 +222,8 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
 
 
 def parse_config(text: str, path: Path) -> Config:
+    import tomllib
+
     config = Config(path=path, exists=True)
     try:
         data = tomllib.loads(text)
@@ -295,6 +304,8 @@ class Overrides:
 
 @dataclass
 class Resolved:
+    """What a profile comes to after the CLI and the environment had their say."""
+
     profile: str
     settings: Settings
     intervals: Intervals
@@ -450,6 +461,8 @@ def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -
     """Set one value in the TOML file, keeping every other byte; written
     atomically with mode 0600. Refuses (ConfigError) if the edit would change
     anything else, e.g. an unusual layout it cannot edit safely."""
+    import tomllib
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

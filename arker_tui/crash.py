@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 import os
 import platform
@@ -27,21 +28,25 @@ STATE_DIR_ENV = "ARKER_TUI_STATE_DIR"
 LOG_ENV = "ARKER_TUI_LOG"
 MASK = "***"
 
-# Looks like a credential, whoever's it is.
-_PATTERNS = [
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{4,}"),
-    re.compile(r"""(?i)(["']?(?:auth_token|api_key|apikey|access_token|token|password|secret)["']?\s*[:=]\s*["']?)"""
-               r"""[^\s"',;&)}\]]{4,}"""),
-    re.compile(r"(?i)(ARKER_API_KEY\s*[:=]\s*[\"']?)[^\s\"',;&)}\]]+"),
-    re.compile(r"(?i)(authorization\s*[:=]\s*[\"']?)[^\s\"',;&)}\]]{4,}"),
-]
+
+@functools.cache
+def _patterns() -> list[re.Pattern[str]]:
+    """What looks like a credential, whoever's it is (compiled on first use,
+    not on the start-up path)."""
+    return [
+        re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{4,}"),
+        re.compile(r"""(?i)(["']?(?:auth_token|api_key|apikey|access_token|token|password|secret)["']?\s*[:=]\s*["']?)"""
+                   r"""[^\s"',;&)}\]]{4,}"""),
+        re.compile(r"(?i)(ARKER_API_KEY\s*[:=]\s*[\"']?)[^\s\"',;&)}\]]+"),
+        re.compile(r"(?i)(authorization\s*[:=]\s*[\"']?)[^\s\"',;&)}\]]{4,}"),
+    ]
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """``text`` with every known secret and every credential-looking value masked."""
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, MASK)
-    for pattern in _PATTERNS:
+    for pattern in _patterns():
         text = pattern.sub(lambda m: m.group(1) + MASK, text)
     return text
 
