@@ -12,6 +12,8 @@ from .settings import Settings
 
 @dataclass
 class Backend:
+    """What the app talks to: the repository over a client (and the emulator in demo mode)."""
+
     settings: Settings
     repository: Repository
     client: ArkerClient

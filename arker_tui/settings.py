@@ -29,6 +29,8 @@ def split_region(region: str | None, provider: str | None) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Settings:
+    """Connection settings of one profile: URLs, key, region, provider, timeout, retries."""
+
     api_key: str | None = field(default=None, repr=False)
     control_url: str = DEFAULT_CONTROL_URL
     base_url: str | None = None  # compute host; None -> derived from control

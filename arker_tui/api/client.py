@@ -35,6 +35,8 @@ Page = TypeVar("Page", bound=BaseModel)
 
 @dataclass
 class ClientStats:
+    """Counters of what the client sent and how it went."""
+
     requests: int = 0  # HTTP requests sent, retries included
     retries: int = 0
     errors: int = 0  # calls that ended in an ArkerError

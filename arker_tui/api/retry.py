@@ -12,6 +12,8 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """How many times, and how long apart, a failed request is retried."""
+
     max_retries: int = 3
     base_delay: float = 0.25
     max_delay: float = 8.0

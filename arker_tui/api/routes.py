@@ -17,6 +17,8 @@ DEFAULT_CONTROL_URL = "https://arker.ai/api"
 
 @dataclass(frozen=True)
 class Route:
+    """One operation of the API: its method, path template and host."""
+
     name: str
     method: str
     path: str  # template with {vm_id}, {run_id}, ... placeholders

@@ -32,6 +32,8 @@ class DroppedConnection(httpx.RemoteProtocolError):
 
 @dataclass
 class Faults:
+    """The faults applied to matching requests (all off by default)."""
+
     latency: float = 0.0  # seconds added to every matching request (asyncio.sleep)
     error_rate: float = 0.0  # 0..1 chance of answering error_status instead
     error_status: int = 500

@@ -30,6 +30,8 @@ def encode_output(data: bytes, force: str | None = None) -> tuple[str, str]:
 
 @dataclass(eq=False)
 class SessionRec:
+    """A session of a VM."""
+
     session_id: str
     vm_id: str
     session_idx: int = 0
@@ -41,6 +43,8 @@ class SessionRec:
 
 @dataclass(eq=False)
 class RunRec:
+    """A run: its program, and its state and output at any moment."""
+
     run_id: str
     vm_id: str
     command: str
@@ -141,6 +145,8 @@ class RunRec:
 
 @dataclass(eq=False)
 class TunnelRec:
+    """A tunnel to a port of a VM."""
+
     vm_id: str
     port: int
     tunnel_key: str
@@ -193,6 +199,8 @@ class TunnelRec:
 
 @dataclass(eq=False)
 class SyncRec:
+    """A filesystem synced into a VM at a path."""
+
     sync_id: str
     vm_id: str
     filesystem_id: str
@@ -212,6 +220,8 @@ class SyncRec:
 
 @dataclass(eq=False)
 class FilesystemRec:
+    """A filesystem of the org."""
+
     filesystem_id: str
     name: str
     owner_org_id: str
@@ -235,6 +245,8 @@ class FilesystemRec:
 
 @dataclass(eq=False)
 class VmRec:
+    """A VM with its sessions, runs, tunnels, syncs and files."""
+
     vm_id: str
     name: str
     owner_org_id: str

@@ -40,6 +40,8 @@ class Step:
 
 @dataclass
 class Instant(Step):
+    """A step that prints at once and ends."""
+
     stdout: bytes = b""
     stderr: bytes = b""
     exit_code: int = 0
@@ -52,6 +54,8 @@ class Instant(Step):
 
 @dataclass
 class Sleep(Step):
+    """A step that prints nothing for ``duration`` seconds."""
+
     duration: float = 0.0
     exit_code: int = 0
 
@@ -148,6 +152,8 @@ class Program:
 
 @dataclass
 class ShellContext:
+    """What a command line sees: the VM's files, cwd, env, hostname and time."""
+
     files: Mapping[str, bytes] = field(default_factory=dict)
     cwd: str = "/home/user"
     env: Mapping[str, str] = field(default_factory=dict)

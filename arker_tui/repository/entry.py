@@ -18,6 +18,8 @@ from .runlog import RunLog
 
 @dataclass(eq=False)
 class Entry:
+    """The cache slot of one query: its value, error and bookkeeping."""
+
     query: Query
     value: Any = None
     fetched_at: float | None = None  # repository clock time of the last success

@@ -16,6 +16,8 @@ from .query import Query
 
 @dataclass(frozen=True)
 class ChangeEvent:
+    """What a subscriber is told: the new value and what changed in it."""
+
     query: Query
     value: Any  # the whole new value (last good value when error is set)
     added: dict[str, Any] = field(default_factory=dict)
@@ -47,6 +49,8 @@ class ChangeEvent:
 
 @dataclass
 class ListDiff:
+    """A new list of items compared with the last one, by id."""
+
     index: dict[str, Any]  # the new items by id, in list order
     added: dict[str, Any]
     changed: dict[str, Any]

@@ -10,6 +10,8 @@ from .query import Query
 
 @dataclass(frozen=True)
 class Intervals:
+    """Seconds between refreshes of each kind of query, and the backoff."""
+
     lists: float = 2.0  # VMs, sessions, runs, tunnels, syncs
     filesystems: float = 10.0
     org_runs: float = 10.0

@@ -51,6 +51,8 @@ def _filters(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 
 @dataclass(frozen=True, slots=True)
 class Query:
+    """The key of one cache entry: kind, VM, item and filters."""
+
     kind: str
     vm_id: str | None = None
     item_id: str | None = None  # run_id for Query.run

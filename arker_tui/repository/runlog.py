@@ -30,6 +30,8 @@ def is_extension(old: str, new: str) -> bool:
 
 @dataclass
 class StreamDelta:
+    """What changed in one output stream since the last poll."""
+
     appended: str = ""
     replaced: bool = False
 
@@ -63,6 +65,8 @@ class Stream:
 
 @dataclass
 class RunDelta:
+    """What changed in a run's stdout and stderr since the last poll."""
+
     stdout_appended: str = ""
     stderr_appended: str = ""
     output_replaced: bool = False

@@ -9,6 +9,8 @@ from ..api.errors import ArkerError
 
 @dataclass
 class RepositoryStats:
+    """Counters of fetches made and fetches saved."""
+
     requests: int = 0  # fetches started (one per query refresh; a paged list counts once)
     saved_by_cache: int = 0  # get() answered from a fresh entry, no request
     saved_by_single_flight: int = 0  # a reader joined a fetch already in flight
