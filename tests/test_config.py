@@ -270,7 +270,8 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         commands["Switch profile: play"].callback()  # what the palette runs
         for _ in range(200):
             await pilot.pause(0.02)
-            if app.repository is not old_repo and isinstance(app.screen, MainScreen) and app.screen is not old_main:
+            if (app.repository is not old_repo and isinstance(app.screen, MainScreen) and app.screen is not old_main
+                    and old_repo.client._http.is_closed):  # the old client closes last
                 break
         new_repo = app.repository
         assert new_repo is not old_repo

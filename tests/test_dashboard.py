@@ -4,6 +4,7 @@ checking both what the widgets hold and what the emulator now holds."""
 from __future__ import annotations
 
 import pytest
+from rich.console import Group
 
 from arker_tui.api import models as m
 from arker_tui.ui.screens.confirm import ConfirmDialog
@@ -44,6 +45,28 @@ async def test_navigating_the_tree_drives_the_panes(backend):
         await pilot.press("3")
         sessions = screen.query_one("#sessions-pane")
         await wait_for(pilot, lambda: sessions.vm_id == screen.selected_vm_id and sessions.data_list.total_count > 0)
+
+
+async def test_a_tab_is_built_when_first_shown_and_then_kept(backend):
+    app = demo_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select_vm(pilot, app, "ml-train")
+        for tab_id in ("sessions", "tunnels", "filesystems", "details"):
+            assert not screen.query_one(f"TabPane#{tab_id}").children, tab_id  # nothing built before it is shown
+        await pilot.press("5")
+        filesystems = screen.filesystems_pane
+        await wait_for(pilot, lambda: filesystems.is_mounted and filesystems.data_list.total_count > 0)
+        assert screen.syncs_pane.is_mounted and screen.focused is filesystems.data_list
+        assert not screen.query_one("TabPane#sessions").children
+        await pilot.press("6")
+        detail = screen.vm_detail
+        await wait_for(pilot, lambda: detail.is_mounted and isinstance(detail.body.content, Group))
+        assert detail.vm.name == "ml-train"  # shown as soon as built, not on the next selection
+        await pilot.press("5")  # shown again: the same widgets, not a second set
+        await pilot.pause()
+        assert len(screen.query_one("TabPane#filesystems").children) == 3
+        assert screen.query_one("#filesystems-pane") is filesystems
 
 
 async def test_a_running_run_streams_and_its_end_shows_without_a_keypress(backend):

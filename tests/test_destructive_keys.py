@@ -25,8 +25,16 @@ def writes(backend) -> list[str]:
     return [f"{r.method} {r.route}" for r in backend.emulator.requests if r.method in WRITES]
 
 
+async def show_every_tab(pilot, app) -> None:
+    """Tabs are composed when first shown: show each, as a user would."""
+    for number in ("3", "4", "5", "6", "2"):
+        await app.main_screen.action_focus_pane(number)
+    await pilot.pause()
+
+
 def mutating_bindings(app) -> list[tuple[object, str, str]]:
-    """(node, key, action) for every binding of a mutating action on the main screen."""
+    """(node, key, action) for every binding of a mutating action on the main
+    screen (call ``show_every_tab`` first)."""
     screen = app.main_screen
     found: dict[tuple[int, str], tuple[object, str, str]] = {}
     for node in [app, screen, *screen.query("*")]:
@@ -58,7 +66,7 @@ async def prepare(pilot, app, world, node) -> None:
         screen.vm_tree.focus()
         await pilot.pause()
         return
-    screen.action_focus_pane(TAB_NUMBER[tab.id])
+    await screen.action_focus_pane(TAB_NUMBER[tab.id])
     data_list = getattr(node, "data_list", None)
     if data_list is not None:
         await wait_for(pilot, lambda: data_list.cursor_item is not None)
@@ -74,6 +82,7 @@ async def test_every_mutating_key_asks_first_and_backing_out_sends_nothing():
     app = make_app(b)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
+        await show_every_tab(pilot, app)
         walked = mutating_bindings(app)
         actions = {action for _, _, action in walked}
         # Every pane's destructive keys are among them.
@@ -119,6 +128,7 @@ async def test_read_only_mode_sends_nothing_and_asks_nothing():
     app = make_app(b, readonly=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
+        await show_every_tab(pilot, app)
         walked = mutating_bindings(app)
         assert len(walked) >= 10
         prepared = None

@@ -28,7 +28,7 @@ from .. import format as fmt
 from ..activity_stats import ActivitySummary, StatusFilterError, bucket_label, latency, parse_status, summarize
 from ..terminal_text import safe_label
 from ..widgets.data_list import Column, DataList
-from ..widgets.footer import AppFooter
+from ..widgets.footer import KeyFooter
 
 ENDPOINTS = (None, "run", "fork", "sync")
 SORT_LABELS = {"when": "time", "status": "HTTP status", "path": "path", "total": "total time",
@@ -178,7 +178,7 @@ class ActivityScreen(Screen):
         yield self.charts
         yield self.list
         yield Static("", id="activity-error", markup=False)
-        yield AppFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.charts.show(ActivitySummary())

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...api import models as m
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
 from ..terminal_text import safe_label
-from ..widgets.footer import AppFooter
+from ..widgets.footer import KeyFooter
 from ..widgets.list_pane import FilterHost, ListPane, PaneCountsChanged
 from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
 from ..widgets.run_view import RunView
@@ -29,6 +30,10 @@ from .confirm import ConfirmRequest
 TAB_NAMES = {"runs": "Runs", "sessions": "Sessions", "tunnels": "Tunnels", "filesystems": "Filesystems",
              "details": "Details"}
 TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "filesystems": "FS", "details": "Info"}
+
+# Tabs composed the first time they are shown: a hidden pane watches no
+# query, and every widget mounted at start delays the first paint.
+LAZY_TABS = ("sessions", "tunnels", "filesystems", "details")
 
 # Pane number -> tab id (1 is the VM tree).
 TABS = {"2": "runs", "3": "sessions", "4": "tunnels", "5": "filesystems", "6": "details"}
@@ -138,6 +143,7 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app = self.app
+        self._apply_breakpoints()
         self.status = StatusBar(profile=app.settings.profile, region=app.settings.region,
                                 provider=app.settings.provider, demo=app.demo, readonly=app.readonly)
         yield self.status
@@ -147,21 +153,25 @@ class MainScreen(Screen):
             with Vertical(id="right"):
                 yield Static("", id="vm-header")
                 with TabbedContent(id="tabs", initial="runs"):
-                    with TabPane("Runs", id="runs"):
+                    with TabPane(TAB_NAMES["runs"], id="runs"):
                         yield self.runs_pane
-                    with TabPane("Sessions", id="sessions"):
-                        yield self.sessions_pane
-                    with TabPane("Tunnels", id="tunnels"):
-                        yield self.tunnels_pane
-                    with TabPane("Filesystems", id="filesystems"):
-                        yield self.filesystems_pane
-                        yield Static("Mounted in this VM", classes="subhead")
-                        yield self.syncs_pane
-                    with TabPane("Details", id="details"):
-                        yield self.vm_detail
+                    for tab_id in LAZY_TABS:
+                        yield TabPane(TAB_NAMES[tab_id], id=tab_id)
                 self.run_view = RunView(id="run-view", max_lines=app.run_log_cap)
                 yield self.run_view
-        yield AppFooter()
+        yield KeyFooter()
+
+    def _apply_breakpoints(self) -> None:
+        """Set the width class (-narrow...) before the children are styled:
+        Textual sets it on the first resize, after the first layout, and
+        restyling every widget then costs a second full layout."""
+        width = self.app.size.width
+        chosen = None
+        for edge, name in sorted(self.app.HORIZONTAL_BREAKPOINTS):
+            if width >= edge:
+                chosen = name
+        for _, name in self.app.HORIZONTAL_BREAKPOINTS:
+            self.set_class(name == chosen, name)
 
     # --- widgets --------------------------------------------------------------
 
@@ -307,7 +317,21 @@ class MainScreen(Screen):
                 pane.unbind()
         self.update_titles()
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    def tab_contents(self, tab_id: str) -> list[Widget]:
+        """What a lazy tab holds."""
+        if tab_id == "filesystems":
+            return [self.filesystems_pane, Static("Mounted in this VM", classes="subhead"), self.syncs_pane]
+        return [{"sessions": self.sessions_pane, "tunnels": self.tunnels_pane, "details": self.vm_detail}[tab_id]]
+
+    async def build_tab(self, tab_id: str) -> None:
+        """Compose a tab's contents the first time it is shown."""
+        tab = self.query_one(f"#{tab_id}", TabPane)
+        if not tab.children:
+            await tab.mount_all(self.tab_contents(tab_id))
+
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            await self.build_tab(event.pane.id)
         self.bind_panes()
 
     def on_pane_counts_changed(self, message: PaneCountsChanged) -> None:
@@ -349,12 +373,13 @@ class MainScreen(Screen):
         if self.run_view.display:
             self.run_view.update_header()
 
-    def action_focus_pane(self, number: str) -> None:
+    async def action_focus_pane(self, number: str) -> None:
         if number == "1":
             self.vm_tree.focus()
             return
         tab = TABS[number]
         self.query_one(TabbedContent).active = tab
+        await self.build_tab(tab)
         self.bind_panes()
         target = {"runs": self.runs_pane, "sessions": self.sessions_pane, "tunnels": self.tunnels_pane,
                   "filesystems": self.filesystems_pane}.get(tab)

@@ -1,52 +1,151 @@
-"""``AppFooter``: Textual's ``Footer`` without its memory leak.
+"""``KeyFooter``: the keys that work where the focus is, on one line.
 
-``Footer`` recomposes whenever the active bindings change (every focus move,
-every screen change, every pane switch) and binds each new ``FooterKey`` to
-its own ``compact`` reactive with ``data_bind``. Each binding appends a
-``(footer_key, setter)`` pair to the footer's watcher list for ``compact``,
-and Textual (8.2) only drops the pairs of removed keys when ``compact``
-itself changes, which in this app it never does. So every key press that
-moved focus kept the six to ten keys of the old footer alive, with their
-styles, render caches and message queues: about 5 MiB per simulated minute
-in the soak (``benchmarks/soak.py``), all of it unreachable from the screen.
+Textual's ``Footer`` composes one ``FooterKey`` widget per binding and
+recomposes them all on every focus move: a dozen widgets mounted, styled and
+laid out before the first paint and again on each move, and (in Textual 8.2)
+a watcher left behind per removed key. This footer is one widget that draws
+the same line: a focus move costs one repaint and leaves nothing behind.
 
-Before composing new keys, this footer drops the watchers whose node has
-closed (the keys the recompose just removed), the same test Textual applies
-when the value changes, and empties those keys' render caches.
+Like ``Footer`` it shows one key per action in the screen's binding order
+(the focused widget's first, the app's last), dims disabled ones and runs a
+key when it is clicked. When the line is too narrow for every key, the help
+key is kept at the right edge so the rest can always be found.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer
+from typing import NamedTuple
 
-WATCHERS = "__watchers"  # where textual.reactive keeps watch() callbacks (setattr with this literal name)
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
 
-
-def prune_closed_watchers(node: object) -> int:
-    """Drop the watchers of ``node`` whose watching node has closed; how many."""
-    watchers = getattr(node, WATCHERS, None)
-    if not isinstance(watchers, dict):
-        return 0
-    dropped = 0
-    for entries in watchers.values():
-        alive = []
-        for reactable, callback in entries:
-            if getattr(reactable, "_closing", False) or getattr(reactable, "_closed", False):
-                dropped += 1
-                # Textual's ``StylesCache.get_inner_outer`` is an lru_cache(1024)
-                # keyed by the cache object itself, so the last 1,024 removed
-                # widgets' caches stay alive: empty this one's rendered lines.
-                styles_cache = getattr(reactable, "_styles_cache", None)
-                if styles_cache is not None:
-                    styles_cache.clear()
-            else:
-                alive.append((reactable, callback))
-        entries[:] = alive
-    return dropped
+HELP_ACTION = "help"
+MORE = "…"
 
 
-class AppFooter(Footer):
-    def compose(self) -> ComposeResult:
-        prune_closed_watchers(self)
-        yield from super().compose()
+class Shown(NamedTuple):
+    binding: Binding
+    enabled: bool
+    start: int = 0  # cells, set when laid out on the line
+    end: int = 0
+
+
+class KeyFooter(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description"}
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._laid_out: list[Shown] = []
+        self._hover: int | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen:
+            self.refresh()
+
+    def keys(self) -> list[Shown]:
+        """One binding per action, in the screen's order, as ``Footer`` shows them."""
+        shown: dict[str, Shown] = {}
+        for _, binding, enabled, _ in self.screen.active_bindings.values():
+            if binding.show and binding.action not in shown:
+                shown[binding.action] = Shown(binding, enabled)
+        return list(shown.values())
+
+    def _label(self, binding: Binding) -> tuple[str, str]:
+        return f" {self.app.get_key_display(binding)} ", f"{binding.description} "
+
+    def _fit(self, keys: list[Shown], width: int) -> tuple[list[Shown], bool]:
+        """The keys that fit in ``width`` cells, placed; and whether some were cut."""
+        sizes = [sum(map(len, self._label(k.binding))) for k in keys]
+        pinned = None
+        if sum(sizes) <= width:
+            order = list(range(len(keys)))
+        else:
+            pinned = next((i for i, k in enumerate(keys) if k.binding.action == HELP_ACTION), None)
+            room = width - len(MORE) - (sizes[pinned] if pinned is not None else 0)
+            order = []
+            for i, size in enumerate(sizes):
+                if i == pinned:
+                    continue
+                if size > room:
+                    break
+                order.append(i)
+                room -= size
+        placed, x = [], 0
+        for i in order:
+            placed.append(keys[i]._replace(start=x, end=x + sizes[i]))
+            x += sizes[i]
+        if pinned is not None:  # at the right edge
+            placed.append(keys[pinned]._replace(start=width - sizes[pinned], end=width))
+        return placed, len(placed) < len(keys)
+
+    def render(self) -> Text:
+        self._laid_out, cut = self._fit(self.keys(), self.size.width)
+        key_style = self.get_component_rich_style("key-footer--key")
+        description_style = self.get_component_rich_style("key-footer--description")
+        line = Text(no_wrap=True, overflow="crop")
+        for index, item in enumerate(self._laid_out):
+            if cut and item.start > len(line):
+                line.append(MORE.ljust(item.start - len(line)))
+                cut = False
+            key, description = self._label(item.binding)
+            start = len(line)
+            line.append(key, style=key_style)
+            line.append(description, style=description_style)
+            if not item.enabled:
+                line.stylize("dim", start)
+            elif index == self._hover:
+                line.stylize("reverse", start)
+        if cut:
+            line.append(MORE)
+        return line
+
+    def _at(self, x: int) -> int | None:
+        for index, item in enumerate(self._laid_out):
+            if item.start <= x < item.end:
+                return index
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._at(event.x)
+        if index is None:
+            return
+        item = self._laid_out[index]
+        if item.enabled:
+            self.app.simulate_key(item.binding.key)
+        else:
+            self.app.bell()

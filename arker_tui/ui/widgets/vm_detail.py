@@ -41,6 +41,10 @@ class VmDetail(VerticalScroll, can_focus=True):
 
     def show(self, vm: m.Vm | None) -> None:
         self.vm = vm
+        if self.is_attached:  # else composed on the Details tab's first show
+            self.body.update(self.render_vm())
+
+    def on_mount(self) -> None:
         self.body.update(self.render_vm())
 
     def action_toggle_exact(self) -> None:
