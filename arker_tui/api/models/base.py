@@ -2,8 +2,8 @@
 field, the error body and the network policy."""
 
 # No ``from __future__ import annotations`` in the model modules: pydantic
-# would compile and evaluate every field's annotation string (a third of the
-# cost of defining the classes).
+# would compile and evaluate every field's annotation string (about a
+# quarter of the cost of defining the classes).
 
 import types
 import typing
