@@ -54,6 +54,7 @@ async def test_a_tab_is_built_when_first_shown_and_then_kept(backend):
         await select_vm(pilot, app, "ml-train")
         for tab_id in ("sessions", "tunnels", "filesystems", "details"):
             assert not screen.query_one(f"TabPane#{tab_id}").children, tab_id  # nothing built before it is shown
+        assert not screen.run_view.is_attached and not screen.run_view_open  # mounted on the first run opened
         await pilot.press("5")
         filesystems = screen.filesystems_pane
         await wait_for(pilot, lambda: filesystems.is_mounted and filesystems.data_list.total_count > 0)
@@ -83,7 +84,7 @@ async def test_a_running_run_streams_and_its_end_shows_without_a_keypress(backen
         runs.data_list.move_cursor_to_key(started["run_id"])
         await pilot.press("enter")
         view = screen.run_view
-        await wait_for(pilot, lambda: view.display and view.run is not None)
+        await wait_for(pilot, lambda: screen.run_view_open and view.run is not None)
         assert view.run.state == "running"
         before = view.log_view.line_count
         world.clock.advance(3)

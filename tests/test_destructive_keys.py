@@ -25,16 +25,20 @@ def writes(backend) -> list[str]:
     return [f"{r.method} {r.route}" for r in backend.emulator.requests if r.method in WRITES]
 
 
-async def show_every_tab(pilot, app) -> None:
-    """Tabs are composed when first shown: show each, as a user would."""
+async def show_everything(pilot, app, world) -> None:
+    """Tabs and the run view are composed when first shown: show each, as a
+    user would, so that their bindings are in the DOM."""
+    screen = app.main_screen
     for number in ("3", "4", "5", "6", "2"):
-        await app.main_screen.action_focus_pane(number)
+        await screen.action_focus_pane(number)
+    await screen.open_run(*world.demo["long_run"])
+    screen.close_run_view()
     await pilot.pause()
 
 
 def mutating_bindings(app) -> list[tuple[object, str, str]]:
     """(node, key, action) for every binding of a mutating action on the main
-    screen (call ``show_every_tab`` first)."""
+    screen (call ``show_everything`` first)."""
     screen = app.main_screen
     found: dict[tuple[int, str], tuple[object, str, str]] = {}
     for node in [app, screen, *screen.query("*")]:
@@ -51,12 +55,12 @@ async def prepare(pilot, app, world, node) -> None:
     a running run, sessions, tunnels and syncs)."""
     screen = app.main_screen
     vm_id, run_id = world.demo["long_run"]
-    if screen.run_view.display and not isinstance(node, RunView):
+    if screen.run_view_open and not isinstance(node, RunView):
         screen.close_run_view()
     screen.vm_tree.move_cursor_to_key(vm_id)
     await wait_for(pilot, lambda: screen.selected_vm_id == vm_id)
     if isinstance(node, RunView):
-        screen.open_run(vm_id, run_id)
+        await screen.open_run(vm_id, run_id)
         await wait_for(pilot, lambda: node.run is not None and node.run.state == "running")
         node.log_view.focus()
         await pilot.pause()
@@ -82,7 +86,7 @@ async def test_every_mutating_key_asks_first_and_backing_out_sends_nothing():
     app = make_app(b)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
-        await show_every_tab(pilot, app)
+        await show_everything(pilot, app, world)
         walked = mutating_bindings(app)
         actions = {action for _, _, action in walked}
         # Every pane's destructive keys are among them.
@@ -128,7 +132,7 @@ async def test_read_only_mode_sends_nothing_and_asks_nothing():
     app = make_app(b, readonly=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
-        await show_every_tab(pilot, app)
+        await show_everything(pilot, app, world)
         walked = mutating_bindings(app)
         assert len(walked) >= 10
         prepared = None

@@ -242,7 +242,7 @@ async def test_selected_vm_deleted_elsewhere():
         screen = app.main_screen
         screen.vm_tree.move_cursor_to_key(vm_id)
         await wait_for(pilot, lambda: screen.selected_vm_id == vm_id)
-        screen.open_run(vm_id, run_id)
+        await screen.open_run(vm_id, run_id)
         await wait_for(pilot, lambda: screen.run_view.run is not None)
         name = world.vms[vm_id].name
         world.delete_vm(vm_id)  # elsewhere: not through the app

@@ -146,7 +146,7 @@ async def test_background_run_opens_in_the_run_log():
         await submit(pilot, app, lambda: isinstance(app.screen, MainScreen))
         run = next(r for r in vm.runs.values() if r.command == "sleep 300")
         main = app.main_screen
-        await settle(pilot, app, lambda: main.run_view.display)
+        await settle(pilot, app, lambda: main.run_view_open)
         assert main.run_view.run_id == run.run_id
 
 

@@ -77,13 +77,13 @@ async def test_hostile_names_and_output_cannot_reach_the_terminal():
             assert cell_len(line) <= SIZE[0]
         assert "🚀" in screen_text(app) or any("🚀" in n for n in tree_names(app))
         # The hostile run's output: colours kept, everything else inert.
-        screen.open_run(vm_id, run_id)
+        await screen.open_run(vm_id, run_id)
         await wait_for(pilot, lambda: "alt-screen" in screen_text(app))
         assert_inert(app)
         text = screen_text(app)
         assert "red" in text and "wide" in text
         # 10 MB of output in one poll: shown, and the app still answers keys.
-        screen.open_run(vm_id, big_id)
+        await screen.open_run(vm_id, big_id)
         await wait_for(pilot, lambda: screen.run_view.log_view.line_count >= 100_000, timeout=20)
         await pilot.press("p")
         await wait_for(pilot, lambda: app.repository.paused)
@@ -106,7 +106,7 @@ async def test_base64_output_that_does_not_decode():
     async with app.run_test(size=SIZE) as pilot:
         screen = app.main_screen
         await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
-        screen.open_run(vm_id, run_id)
+        await screen.open_run(vm_id, run_id)
         await wait_for(pilot, lambda: "could not be decoded" in screen_text(app))
         assert app.is_running and app._exception is None
 

@@ -82,8 +82,9 @@ class ArkerApp(ProfilesMixin, App):
             self.set_keymap(self._keymap)
         await self.repository.start()
         if self.demo:
-            self.notify("No API key set: this is the built-in demo world. Set ARKER_API_KEY to use your org.",
-                        title="Demo mode", timeout=6)
+            # After the first frame: the VMs come first, the notice a moment later.
+            self.call_after_refresh(self.notify, "No API key set: this is the built-in demo world. "
+                                    "Set ARKER_API_KEY to use your org.", title="Demo mode", timeout=6)
         self.mount_profiles()
 
     async def on_unmount(self) -> None:
@@ -228,7 +229,7 @@ class ArkerApp(ProfilesMixin, App):
                                 lambda n=number: main.action_focus_pane(n))
         yield SystemCommand("Switch VM grouping", "Lineage, region or state (g)", self.action_cycle_grouping)
         yield SystemCommand("Filter the focused list", "Substring, case-insensitive (/)", self.action_filter)
-        if main.run_view.display:
+        if main.run_view_open:
             yield SystemCommand("Follow / stop following the run log", "(s)", main.run_view.log_view.action_toggle_follow)
             yield SystemCommand("Close the run log", "(esc)", self.close_run_view)
         if not self.readonly:

@@ -97,7 +97,7 @@ def ran(app: "ArkerApp", vm_id: str, request: m.RunRequest, result: Any) -> None
     if isinstance(result, m.BackgroundRunResponse) or (request.background and getattr(result, "run_id", None)):
         main = app.main_screen
         if main is not None:
-            main.open_run(vm_id, result.run_id)
+            app.call_later(main.open_run, vm_id, result.run_id)
         return
     app.push_screen(run_result_view(request.command, result))
 

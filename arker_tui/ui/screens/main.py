@@ -157,8 +157,8 @@ class MainScreen(Screen):
                         yield self.runs_pane
                     for tab_id in LAZY_TABS:
                         yield TabPane(TAB_NAMES[tab_id], id=tab_id)
+                # Mounted under the tabs when the first run is opened.
                 self.run_view = RunView(id="run-view", max_lines=app.run_log_cap)
-                yield self.run_view
         yield KeyFooter()
 
     def _apply_breakpoints(self) -> None:
@@ -217,7 +217,7 @@ class MainScreen(Screen):
     def tick(self) -> None:
         """Once a second: durations tick, the data age moves on."""
         self.runs_pane.tick()
-        if self.run_view.display and self.run_view.run is not None and self.run_view.run.state == "running":
+        if self.run_view_open and self.run_view.run is not None and self.run_view.run.state == "running":
             self.run_view.update_header()
         self.update_status()
 
@@ -355,7 +355,7 @@ class MainScreen(Screen):
     def on_resize(self) -> None:
         self.update_titles()
         self.show_vm(self.vm_tree.selected_vm)
-        if self.run_view.display:
+        if self.run_view_open:
             self.query_one("#right").set_class(self.size.height < 34, "run-maximized")
 
     def refresh_pending_marks(self) -> None:
@@ -370,7 +370,7 @@ class MainScreen(Screen):
         for pane in self.panes():
             pane.data_list.refresh_rows()
         self.show_vm(self.vm_tree.selected_vm)
-        if self.run_view.display:
+        if self.run_view_open:
             self.run_view.update_header()
 
     async def action_focus_pane(self, number: str) -> None:
@@ -396,7 +396,7 @@ class MainScreen(Screen):
         return node if node is not None else self.vm_pane
 
     def action_back(self) -> None:
-        if self.run_view.display:
+        if self.run_view_open:
             self.close_run_view()
             return
         pane = self.focused_pane()
@@ -407,11 +407,17 @@ class MainScreen(Screen):
 
     # --- run view -------------------------------------------------------------
 
-    def on_runs_pane_open_run(self, message: RunsPane.OpenRun) -> None:
-        self.open_run(message.vm_id, message.run_id)
+    @property
+    def run_view_open(self) -> bool:
+        return self.run_view.is_attached and self.run_view.display
 
-    def open_run(self, vm_id: str, run_id: str) -> None:
+    async def on_runs_pane_open_run(self, message: RunsPane.OpenRun) -> None:
+        await self.open_run(message.vm_id, message.run_id)
+
+    async def open_run(self, vm_id: str, run_id: str) -> None:
         view = self.run_view
+        if not view.is_attached:
+            await self.query_one("#right").mount(view)
         view.display = True
         self.query_one("#right").set_class(self.size.height < 34, "run-maximized")
         view.open(vm_id, run_id)
@@ -419,6 +425,8 @@ class MainScreen(Screen):
 
     def close_run_view(self) -> None:
         view = self.run_view
+        if not view.is_attached:
+            return
         view.close_subscription()
         view.vm_id = view.run_id = None
         view.display = False
