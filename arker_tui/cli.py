@@ -118,17 +118,19 @@ def _trim_startup() -> None:
 
 def _run_app(args: argparse.Namespace) -> int:
     # Start-up allocates some hundred thousand long-lived objects (modules,
-    # classes, models, the demo world) and the cyclic collector would walk
-    # them again and again (two full collections, >100 ms of a cold start).
-    # It is off while they are made and they are frozen (left out of every
-    # later collection) before the app runs, with the collector back on.
+    # classes, models, the demo world, the first screen's widgets) and the
+    # cyclic collector would walk them again and again (two full collections,
+    # >100 ms of a cold start). It is off until the first frame is up
+    # (ArkerApp.on_ready), when they are frozen (left out of every later
+    # collection) and the collector is back on.
     gc.disable()
     try:
         app = _build_app(args)
-    finally:
-        gc.freeze()
+    except BaseException:
         gc.enable()
+        raise
     if isinstance(app, int):
+        gc.enable()
         return app
     from . import crash
 

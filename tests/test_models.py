@@ -52,3 +52,15 @@ print(json.dumps([before, ForkRequest.__name__, ListOrgRunsResponse.__name__, Sy
     before, *names = json.loads(out)
     assert before == ["arker_tui.api.models.base", "arker_tui.api.models.listing"]
     assert names == ["ForkRequest", "ListOrgRunsResponse", "SyncWriteResponse"]
+
+
+def test_list_and_dict_defaults_are_not_shared_between_instances():
+    # Plain [] / {} defaults (pydantic copies them per instance): a
+    # default_factory=list made pydantic parse list's text signature with
+    # tokenize on the first validation, milliseconds of every cold start.
+    first, second = m.ListVmsResponse(), m.ListVmsResponse()
+    first.vms.append(m.Vm(vm_id="vm_1"))
+    assert second.vms == [] and m.ListVmsResponse().vms == []
+    status = m.InboundStatus()
+    status.ports["80"] = m.InboundPortStatus.model_validate({})
+    assert m.InboundStatus().ports == {}

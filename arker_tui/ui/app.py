@@ -3,6 +3,7 @@ turns keys into repository calls; it never talks to the client itself."""
 
 from __future__ import annotations
 
+import gc
 from typing import Awaitable, Callable, Iterable
 
 from textual.app import App, SystemCommand
@@ -86,6 +87,11 @@ class ArkerApp(ProfilesMixin, App):
             self.call_after_refresh(self.notify, "No API key set: this is the built-in demo world. "
                                     "Set ARKER_API_KEY to use your org.", title="Demo mode", timeout=6)
         self.mount_profiles()
+
+    def on_ready(self) -> None:
+        if not gc.isenabled():  # the command line turns it off for start-up (cli._run_app)
+            gc.freeze()
+            gc.enable()
 
     async def on_unmount(self) -> None:
         await self.repository.aclose()

@@ -78,7 +78,7 @@ class InboundPortRequest(ApiModel):
 
 
 class InboundRequest(ApiModel):
-    ports: dict[str, InboundPortRequest] = Field(default_factory=dict)
+    ports: dict[str, InboundPortRequest] = {}
 
 
 class NetworkRequest(ApiModel):
@@ -94,7 +94,7 @@ class InboundPortStatus(ApiModel):
 
 
 class InboundStatus(ApiModel):
-    ports: dict[str, InboundPortStatus] = Field(default_factory=dict)
+    ports: dict[str, InboundPortStatus] = {}
 
 
 class NetworkStatus(ApiModel):

@@ -1,6 +1,5 @@
 """The org activity log: one row per run, fork or sync call."""
 
-from pydantic import Field
 
 from .base import ApiModel
 
@@ -47,4 +46,4 @@ class ListOrgRunsResponse(ApiModel):
     limit: int = 0
     offset: int = 0
     lite: bool = False
-    rows: list[OrgRunListRow] = Field(default_factory=list)
+    rows: list[OrgRunListRow] = []

@@ -80,7 +80,7 @@ class SyncPresignedWriteCommit(ApiModel):
 
 
 class SyncWriteRequest(ApiModel):
-    writes: list[dict[str, Any]] = Field(default_factory=list)
+    writes: list[dict[str, Any]] = []
 
 
 class SyncChunkWriteResult(ApiModel):
@@ -103,4 +103,4 @@ class SyncCommitWriteResult(ApiModel):
 class SyncWriteResponse(ApiModel):
     # Each result is one of the three *Result shapes; kept as raw dicts since
     # their discriminating fields are outside the seed.
-    results: list[dict[str, Any]] = Field(default_factory=list)
+    results: list[dict[str, Any]] = []

@@ -32,7 +32,7 @@ class Session(ApiModel):
 
 
 class ListSessionsResponse(ApiModel):
-    sessions: list[Session] = Field(default_factory=list)
+    sessions: list[Session] = []
     next_cursor: str | None = None
 
 
@@ -61,7 +61,7 @@ class Tunnel(ApiModel):
 
 
 class ListTunnelsResponse(ApiModel):
-    tunnels: list[Tunnel] = Field(default_factory=list)
+    tunnels: list[Tunnel] = []
     next_cursor: str | None = None
 
 
@@ -88,8 +88,8 @@ class Vm(ApiModel):
     max_memory_mib: int | None = None
     min_memory_mib: int | None = None
     worker_id: str | None = None
-    sessions: list[Session] = Field(default_factory=list)
-    tunnels: list[Tunnel] = Field(default_factory=list)
+    sessions: list[Session] = []
+    tunnels: list[Tunnel] = []
 
     @property
     def label(self) -> str:
@@ -97,7 +97,7 @@ class Vm(ApiModel):
 
 
 class ListVmsResponse(ApiModel):
-    vms: list[Vm] = Field(default_factory=list)
+    vms: list[Vm] = []
     next_cursor: str | None = None
 
 
@@ -134,7 +134,7 @@ class Run(RunSummary):
 
 
 class ListRunsResponse(ApiModel):
-    runs: list[RunSummary] = Field(default_factory=list)
+    runs: list[RunSummary] = []
     next_cursor: str | None = None
 
 
@@ -152,7 +152,7 @@ class Filesystem(ApiModel):
 
 
 class ListFilesystemsResponse(ApiModel):
-    filesystems: list[Filesystem] = Field(default_factory=list)
+    filesystems: list[Filesystem] = []
     next_cursor: str | None = None
 
 
@@ -165,5 +165,5 @@ class Sync(ApiModel):
 
 
 class ListSyncsResponse(ApiModel):
-    syncs: list[Sync] = Field(default_factory=list)
+    syncs: list[Sync] = []
     next_cursor: str | None = None
