@@ -53,20 +53,23 @@ async def test_a_tab_is_built_when_first_shown_and_then_kept(backend):
         screen = app.screen
         await select_vm(pilot, app, "ml-train")
         for tab_id in ("sessions", "tunnels", "filesystems", "details"):
-            assert not screen.query_one(f"TabPane#{tab_id}").children, tab_id  # nothing built before it is shown
+            assert not screen.query_one("#pages").query_children(f"#{tab_id}"), tab_id  # nothing built before it is shown
         assert not screen.run_view.is_attached and not screen.run_view_open  # mounted on the first run opened
         await pilot.press("5")
         filesystems = screen.filesystems_pane
         await wait_for(pilot, lambda: filesystems.is_mounted and filesystems.data_list.total_count > 0)
         assert screen.syncs_pane.is_mounted and screen.focused is filesystems.data_list
-        assert not screen.query_one("TabPane#sessions").children
+        assert not screen.query_one("#pages").query_children("#sessions")
         await pilot.press("6")
         detail = screen.vm_detail
         await wait_for(pilot, lambda: detail.is_mounted and isinstance(detail.body.content, Group))
         assert detail.vm.name == "ml-train"  # shown as soon as built, not on the next selection
         await pilot.press("5")  # shown again: the same widgets, not a second set
         await pilot.pause()
-        assert len(screen.query_one("TabPane#filesystems").children) == 3
+        assert len(screen.query_one("#pages").query_children("#filesystems")) == 1
+        assert len(screen.query_one("TabPage#filesystems").children) == 3
+        assert [page.id for page in screen.query_one("#pages").children if page.display] == ["filesystems"]
+        assert screen.tab_bar.active == "filesystems"
         assert screen.query_one("#filesystems-pane") is filesystems
 
 

@@ -6,12 +6,12 @@ walked too."""
 from __future__ import annotations
 
 from textual.screen import ModalScreen
-from textual.widgets import TabPane
 
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository import Intervals
 from arker_tui.ui.app import MUTATING_ACTIONS
 from arker_tui.ui.widgets.run_view import RunView
+from arker_tui.ui.widgets.tab_bar import TabPage
 
 from fault_support import SIZE, make_app, make_backend, wait_for
 
@@ -65,7 +65,7 @@ async def prepare(pilot, app, world, node) -> None:
         node.log_view.focus()
         await pilot.pause()
         return
-    tab = next((a for a in node.ancestors_with_self if isinstance(a, TabPane)), None)
+    tab = next((a for a in node.ancestors_with_self if isinstance(a, TabPage)), None)
     if tab is None:
         screen.vm_tree.focus()
         await pilot.pause()

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from ...api import models as m
 from ...repository import ChangeEvent, Query
@@ -23,6 +23,7 @@ from ..widgets.resource_panes import FilesystemsPane, SessionsPane, SyncsPane, T
 from ..widgets.run_view import RunView
 from ..widgets.runs_pane import RunsPane
 from ..widgets.status_bar import StatusBar
+from ..widgets.tab_bar import TabBar, TabPage
 from ..widgets.vm_detail import VmDetail
 from ..widgets.vm_tree import VmTree
 from .confirm import ConfirmRequest
@@ -30,10 +31,6 @@ from .confirm import ConfirmRequest
 TAB_NAMES = {"runs": "Runs", "sessions": "Sessions", "tunnels": "Tunnels", "filesystems": "Filesystems",
              "details": "Details"}
 TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "filesystems": "FS", "details": "Info"}
-
-# Tabs composed the first time they are shown: a hidden pane watches no
-# query, and every widget mounted at start delays the first paint.
-LAZY_TABS = ("sessions", "tunnels", "filesystems", "details")
 
 # Pane number -> tab id (1 is the VM tree).
 TABS = {"2": "runs", "3": "sessions", "4": "tunnels", "5": "filesystems", "6": "details"}
@@ -44,12 +41,6 @@ def _actions() -> Any:
     from ..forms import actions
 
     return actions
-
-
-def _relabel(tab: Any, label: str) -> None:
-    """Set a tab's label only when it changes (each set relays the screen out)."""
-    if tab.label_text != label:
-        tab.label = label
 
 
 def fmt_count(n: int, noun: str, verb_one: str, verb_many: str) -> str:
@@ -152,11 +143,10 @@ class MainScreen(Screen):
             yield self.vm_pane
             with Vertical(id="right"):
                 yield Static("", id="vm-header")
-                with TabbedContent(id="tabs", initial="runs"):
-                    with TabPane(TAB_NAMES["runs"], id="runs"):
-                        yield self.runs_pane
-                    for tab_id in LAZY_TABS:
-                        yield TabPane(TAB_NAMES[tab_id], id=tab_id)
+                self.tab_bar = TabBar(TAB_NAMES, active="runs", id="tab-bar")
+                yield self.tab_bar
+                with Vertical(id="pages"):
+                    yield TabPage(self.runs_pane, id="runs")
                 # Mounted under the tabs when the first run is opened.
                 self.run_view = RunView(id="run-view", max_lines=app.run_log_cap)
         yield KeyFooter()
@@ -305,7 +295,7 @@ class MainScreen(Screen):
     # --- panes ----------------------------------------------------------------
 
     def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active
+        return self.tab_bar.active
 
     def bind_panes(self) -> None:
         """Only the panes on screen watch their queries."""
@@ -318,21 +308,27 @@ class MainScreen(Screen):
         self.update_titles()
 
     def tab_contents(self, tab_id: str) -> list[Widget]:
-        """What a lazy tab holds."""
+        """What a tab other than Runs holds, composed the first time it is
+        shown: a hidden pane watches no query, and each widget mounted at
+        start delays the first paint."""
         if tab_id == "filesystems":
             return [self.filesystems_pane, Static("Mounted in this VM", classes="subhead"), self.syncs_pane]
         return [{"sessions": self.sessions_pane, "tunnels": self.tunnels_pane, "details": self.vm_detail}[tab_id]]
 
-    async def build_tab(self, tab_id: str) -> None:
-        """Compose a tab's contents the first time it is shown."""
-        tab = self.query_one(f"#{tab_id}", TabPane)
-        if not tab.children:
-            await tab.mount_all(self.tab_contents(tab_id))
-
-    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id is not None:
-            await self.build_tab(event.pane.id)
+    async def show_tab(self, tab_id: str) -> None:
+        """Show a tab (composing it the first time) and watch its queries."""
+        pages = self.query_one("#pages")
+        if not pages.query_children(f"#{tab_id}"):
+            page = TabPage(*self.tab_contents(tab_id), id=tab_id)
+            page.display = False  # shown below, with the old page hidden in the same frame
+            await pages.mount(page)
+        self.tab_bar.activate(tab_id)
+        for page in pages.children:
+            page.display = page.id == tab_id
         self.bind_panes()
+
+    async def on_tab_bar_clicked(self, message: TabBar.Clicked) -> None:
+        await self.show_tab(message.tab_id)
 
     def on_pane_counts_changed(self, message: PaneCountsChanged) -> None:
         self.update_titles()
@@ -341,7 +337,6 @@ class MainScreen(Screen):
         title = f"VMs {self.vm_tree.vm_count}"
         if self.vm_pane.border_title != title:
             self.vm_pane.border_title = title
-        tabs = self.query_one(TabbedContent)
         names = TAB_NAMES_NARROW if self.size.width < 100 else TAB_NAMES
         for pane, tab_id in self.pane_tabs():
             if pane is self.syncs_pane:
@@ -349,8 +344,8 @@ class MainScreen(Screen):
             label = names[tab_id]
             if pane.query_key is not None and pane.data_list.total_count:
                 label += f" {pane.count_label}"
-            _relabel(tabs.get_tab(tab_id), label)
-        _relabel(tabs.get_tab("details"), names["details"])
+            self.tab_bar.set_label(tab_id, label)
+        self.tab_bar.set_label("details", names["details"])
 
     def on_resize(self) -> None:
         self.update_titles()
@@ -378,9 +373,7 @@ class MainScreen(Screen):
             self.vm_tree.focus()
             return
         tab = TABS[number]
-        self.query_one(TabbedContent).active = tab
-        await self.build_tab(tab)
-        self.bind_panes()
+        await self.show_tab(tab)
         target = {"runs": self.runs_pane, "sessions": self.sessions_pane, "tunnels": self.tunnels_pane,
                   "filesystems": self.filesystems_pane}.get(tab)
         if target is None:

@@ -1,0 +1,116 @@
+"""``TabBar``: tab labels over an underline that marks the active one, drawn
+by one widget, and ``TabPage``, the container of one tab's contents.
+
+Textual's ``TabbedContent`` builds seventeen widgets for five tabs (tabs,
+their scroll containers, an underline, a switcher, a pane per tab) and every
+one is styled and laid out before the first paint. This bar draws the same
+two lines itself: it looks like Textual's ``Tabs`` and is clicked the same
+way, but it takes no focus (tabs are switched with 2-6, as the footer says).
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Group
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.containers import Vertical
+from textual.message import Message
+from textual.renderables.bar import Bar
+from textual.widget import Widget
+
+
+class TabPage(Vertical):
+    """One tab's contents (its id is the tab's)."""
+
+    DEFAULT_CSS = "TabPage { height: 1fr; }"
+
+
+class TabBar(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"tab-bar--tab", "tab-bar--active", "tab-bar--underline"}
+    DEFAULT_CSS = """
+    TabBar {
+        height: 2;
+        & > .tab-bar--tab { color: $foreground 50%; }
+        & > .tab-bar--active { color: $foreground; }
+        & > .tab-bar--underline { color: $block-cursor-background; background: $foreground 10%; }
+    }
+    """
+
+    class Clicked(Message):
+        """A tab was clicked."""
+
+        def __init__(self, tab_id: str) -> None:
+            super().__init__()
+            self.tab_id = tab_id
+
+    def __init__(self, labels: dict[str, str], *, active: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._labels = dict(labels)  # tab id -> label, in order
+        self._active = active
+        self._hover: str | None = None
+
+    @property
+    def active(self) -> str:
+        return self._active
+
+    def activate(self, tab_id: str) -> None:
+        if tab_id not in self._labels:
+            raise KeyError(tab_id)
+        if tab_id != self._active:
+            self._active = tab_id
+            self.refresh()
+
+    def label(self, tab_id: str) -> str:
+        return self._labels[tab_id]
+
+    def set_label(self, tab_id: str, label: str) -> None:
+        if self._labels[tab_id] != label:
+            self._labels[tab_id] = label
+            self.refresh()
+
+    def spans(self) -> list[tuple[str, int, int]]:
+        """(tab id, first cell, cell after the last) of each tab, padding included."""
+        out, x = [], 0
+        for tab_id, label in self._labels.items():
+            width = cell_len(label) + 2
+            out.append((tab_id, x, x + width))
+            x += width
+        return out
+
+    def render(self) -> Group:
+        tab_style = self.get_component_rich_style("tab-bar--tab")
+        active_style = self.get_component_rich_style("tab-bar--active")
+        underline = self.get_component_rich_style("tab-bar--underline")
+        labels = Text(no_wrap=True, overflow="crop")
+        highlight = (0, 0)
+        for tab_id, start, end in self.spans():
+            active = tab_id == self._active
+            labels.append(f" {self._labels[tab_id]} ",
+                          style=active_style if active or tab_id == self._hover else tab_style)
+            if active:
+                highlight = (start, end)
+        bar = Bar(highlight_range=highlight, highlight_style=Style.from_color(underline.color),
+                  background_style=Style.from_color(underline.bgcolor))
+        return Group(labels, bar)
+
+    def _tab_at(self, x: int) -> str | None:
+        return next((tab_id for tab_id, start, end in self.spans() if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._tab_at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        tab_id = self._tab_at(event.x)
+        if tab_id is not None:
+            self.post_message(self.Clicked(tab_id))
