@@ -3,11 +3,12 @@
 from arker_tui.api.client import ArkerClient
 from arker_tui.emulator import BASE_URL, Emulator, ManualClock
 from arker_tui.emulator.scale import build_scale_world
-from arker_tui.repository import FakeClock, Query, Repository
+from arker_tui.repository import FakeClock, Query, Repository, pages
 from arker_tui.settings import Settings
 
 
-async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is():
+async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch):
+    real_walk = pages._walk
     emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
     client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
     repo = Repository(client, clock=FakeClock(), page_size=50)  # 3 pages
@@ -16,12 +17,16 @@ async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is():
     first = await repo.refresh(Query.vms())
     assert len(first) == 120
     seen.clear()
+    walked = []
+    monkeypatch.setattr(pages, "_walk", lambda *a, **k: walked.append(1) or real_walk(*a, **k))
     again = await repo.refresh(Query.vms())
     assert again is first and seen == []  # the same list object, no event
+    assert walked == []  # the same bytes: taken as they were, not walked
 
     vm_id = first[70].vm_id  # on the second page
     emulator.world.vms[vm_id].vcpu_count = 16
     changed = await repo.refresh(Query.vms())
+    assert len(walked) == 1  # only the changed page
     assert [set(e.changed) for e in seen] == [{vm_id}]
     assert changed[70].vcpu_count == 16
     assert changed[0] is first[0] and changed[110] is first[110]  # untouched pages keep their models

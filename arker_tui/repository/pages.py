@@ -11,9 +11,9 @@ Next time the same cursor's page is walked: a block (or an item) whose span
 at the walk's position has the same length and hash is the same JSON text,
 so its previous models are reused; only items that differ are decoded (with
 ``json``'s C scanner, which also says where each ends) and validated. An
-unchanged page costs one UTF-8 decode and one hash per block; when every
-page is unchanged the previous list object itself is returned, which the
-repository reads as "nothing changed" without diffing. With 1% of the items
+unchanged page costs one hash of its body; when every page is unchanged the
+previous list object itself is returned, which the repository reads as
+"nothing changed" without diffing. With 1% of the items
 changed, 1% are decoded and validated, and the repository diffs only those.
 
 Why reusing is exact: JSON values are self-delimiting, so a span that was a
@@ -21,8 +21,9 @@ complete value once, followed by ``,`` or the array's end, is parsed as that
 same value wherever it stands; the text before and after the array must match
 the last page's exactly. Anything unexpected (another layout, a duplicate key,
 invalid JSON, an item that fails validation) falls back to decoding the whole
-page, which also words the usual error messages. A page with no layout (an
-empty list) is compared by its body's length and hash instead.
+page, which also words the usual error messages. Before any of that, a page
+whose body has the same length and hash as last time is taken as it was
+(one hash of the body instead of a walk over its blocks).
 """
 
 from __future__ import annotations
@@ -94,8 +95,7 @@ class Layout:
 
 class PageCache:
     """What one list query's pages were last time: cursor -> ((length, hash) of
-    the body when it has no layout, its items, the next cursor, the items'
-    layout or None)."""
+    the body, its items, the next cursor, the items' layout or None)."""
 
     __slots__ = ("pages", "value", "derived", "decoded", "in_place")
 
@@ -353,10 +353,9 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
         query = {**(filters or {}), "cursor": cursor, "limit": limit}
         body = await client.request(route, path=path, query=query, raw=True)
         old = cache.pages.get(cursor)
-        digest = None
-        if old is not None and old[3] is None and old[0] == (len(body), hash(body)):
-            items, next_cursor, layout = old[1], old[2], None  # a page without a layout: same bytes
-            digest = old[0]
+        digest = (len(body), hash(body))
+        if old is not None and old[0] == digest:
+            items, next_cursor, layout = old[1], old[2], old[3]  # the same bytes: nothing to walk
         else:  # a page with a layout is walked: unchanged blocks cost one hash each
             items, next_cursor, layout, decoded, in_place = _decode_page(body, page_model, item_model, field,
                                                                          old, key)
@@ -366,8 +365,6 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
                 same = False
             fresh.extend(decoded)
             aligned = aligned and in_place
-            if layout is None:
-                digest = (len(body), hash(body))
         pages[cursor] = (digest, items, next_cursor, layout)
         out.extend(items)
         if not next_cursor or next_cursor in seen:  # a repeating cursor would loop forever
