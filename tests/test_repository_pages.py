@@ -30,6 +30,10 @@ async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch)
     assert [set(e.changed) for e in seen] == [{vm_id}]
     assert changed[70].vcpu_count == 16
     assert changed[0] is first[0] and changed[110] is first[110]  # untouched pages keep their models
+    walked.clear()
+    await repo.refresh(Query.vms())
+    await repo.refresh(Query.vms())
+    assert len(walked) == 1  # the page that had just changed is walked once more, then compared whole
     sub.close()
     await repo.aclose()
     await client.aclose()

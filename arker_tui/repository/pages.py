@@ -22,8 +22,8 @@ same value wherever it stands; the text before and after the array must match
 the last page's exactly. Anything unexpected (another layout, a duplicate key,
 invalid JSON, an item that fails validation) falls back to decoding the whole
 page, which also words the usual error messages. Before any of that, a page
-whose body has the same length and hash as last time is taken as it was
-(one hash of the body instead of a walk over its blocks).
+that held still last time and whose body has the same length and hash is
+taken as it was (one hash of the body instead of a walk over its blocks).
 """
 
 from __future__ import annotations
@@ -95,12 +95,13 @@ class Layout:
 
 class PageCache:
     """What one list query's pages were last time: cursor -> ((length, hash) of
-    the body, its items, the next cursor, the items' layout or None)."""
+    the body, or None if the page had just changed; its items, the next
+    cursor, the items' layout or None)."""
 
     __slots__ = ("pages", "value", "derived", "decoded", "in_place")
 
     def __init__(self) -> None:
-        self.pages: dict[str | None, tuple[tuple[int, int], list[Any], str | None, Layout | None]] = {}
+        self.pages: dict[str | None, tuple[tuple[int, int] | None, list[Any], str | None, Layout | None]] = {}
         self.value: list[Any] | None = None
         self.derived: tuple[list[Any], Any] | None = None  # (value, what a fetcher made of it)
         self.decoded = 0  # items decoded and validated by the last fetch (tests and benchmarks read it)
@@ -345,7 +346,7 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
     cursor: str | None = None
     seen: set[str] = set()
     out: list[Any] = []
-    pages: dict[str | None, tuple[tuple[int, int], list[Any], str | None, Layout | None]] = {}
+    pages: dict[str | None, tuple[tuple[int, int] | None, list[Any], str | None, Layout | None]] = {}
     same = True
     aligned = True
     fresh: list[Any] = []
@@ -353,18 +354,21 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
         query = {**(filters or {}), "cursor": cursor, "limit": limit}
         body = await client.request(route, path=path, query=query, raw=True)
         old = cache.pages.get(cursor)
-        digest = (len(body), hash(body))
-        if old is not None and old[0] == digest:
-            items, next_cursor, layout = old[1], old[2], old[3]  # the same bytes: nothing to walk
+        if old is not None and old[0] is not None and old[0] == (len(body), hash(body)):
+            digest, items, next_cursor, layout = old  # the same bytes: nothing to walk
         else:  # a page with a layout is walked: unchanged blocks cost one hash each
             items, next_cursor, layout, decoded, in_place = _decode_page(body, page_model, item_model, field,
                                                                          old, key)
-            if old is not None and not decoded and in_place and len(items) == len(old[1]):
+            unchanged = old is not None and not decoded and in_place and len(items) == len(old[1])
+            if unchanged:
                 items = old[1]  # every item as it was
             else:
                 same = False
             fresh.extend(decoded)
             aligned = aligned and in_place
+            # A page that holds still is next compared whole (one hash); one
+            # that just changed is likely to change again and is walked at once.
+            digest = (len(body), hash(body)) if unchanged or old is None else None
         pages[cursor] = (digest, items, next_cursor, layout)
         out.extend(items)
         if not next_cursor or next_cursor in seen:  # a repeating cursor would loop forever
