@@ -120,7 +120,8 @@ async def main():
         vm = tree.selected_vm or tree.vms()[0]
         from arker_tui.repository import Query
         runs = await app.repository.refresh(Query.runs(vm.vm_id))
-        screen.open_run(vm.vm_id, runs[0].run_id)
+        await screen.open_run(vm.vm_id, runs[0].run_id)
+        assert screen.run_view_open
         log = screen.run_view.log_view
         await pilot.pause()
         for start in range(0, 1_000_000, 10_000):

@@ -133,7 +133,7 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
             async def open_long_run() -> None:
                 screen.vm_tree.move_cursor_to_key(long_vm)
                 await pilot.pause(0.05)
-                screen.open_run(long_vm, long_run)
+                await screen.open_run(long_vm, long_run)
 
             await open_long_run()
             # Warm-up: the first fifth (every screen, form and module used once,
