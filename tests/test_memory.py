@@ -71,3 +71,20 @@ def test_the_emulator_logs_are_bounded() -> None:
     for _ in range(MAX_ORG_ROWS + MAX_ORG_ROWS // 10 + 5):
         world.record_activity("run", status=200, path="/v1/vms/x/run")
     assert MAX_ORG_ROWS <= len(world.org_rows) <= MAX_ORG_ROWS + MAX_ORG_ROWS // 10
+
+
+async def test_the_collector_is_back_on_once_the_first_frame_is_up() -> None:
+    # The command line turns the cyclic collector off for start-up (cli._run_app);
+    # the app turns it back on once ready, with start-up's objects frozen.
+    backend = demo_backend()
+    app = demo_app(backend)
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    await backend.client.aclose()
