@@ -17,10 +17,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rich.text import Text
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widget import Widget
+
+from .span_bar import SpanBar
 
 HELP_ACTION = "help"
 MORE = "…"
@@ -33,8 +35,7 @@ class Shown(NamedTuple):
     end: int = 0
 
 
-class KeyFooter(Widget, can_focus=False):
-    ALLOW_SELECT = False
+class KeyFooter(SpanBar, can_focus=False):
     COMPONENT_CLASSES = {"key-footer--key", "key-footer--description"}
     DEFAULT_CSS = """
     KeyFooter {
@@ -57,7 +58,6 @@ class KeyFooter(Widget, can_focus=False):
     def __init__(self) -> None:
         super().__init__()
         self._laid_out: list[Shown] = []
-        self._hover: int | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -79,7 +79,7 @@ class KeyFooter(Widget, can_focus=False):
 
     def _fit(self, keys: list[Shown], width: int) -> tuple[list[Shown], bool]:
         """The keys that fit in ``width`` cells, placed; and whether some were cut."""
-        sizes = [sum(map(len, self._label(k.binding))) for k in keys]
+        sizes = [sum(map(cell_len, self._label(k.binding))) for k in keys]
         pinned = None
         if sum(sizes) <= width:
             order = list(range(len(keys)))
@@ -117,31 +117,21 @@ class KeyFooter(Widget, can_focus=False):
             line.append(description, style=description_style)
             if not item.enabled:
                 line.stylize("dim", start)
-            elif index == self._hover:
+            elif index == self.hovered:
                 line.stylize("reverse", start)
         if cut:
             line.append(MORE)
         return line
 
-    def _at(self, x: int) -> int | None:
+    def span_at(self, x: int) -> int | None:
+        """The index of the key drawn at cell ``x`` (in the last render)."""
         for index, item in enumerate(self._laid_out):
             if item.start <= x < item.end:
                 return index
         return None
 
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        hover = self._at(event.x)
-        if hover != self._hover:
-            self._hover = hover
-            self.refresh()
-
-    def on_leave(self) -> None:
-        if self._hover is not None:
-            self._hover = None
-            self.refresh()
-
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        index = self._at(event.x)
+        index = self.span_at(event.x)
         if index is None:
             return
         item = self._laid_out[index]

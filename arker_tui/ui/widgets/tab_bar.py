@@ -18,7 +18,8 @@ from textual import events
 from textual.containers import Vertical
 from textual.message import Message
 from textual.renderables.bar import Bar
-from textual.widget import Widget
+
+from .span_bar import SpanBar
 
 
 class TabPage(Vertical):
@@ -27,8 +28,7 @@ class TabPage(Vertical):
     DEFAULT_CSS = "TabPage { height: 1fr; }"
 
 
-class TabBar(Widget, can_focus=False):
-    ALLOW_SELECT = False
+class TabBar(SpanBar, can_focus=False):
     COMPONENT_CLASSES = {"tab-bar--tab", "tab-bar--active", "tab-bar--underline"}
     DEFAULT_CSS = """
     TabBar {
@@ -50,7 +50,6 @@ class TabBar(Widget, can_focus=False):
         super().__init__(id=id)
         self._labels = dict(labels)  # tab id -> label, in order
         self._active = active
-        self._hover: str | None = None
 
     @property
     def active(self) -> str:
@@ -89,28 +88,18 @@ class TabBar(Widget, can_focus=False):
         for tab_id, start, end in self.spans():
             active = tab_id == self._active
             labels.append(f" {self._labels[tab_id]} ",
-                          style=active_style if active or tab_id == self._hover else tab_style)
+                          style=active_style if active or tab_id == self.hovered else tab_style)
             if active:
                 highlight = (start, end)
         bar = Bar(highlight_range=highlight, highlight_style=Style.from_color(underline.color),
                   background_style=Style.from_color(underline.bgcolor))
         return Group(labels, bar)
 
-    def _tab_at(self, x: int) -> str | None:
+    def span_at(self, x: int) -> str | None:
+        """The id of the tab drawn at cell ``x``."""
         return next((tab_id for tab_id, start, end in self.spans() if start <= x < end), None)
 
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        hover = self._tab_at(event.x)
-        if hover != self._hover:
-            self._hover = hover
-            self.refresh()
-
-    def on_leave(self) -> None:
-        if self._hover is not None:
-            self._hover = None
-            self.refresh()
-
     def on_click(self, event: events.Click) -> None:
-        tab_id = self._tab_at(event.x)
+        tab_id = self.span_at(event.x)
         if tab_id is not None:
             self.post_message(self.Clicked(tab_id))
