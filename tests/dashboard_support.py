@@ -52,3 +52,10 @@ async def select_vm(pilot, app: ArkerApp, name: str) -> None:
     vm = next(v for v in screen.vm_tree.vms() if v.name == name)
     screen.vm_tree.move_cursor_to_key(vm.vm_id)
     await wait_for(pilot, lambda: screen.selected_vm_id == vm.vm_id)
+
+
+def main_screen(app: ArkerApp):
+    """The main screen, under whatever dialog is open."""
+    from arker_tui.ui.screens.main import MainScreen
+
+    return next(screen for screen in reversed(app.screen_stack) if isinstance(screen, MainScreen))

@@ -18,7 +18,7 @@ from arker_tui.repository import Intervals, Repository
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
 
-from tests.dashboard_support import wait_for  # noqa: F401  (shared with the fault tests)
+from tests.dashboard_support import main_screen, wait_for  # noqa: F401  (shared with the fault tests)
 
 FAST = Intervals(lists=0.1, detail=0.1, filesystems=0.1, org_runs=0.1, running_run=0.1,
                  max_backoff=0.2)
@@ -97,7 +97,7 @@ def make_app(backend: Backend, **kwargs: Any) -> ArkerApp:
 
 
 def tree_names(app: ArkerApp) -> set[str]:
-    screen = app.main_screen
+    screen = main_screen(app)
     return {vm.name for vm in screen.vm_tree.vms() if vm.name} if screen is not None else set()
 
 
@@ -106,7 +106,7 @@ def notifications(app: ArkerApp) -> list[str]:
 
 
 def status_text(app: ArkerApp) -> str:
-    screen = app.main_screen
+    screen = main_screen(app)
     return screen.status.render().plain if screen is not None else ""
 
 
@@ -121,5 +121,6 @@ def screen_raw(app: ArkerApp) -> str:
 
 
 def user_told(app: ArkerApp) -> str:
-    """The words the user sees about the trouble: status bar + notifications."""
-    return status_text(app) + "\n" + "\n".join(notifications(app))
+    """The words the user sees about the trouble: the screen (status bar,
+    problem panel, error lines) and the notifications."""
+    return screen_text(app) + "\n" + "\n".join(notifications(app))

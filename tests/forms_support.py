@@ -13,7 +13,7 @@ from arker_tui.repository import Intervals
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
 
-from tests.dashboard_support import wait_for
+from tests.dashboard_support import main_screen, wait_for
 
 QUIET = Intervals(lists=3600.0, filesystems=3600.0, org_runs=3600.0, running_run=3600.0, detail=3600.0)
 
@@ -30,7 +30,7 @@ async def running_app(*, readonly: bool = False, size=(120, 40)):
 
 async def select_vm(app, pilot, world, name: str):
     vm = world.find_vm_by_name(name)
-    main = app.main_screen
+    main = main_screen(app)
     assert main.vm_tree.move_cursor_to_key(vm.vm_id), name
     main.vm_tree.focus()
     await pilot.pause()

@@ -168,6 +168,44 @@ async def test_filters_go_to_the_api_and_reduce_the_rows():
         await wait_for(pilot, lambda: screen.rows and {r.vm_id for r in screen.rows} == {vm.vm_id})
         assert "ml-train" in str(app.screen.query_one("#activity-title", Static).render())
 
+        # Part of a name matches, as in `/`: sent as the ids of the VMs it names.
+        await pilot.press("c")
+        await wait_for(pilot, lambda: screen.list.row_count == total)
+        ci = [v.vm_id for v in backend.emulator.world.org_vms() if "ci-runner" in v.name]
+        assert len(ci) >= 2
+        await pilot.press("v", *"ci-run", "enter")
+        await wait_for(pilot, lambda: sorted(params[-1].get("vm_ids", "").split(",")) == sorted(ci))
+        await wait_for(pilot, lambda: screen.rows and {r.vm_id for r in screen.rows} <= set(ci))
+        assert len({r.vm_id for r in screen.rows}) >= 2
+
+
+async def test_sort_offers_only_the_columns_on_screen():
+    app, backend, params = make_app()
+    async with app.run_test(size=(70, 30)) as pilot:
+        screen = await open_activity(pilot, app)
+        shown = screen.list.shown_columns()
+        assert "QUEUE" not in shown and "CODE" not in shown  # hidden below 72 and 80 columns
+        assert screen.sort_keys() == ["when", "status", "total"]
+        seen = []
+        for _ in range(4):
+            await pilot.press("o")
+            seen.append(screen.sort)
+        assert seen == ["status", "total", "when", "status"]
+
+
+async def test_a_failed_request_shows_the_servers_error_message():
+    app, backend, params = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_activity(pilot, app)
+        failed = next(r for r in screen.list.items() if r.status == 503)
+        assert not failed.body_out  # the list is fetched lite
+        screen.list.move_cursor_to_key(failed.request_id)
+        await pilot.press("enter")
+        from arker_tui.ui.screens.text_view import TextView
+        await wait_for(pilot, lambda: isinstance(app.screen, TextView))
+        assert "error       unavailable: compute host is restarting" in app.screen.body
+        assert params[-1].get("lite") in (None, "false")
+
 
 async def test_a_bad_status_is_said_in_words_and_not_sent():
     app, backend, params = make_app()
@@ -204,7 +242,7 @@ async def test_sort_keys_cycle_and_direction_changes_order():
         statuses = [r.status for r in screen.list.items()]
         assert statuses == sorted(statuses)
 
-        await pilot.press("o", "o")  # status -> path -> total
+        await pilot.press("o")  # status -> total (path has no column, so it is not offered)
         await wait_for(pilot, lambda: params[-1].get("sort") == "total" and screen.rows
                        and screen.query_key.filter_dict["sort"] == "total")
         await wait_for(pilot, lambda: [r.total_ms for r in screen.list.items()]
@@ -271,6 +309,9 @@ async def test_errors_are_shown_in_words():
         line = str(screen.query_one("#activity-error", Static).render())
         assert line.startswith("Could not refresh org activity: internal:")
         assert screen.list.empty_text.startswith("Could not load org activity (internal)")
+        # The reason is above the rows, where no toast covers it.
+        ids = [w.id for w in screen.children]
+        assert ids.index("activity-error") < ids.index("activity-list")
 
 
 async def test_empty_state_in_words():

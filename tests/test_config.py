@@ -19,6 +19,7 @@ from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
 from arker_tui.ui.screens.activity import ActivityScreen
 from arker_tui.ui.screens.main import MainScreen
+from tests.dashboard_support import main_screen
 
 SAMPLE = """\
 # arker-tui config: hand-written, with comments
@@ -164,7 +165,7 @@ def test_cli_prints_config_warnings_on_stderr_before_the_app_starts(tmp_path, ca
     assert cli.main(["--demo"]) == 0
     app = started[0]
     assert app.settings.region == "eu-west-1"
-    assert app.resolved.profile == "default" and app.profiles.config.path == path
+    assert app.profiles.resolved.profile == "default" and app.profiles.profiles.config.path == path
 
 
 def make_app(profiles: Profiles | None, name: str | None = None, **settings_kw) -> ArkerApp:
@@ -256,7 +257,7 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
     app = make_app(profiles, "work")
     async with app.run_test(size=(120, 40)) as pilot:
         old_repo = app.repository
-        old_main = app.main_screen
+        old_main = main_screen(app)
         for _ in range(100):
             await pilot.pause(0.02)
             if old_main.vm_tree.vm_count:
@@ -293,7 +294,7 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
 
-        assert not await app.switch_profile("nope")
+        assert not await app.profiles.switch("nope")
         assert app.repository is new_repo
         await pilot.pause()
         assert any("unknown profile 'nope'" in n.message for n in app._notifications), [n.message for n in app._notifications]

@@ -56,20 +56,20 @@ async def test_a_tab_is_built_when_first_shown_and_then_kept(backend):
             assert not screen.query_one("#pages").query_children(f"#{tab_id}"), tab_id  # nothing built before it is shown
         assert not screen.run_view.is_attached and not screen.run_view_open  # mounted on the first run opened
         await pilot.press("5")
-        filesystems = screen.filesystems_pane
+        filesystems = screen.workspace.filesystems_pane
         await wait_for(pilot, lambda: filesystems.is_mounted and filesystems.data_list.total_count > 0)
-        assert screen.syncs_pane.is_mounted and screen.focused is filesystems.data_list
+        assert screen.workspace.syncs_pane.is_mounted and screen.focused is filesystems.data_list
         assert not screen.query_one("#pages").query_children("#sessions")
         await pilot.press("6")
-        detail = screen.vm_detail
-        await wait_for(pilot, lambda: detail.is_mounted and isinstance(detail.body.content, Group))
+        detail = screen.workspace.vm_detail
+        await wait_for(pilot, lambda: detail.is_mounted and detail.total_count > 0)
         assert detail.vm.name == "ml-train"  # shown as soon as built, not on the next selection
         await pilot.press("5")  # shown again: the same widgets, not a second set
         await pilot.pause()
         assert len(screen.query_one("#pages").query_children("#filesystems")) == 1
         assert len(screen.query_one("TabPage#filesystems").children) == 3
         assert [page.id for page in screen.query_one("#pages").children if page.display] == ["filesystems"]
-        assert screen.tab_bar.active == "filesystems"
+        assert screen.workspace.tab_bar.active == "filesystems"
         assert screen.query_one("#filesystems-pane") is filesystems
 
 
@@ -95,7 +95,7 @@ async def test_a_running_run_streams_and_its_end_shows_without_a_keypress(backen
         assert "progress" in "\n".join(view.log_view.plain_lines())
         world.clock.advance(10)
         await wait_for(pilot, lambda: view.run.state == "completed")
-        assert "completed" in str(view.header.render())
+        assert "✔ exit 0" in str(view.header.render())
         assert "progress 6/6 100%" in "\n".join(view.log_view.plain_lines())
 
 
@@ -113,7 +113,7 @@ async def test_cancel_a_run_after_confirming(backend):
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         dialog = app.screen
-        assert run_id in dialog.request.ident and dialog.focused.id == "cancel"
+        assert run_id == dialog.request.target.key and dialog.focused.id == "cancel"
         assert mutating_requests(backend) == []  # nothing sent before the answer
         await pilot.press("y")
         await wait_for(pilot, lambda: world.get_run(vm_id, run_id)["state"] == "cancelled")
@@ -132,7 +132,7 @@ async def test_delete_a_vm_after_confirming_and_backing_out_changes_nothing(back
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         request = app.screen.request
-        assert (request.kind, request.name, request.ident) == ("VM", "scratch-2", vm_id)
+        assert (request.kind, request.target.name, request.target.key) == ("VM", "scratch-2", vm_id)
         assert any("session" in line for line in request.consequences)
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
@@ -197,7 +197,7 @@ async def test_delete_a_filesystem(backend):
         pane.data_list.move_cursor_to_key(empty.filesystem_id)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        assert app.screen.request.name == "empty"
+        assert app.screen.request.target.name == "empty"
         await pilot.press("y")
         await wait_for(pilot, lambda: pane.data_list.get(empty.filesystem_id) is None)
         assert empty.filesystem_id not in world.filesystems
@@ -276,7 +276,7 @@ async def test_an_api_error_is_shown_and_the_app_recovers(backend):
         emulator.faults.update({"error_rate": 1.0, "error_status": 500})
         await wait_for(pilot, lambda: app.repository.state == "error")
         await wait_for(pilot, lambda: screen.status.refresh_state == "error")
-        assert "internal" in (screen.status.last_error or "")
+        assert screen.status.last_error.code == "internal"
         await wait_for(pilot, lambda: any("internal" in n.message for n in app._notifications))
         assert screen.vm_tree.vm_count == count  # the last good data stays
         await pilot.press("down")  # still answering keys

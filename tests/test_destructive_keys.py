@@ -9,11 +9,12 @@ from textual.screen import ModalScreen
 
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository import Intervals
-from arker_tui.ui.app import MUTATING_ACTIONS
+from arker_tui.ui.actions import MUTATING
 from arker_tui.ui.widgets.run_view import RunView
 from arker_tui.ui.widgets.tab_bar import TabPage
 
 from fault_support import SIZE, make_app, make_backend, wait_for
+from tests.dashboard_support import main_screen
 
 TAB_NUMBER = {"runs": "2", "sessions": "3", "tunnels": "4", "filesystems": "5", "details": "6"}
 # Nothing here needs fast refresh; a quiet app answers keys sooner.
@@ -28,7 +29,7 @@ def writes(backend) -> list[str]:
 async def show_everything(pilot, app, world) -> None:
     """Tabs and the run view are composed when first shown: show each, as a
     user would, so that their bindings are in the DOM."""
-    screen = app.main_screen
+    screen = main_screen(app)
     for number in ("3", "4", "5", "6", "2"):
         await screen.action_focus_pane(number)
     await screen.open_run(*world.demo["long_run"])
@@ -37,23 +38,22 @@ async def show_everything(pilot, app, world) -> None:
 
 
 def mutating_bindings(app) -> list[tuple[object, str, str]]:
-    """(node, key, action) for every binding of a mutating action on the main
-    screen (call ``show_everything`` first)."""
-    screen = app.main_screen
+    """(node, key, action id) for every binding of a mutating action on the
+    main screen (call ``show_everything`` first)."""
+    screen = main_screen(app)
     found: dict[tuple[int, str], tuple[object, str, str]] = {}
     for node in [app, screen, *screen.query("*")]:
-        for key, bindings in node._bindings.key_to_bindings.items():
-            for binding in bindings:
-                action = binding.action.split("(")[0]
-                if action in MUTATING_ACTIONS:
-                    found[(id(node), key)] = (node, key, action)
+        for binding in type(node).BINDINGS:
+            if binding.id in MUTATING:
+                for key in binding.key.split(","):
+                    found[(id(node), key)] = (node, key, binding.id)
     return list(found.values())
 
 
 async def prepare(pilot, app, world, node) -> None:
     """Show and focus ``node`` with a target under its cursor (ml-train has
     a running run, sessions, tunnels and syncs)."""
-    screen = app.main_screen
+    screen = main_screen(app)
     vm_id, run_id = world.demo["long_run"]
     if screen.run_view_open and not isinstance(node, RunView):
         screen.close_run_view()
@@ -85,12 +85,13 @@ async def test_every_mutating_key_asks_first_and_backing_out_sends_nothing():
     b = make_backend(world, intervals=CALM)
     app = make_app(b)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
+        await wait_for(pilot, lambda: main_screen(app).vm_tree.vm_count > 0)
         await show_everything(pilot, app, world)
         walked = mutating_bindings(app)
         actions = {action for _, _, action in walked}
         # Every pane's destructive keys are among them.
-        assert {"delete_vm", "delete", "cancel_run"} <= actions
+        assert {"vms.delete", "sessions.delete", "tunnels.delete", "syncs.delete", "filesystems.delete",
+                "runs.cancel", "runlog.cancel"} <= actions
         keys = {(type(node).__name__, key) for node, key, _ in walked}
         for pane in ("VmPane", "SessionsPane", "TunnelsPane", "SyncsPane", "FilesystemsPane"):
             assert (pane, "d") in keys and (pane, "delete") in keys, pane
@@ -122,7 +123,7 @@ async def test_every_mutating_key_asks_first_and_backing_out_sends_nothing():
             await pilot.pause(0.05)
             assert writes(b) == [], f"{key} ({action}) sent after backing out"
         assert len(world.vms) == len(build_demo_world(ManualClock()).vms)
-        assert {"delete_vm", "delete", "cancel_run"} <= set(asked)
+        assert {"vms.delete", "sessions.delete", "runs.cancel", "runlog.cancel"} <= set(asked)
         assert len(refused) <= 2, refused
 
 
@@ -131,7 +132,7 @@ async def test_read_only_mode_sends_nothing_and_asks_nothing():
     b = make_backend(world, intervals=CALM)
     app = make_app(b, readonly=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
+        await wait_for(pilot, lambda: main_screen(app).vm_tree.vm_count > 0)
         await show_everything(pilot, app, world)
         walked = mutating_bindings(app)
         assert len(walked) >= 10
@@ -145,7 +146,7 @@ async def test_read_only_mode_sends_nothing_and_asks_nothing():
             assert not isinstance(app.screen, ModalScreen), f"{key} ({action}) opened a dialog read-only"
             assert writes(b) == [], f"{key} ({action}) sent a request read-only"
         # Nor through the command palette's actions: the app refuses them itself.
-        for action in sorted(MUTATING_ACTIONS):
+        for action in sorted(MUTATING):
             assert not app.allows(action)
 
 
@@ -155,8 +156,8 @@ async def test_confirmed_delete_sends_exactly_one_request():
     b = make_backend(world, intervals=CALM)
     app = make_app(b)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
-        screen = app.main_screen
+        await wait_for(pilot, lambda: main_screen(app).vm_tree.vm_count > 0)
+        screen = main_screen(app)
         vm_id = next(v.vm_id for v in world.vms.values() if v.name == "scratch-2")
         screen.vm_tree.move_cursor_to_key(vm_id)
         screen.vm_tree.focus()

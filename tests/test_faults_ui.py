@@ -15,6 +15,7 @@ import pytest
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.emulator.demo import DEMO_VM_NAMES
 
+from tests.dashboard_support import main_screen
 from fault_support import (
     RefusingTransport, SIZE, make_app, make_backend, notifications, screen_text, status_text,
     tree_names, user_told, wait_for,
@@ -25,7 +26,7 @@ ALL_NAMES = set(DEMO_VM_NAMES)
 
 def loaded(app) -> Callable[[], bool]:
     def check() -> bool:
-        screen = app.main_screen
+        screen = main_screen(app)
         runs = screen.query_one("#runs-pane") if screen is not None else None
         return ALL_NAMES <= tree_names(app) and runs is not None and runs.data_list.total_count > 0
     return check
@@ -58,6 +59,7 @@ async def run_row(
     switch_off: Callable[[object], None],
     words: tuple[str, ...],
     *,
+    header: str = "error",
     backend=None,
     timeout: float = 5.0,
 ) -> None:
@@ -68,7 +70,7 @@ async def run_row(
         switch_on(b)
         await wait_for(pilot, lambda: all(w in user_told(app) for w in words), timeout=timeout)
         assert app.is_running
-        assert "● error" in status_text(app)
+        assert f"● {header} ·" in status_text(app)  # a short word; the reason is in the main area
         assert ALL_NAMES <= tree_names(app), "the last good data left the screen"
         no_traceback(app)
         await assert_responsive(pilot, app)
@@ -94,12 +96,12 @@ def reset(b) -> None:
 async def test_latency_longer_than_the_timeout():
     # "5 s latency" scaled down: every call takes longer than the client's timeout.
     b = make_backend(timeout=0.2)
-    await run_row(faults(latency=0.5), reset, ("timed out", "Could not refresh VMs"), backend=b)
+    await run_row(faults(latency=0.5), reset, ("timed out", "Could not refresh VMs"), header="offline", backend=b)
 
 
 async def test_request_that_never_answers():
     b = make_backend(timeout=0.2)
-    await run_row(faults(hang=True), reset, ("timed out",), backend=b)
+    await run_row(faults(hang=True), reset, ("timed out",), header="offline", backend=b)
 
 
 async def test_latency_below_the_timeout_is_only_slow():
@@ -184,7 +186,7 @@ async def test_429_retry_after_is_honoured_not_hammered():
 
 
 async def test_dropped_connections():
-    await run_row(faults(drop_rate=1.0), reset, ("no answer",))
+    await run_row(faults(drop_rate=1.0), reset, ("no answer",), header="offline")
 
 
 async def test_connection_refused():
@@ -201,7 +203,7 @@ async def test_connection_refused():
         refusing[0].refusing = False
 
     b = make_backend(wrap=wrap)
-    await run_row(on, off, ("Connection refused",), backend=b)
+    await run_row(on, off, ("Connection refused",), header="offline", backend=b)
     assert refusing[0].refused > 0
 
 
@@ -209,7 +211,7 @@ async def test_connection_refused():
 
 
 async def test_401_says_how_to_set_the_key():
-    await run_row(faults(error_rate=1.0, error_status=401), reset, ("unauthorized", "ARKER_API_KEY"))
+    await run_row(faults(error_rate=1.0, error_status=401), reset, ("unauthorized", "ARKER_API_KEY"), header="key refused")
 
 
 async def test_wrong_api_key_says_how_to_set_it():
@@ -226,7 +228,7 @@ async def test_wrong_api_key_says_how_to_set_it():
 
 
 async def test_403():
-    await run_row(faults(error_rate=1.0, error_status=403), reset, ("forbidden",))
+    await run_row(faults(error_rate=1.0, error_status=403), reset, ("forbidden",), header="forbidden")
 
 
 # --- a VM deleted elsewhere -------------------------------------------------------------------
@@ -239,7 +241,7 @@ async def test_selected_vm_deleted_elsewhere():
     app = make_app(b)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, loaded(app))
-        screen = app.main_screen
+        screen = main_screen(app)
         screen.vm_tree.move_cursor_to_key(vm_id)
         await wait_for(pilot, lambda: screen.selected_vm_id == vm_id)
         await screen.open_run(vm_id, run_id)
@@ -307,7 +309,7 @@ def _vms_of(payload):
 
 
 async def _show_vm(pilot, app, name: str) -> None:
-    screen = app.main_screen
+    screen = main_screen(app)
     vm = next(v for v in screen.vm_tree.vms() if v.name == name)
     screen.vm_tree.move_cursor_to_key(vm.vm_id)
     await wait_for(pilot, lambda: screen.selected_vm_id == vm.vm_id)
@@ -369,7 +371,7 @@ async def test_missing_optional_fields():
         await wait_for(pilot, lambda: "api-dev" in tree_names(app) and worker_1 in screen_text(app))
         assert "worker-1" not in tree_names(app)  # no name: shown by its id
         await _show_vm(pilot, app, "api-dev")
-        runs = app.main_screen.query_one("#runs-pane")
+        runs = main_screen(app).query_one("#runs-pane")
         await wait_for(pilot, lambda: runs.data_list.total_count > 0)
         await pilot.press("6")
         await wait_for(pilot, lambda: "Region" in screen_text(app))
@@ -403,7 +405,7 @@ async def test_nulls_where_values_were_expected():
         await wait_for(pilot, lambda: "null-world" in tree_names(app))
         assert ALL_NAMES <= tree_names(app)
         await _show_vm(pilot, app, "api-dev")
-        runs = app.main_screen.query_one("#runs-pane")
+        runs = main_screen(app).query_one("#runs-pane")
         await wait_for(pilot, lambda: runs.data_list.total_count > 0 and runs.query_key is not None
                        and app.repository.peek(runs.query_key).error is None)
         await pilot.press("6")

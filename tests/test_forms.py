@@ -16,10 +16,12 @@ from arker_tui.ui.forms.resize import ResizeForm
 from arker_tui.ui.forms.run_command import RunCommandForm
 from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, TokenDialog
+from arker_tui.ui.actions import ACTIONS
 from arker_tui.ui.screens.confirm import ConfirmDialog
 from arker_tui.ui.screens.main import MainScreen
 
 from forms_support import running_app, screen_text, select_vm, settle
+from tests.dashboard_support import main_screen
 
 
 def tunnel_on(vm, port: int):
@@ -57,9 +59,9 @@ async def test_fork_selected_vm_with_resources_selects_the_new_vm():
         assert (vm.vcpu_count, vm.memory_mib, vm.disk_mib, vm.durable) == (4, 8192, 30720, True)
         assert vm.network == "blocked"
         assert vm.root_source_vm_id == (source.root_source_vm_id or source.vm_id)
-        tree = app.main_screen.vm_tree
+        tree = main_screen(app).vm_tree
         assert tree.selected_vm is not None and tree.selected_vm.vm_id == vm.vm_id
-        assert app.main_screen.selected_vm_id == vm.vm_id
+        assert main_screen(app).selected_vm_id == vm.vm_id
 
 
 async def test_fork_public_golden_with_allow_list():
@@ -71,8 +73,13 @@ async def test_fork_public_golden_with_allow_list():
         form.query_one("#fork-network").value = "allow"
         await pilot.pause()
         assert form.query_one("#row-hosts").display
-        assert "Allowed hosts" in form.field_error("hosts")
+        assert form.field_error("hosts") == ""  # not called wrong before the user gets to it
         assert form.submit_button.disabled
+        await pilot.press("ctrl+s")  # a submit shows every error and focuses the first
+        await pilot.pause()
+        assert "Allowed hosts" in form.field_error("hosts")
+        assert form.focused is form.query_one("#fork-hosts")
+        assert emulator.count("fork") == 0
         form.query_one("#fork-hosts").value = "github.com, pypi.org"
         await submit(pilot, app, lambda: isinstance(app.screen, MainScreen))
         vm = world.find_vm_by_name("repl-1")
@@ -86,6 +93,10 @@ async def test_fork_by_typed_name_and_api_error_keeps_the_form():
         await select_vm(app, pilot, world, "worker-1")
         form = await open_form(pilot, app, "f", ForkForm)
         form.query_one("#fork-source").value = "typed"
+        await pilot.pause()
+        assert form.field_error("source_ref") == ""
+        form.query_one("#fork-source-ref").focus()
+        await pilot.press("tab")  # left empty: now it is said
         await pilot.pause()
         assert "Source name / id: required" == form.field_error("source_ref")
         form.query_one("#fork-source-ref").value = "scratch"
@@ -111,6 +122,10 @@ async def test_fork_with_authenticated_tunnel_shows_token_once():
         vm = world.find_vm_by_name("tunnelled")
         token = tunnel_on(vm, 8080).auth_token
         assert token and token in screen_text(app)
+        await pilot.press("escape")  # not copied: one esc only asks
+        await pilot.pause()
+        assert isinstance(app.screen, TokenDialog)
+        assert "Copied it? It will not be shown again." in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -145,7 +160,7 @@ async def test_background_run_opens_in_the_run_log():
         form.query_one("#run-background").value = True
         await submit(pilot, app, lambda: isinstance(app.screen, MainScreen))
         run = next(r for r in vm.runs.values() if r.command == "sleep 300")
-        main = app.main_screen
+        main = main_screen(app)
         await settle(pilot, app, lambda: main.run_view_open)
         assert main.run_view.run_id == run.run_id
 
@@ -223,7 +238,7 @@ async def test_k_in_the_sessions_filter_is_a_letter():
         await select_vm(app, pilot, world, "api-dev")
         await pilot.press("3", "slash", "k")
         await pilot.pause()
-        pane = app.main_screen.query_one("#sessions-pane")
+        pane = main_screen(app).query_one("#sessions-pane")
         assert isinstance(app.screen, MainScreen)
         assert pane.filter_input.value == "k"
 
@@ -232,7 +247,11 @@ async def test_run_validation_sends_nothing():
     async with running_app() as (app, pilot, emulator, world):
         await select_vm(app, pilot, world, "api-dev")  # max_vcpus 8, memory 512..16384
         form = await open_form(pilot, app, "x", RunCommandForm)
+        assert form.field_error("command") == ""  # untouched
+        await pilot.press("ctrl+s")
+        await pilot.pause()
         assert form.field_error("command") == "Command: required"
+        assert emulator.count("run") == 0
         form.query_one("#run-command").value = "echo hi"
         for field, widget, bad, label in (
             ("timeout", "#run-timeout", "-3", "Timeout s"),
@@ -287,7 +306,7 @@ async def test_signal_a_session_after_confirming():
         vm = await select_vm(app, pilot, world, "worker-1")
         session = next(iter(vm.sessions.values()))
         run = world.add_run(vm, "sleep 1000", session=session)
-        main = app.main_screen
+        main = main_screen(app)
         await pilot.press("3")
         pane = main.query_one("#sessions-pane")
         await settle(pilot, app, lambda: pane.data_list.cursor_item is not None)
@@ -306,7 +325,7 @@ async def test_signal_backed_out_sends_nothing():
     async with running_app() as (app, pilot, emulator, world):
         await select_vm(app, pilot, world, "worker-1")
         await pilot.press("3")
-        pane = app.main_screen.query_one("#sessions-pane")
+        pane = main_screen(app).query_one("#sessions-pane")
         await settle(pilot, app, lambda: pane.data_list.cursor_item is not None)
         await open_form(pilot, app, "k", SignalForm)
         await pilot.press("ctrl+s")
@@ -326,12 +345,15 @@ async def test_authenticated_tunnel_token_shown_once_never_kept(caplog):
         await pilot.press("4")
         form = await open_form(pilot, app, "n", NewTunnelForm)
         for bad, expected in (("0", "Ports: 0 is outside 1..65535"), ("80,80", "Ports: 80 is listed twice"),
-                              ("http", "Ports: 'http' is not a port number"), ("", "Ports: at least one port")):
+                              ("http", "Ports: 'http' is not a port number")):
             form.query_one("#tunnel-ports").value = bad
             await pilot.pause()
             assert form.field_error("ports").startswith(expected)
             assert form.submit_button.disabled
+        form.query_one("#tunnel-ports").value = ""
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert form.field_error("ports").startswith("Ports: at least one port")
         assert emulator.count("create_tunnel") == 0
         form.query_one("#tunnel-ports").value = "9000"
         form.query_one("#tunnel-auth").value = "authenticated"
@@ -341,7 +363,7 @@ async def test_authenticated_tunnel_token_shown_once_never_kept(caplog):
         assert "will not be shown again" in screen_text(app)
         await pilot.press("c")
         assert app.clipboard == token
-        await pilot.press("escape")
+        await pilot.press("escape")  # copied: one esc closes
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert token not in screen_text(app)
@@ -362,7 +384,7 @@ async def test_create_filesystem_and_mount_it():
         vm = await select_vm(app, pilot, world, "worker-1")
         await pilot.press("5")
         form = await open_form(pilot, app, "n", NewFilesystemForm)
-        assert form.field_error("name") == "Name: required"
+        assert form.field_error("name") == ""  # untouched
         form.query_one("#fs-name").value = "bad name"
         await pilot.pause()
         assert form.field_error("name") == "Name: ' ' is not allowed (letters, digits, '.', '_', '-')"
@@ -371,7 +393,7 @@ async def test_create_filesystem_and_mount_it():
         form.query_one("#fs-name").value = "datasets-x"
         await submit(pilot, app, lambda: isinstance(app.screen, MainScreen))
         fs = next(f for f in world.filesystems.values() if f.name == "datasets-x")
-        pane = app.main_screen.query_one("#filesystems-pane")
+        pane = main_screen(app).query_one("#filesystems-pane")
         await settle(pilot, app, lambda: pane.data_list.get(fs.filesystem_id) is not None)
         pane.data_list.move_cursor_to_key(fs.filesystem_id)
         pane.data_list.focus()
@@ -502,10 +524,10 @@ async def test_readonly_hides_every_mutating_action():
                 assert isinstance(app.screen, MainScreen), (pane, key)
         footer_keys = {b.action for _, b, enabled, _ in app.screen.active_bindings.values() if enabled}
         assert not footer_keys & {"fork", "run_command", "resize", "release", "new", "signal", "mount"}
-        from arker_tui.ui.forms.actions import palette_commands
-
-        titles = [c.title for c in palette_commands(app, app.main_screen)]
-        assert titles == ["Read a file from the selected VM…"]
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Read a file from the selected VM…" in titles
+        mutating = {a.command for a in ACTIONS if a.mutating and a.command}
+        assert mutating and not titles & mutating
         await pilot.press("1", "v")  # reading is not a change
         await pilot.pause()
         assert isinstance(app.screen, ReadFileForm)

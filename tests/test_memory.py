@@ -18,7 +18,7 @@ from arker_tui.repository import Intervals
 from arker_tui.ui.widgets.footer import KeyFooter
 from arker_tui.ui.widgets.run_log import STRIP_CACHE_SIZE, RunLog
 
-from dashboard_support import demo_app, demo_backend, wait_for
+from dashboard_support import main_screen, demo_app, demo_backend, wait_for
 
 
 def detached_widgets() -> int:
@@ -31,7 +31,7 @@ async def test_focus_moves_leave_no_widgets_behind() -> None:
     app = demo_app(backend)
     keys = ["2", "3", "4", "5", "6", "1", "tab", "tab"]
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.main_screen
+        screen = main_screen(app)
         await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
         for key in keys:  # builds every tab once
             await pilot.press(key)
@@ -81,7 +81,7 @@ async def test_the_collector_is_back_on_once_the_first_frame_is_up() -> None:
     gc.disable()
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
+            await wait_for(pilot, lambda: main_screen(app).vm_tree.vm_count > 0)
             assert gc.isenabled()
             assert gc.get_freeze_count() > 0
     finally:

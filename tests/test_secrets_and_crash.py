@@ -18,6 +18,7 @@ from arker_tui.api.errors import ArkerError
 from arker_tui.emulator import ManualClock, build_demo_world
 
 from fault_support import SIZE, make_app, make_backend, notifications, screen_text, wait_for
+from tests.dashboard_support import main_screen
 
 KEY = "sk-arker-TESTKEY-5f1c2e9a7b"
 
@@ -49,7 +50,7 @@ async def test_a_session_leaks_neither_the_key_nor_a_tunnel_token(state_dir, cap
     artifacts: dict[str, str] = {}
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = app.main_screen
+            screen = main_screen(app)
             await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
             tunnel = await b.repository.create_tunnel(vm_id, m.TunnelRequest(ports=[7777], auth_mode="authenticated"))
             token = tunnel.auth_token
@@ -109,7 +110,7 @@ async def test_crash_report_is_written_and_the_app_exits_cleanly(state_dir):
     app = make_app(b)
     with pytest.raises(ZeroDivisionError):
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: app.main_screen.vm_tree.vm_count > 0)
+            await wait_for(pilot, lambda: main_screen(app).vm_tree.vm_count > 0)
             app.call_later(lambda: 1 / 0)
             await pilot.pause(0.2)
     assert app.return_code == 1

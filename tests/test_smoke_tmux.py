@@ -39,9 +39,9 @@ def test_demo_in_tmux_shows_vms_and_quits_cleanly(tmp_path):
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "bash", "-c", command],
                    check=True)
     try:
-        assert wait_until(lambda: "ml-train" in capture(session), 30), capture(session)
-        screen = capture(session)
-        assert "api-dev" in screen and "DEMO" in screen
+        # A capture can catch a frame half written: wait for the whole of it.
+        assert wait_until(lambda: all(w in capture(session) for w in ("ml-train", "api-dev", "DEMO")), 30), \
+            capture(session)
         subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
         assert wait_until(status_file.exists, 15), capture(session)
         assert status_file.read_text().strip() == "0"

@@ -1,4 +1,4 @@
-"""``TabBar``: labels over an underline, clicked like Textual's tabs."""
+"""``TabBar``: one line of labels, the active one highlighted, clicked like Textual's tabs."""
 
 from __future__ import annotations
 
@@ -22,25 +22,25 @@ class BarApp(App[None]):
         self.clicked.append(message.tab_id)
 
 
-def lines(bar: TabBar) -> list[str]:
-    group = bar.render()
-    return [group.renderables[0].plain, "".join(s.text for s in bar.app.console.render(group.renderables[1]))]
+def highlighted(bar: TabBar) -> str:
+    """The text drawn in the active tab's style."""
+    text = bar.render()
+    active = bar.get_component_rich_style("tab-bar--active")
+    return "".join(text.plain[span.start:span.end] for span in text.spans if span.style == active)
 
 
-async def test_it_draws_the_labels_and_underlines_the_active_tab() -> None:
+async def test_it_draws_the_labels_and_highlights_the_active_tab() -> None:
     app = BarApp()
     async with app.run_test(size=(40, 4)) as pilot:
         bar = app.query_one(TabBar)
         assert bar.spans() == [("a", 0, 7), ("b", 7, 15), ("c", 15, 22)]
-        labels, underline = lines(bar)
-        assert labels == " Alpha  Beta 2  Gamma "
-        assert underline.startswith("━━━━━━━╺")  # the highlight ends where Beta starts
+        assert bar.render().plain == " Alpha  Beta 2  Gamma "
+        assert highlighted(bar) == " Alpha "
         bar.activate("b")
         bar.set_label("b", "Beta 3")
         await pilot.pause()
-        labels, underline = lines(bar)
-        assert labels == " Alpha  Beta 3  Gamma " and bar.active == "b"
-        assert underline.startswith("━━━━━━╸━━━━━━━━╺")
+        assert bar.render().plain == " Alpha  Beta 3  Gamma " and bar.active == "b"
+        assert highlighted(bar) == " Beta 3 "
         with pytest.raises(KeyError):
             bar.activate("nope")
 
@@ -49,7 +49,7 @@ async def test_a_click_on_a_label_says_which_tab() -> None:
     app = BarApp()
     async with app.run_test(size=(40, 4)) as pilot:
         await pilot.click(TabBar, offset=(9, 0))
-        await pilot.click(TabBar, offset=(16, 1))  # the underline under Gamma
+        await pilot.click(TabBar, offset=(16, 0))
         await pilot.click(TabBar, offset=(30, 0))  # past the last tab: nothing
         await pilot.pause()
         assert app.clicked == ["b", "c"]
@@ -61,9 +61,9 @@ async def test_clicking_a_tab_in_the_dashboard_shows_it() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         await select_vm(pilot, app, "ml-train")
-        tunnels = next(start for tab_id, start, _ in screen.tab_bar.spans() if tab_id == "tunnels")
+        tunnels = next(start for tab_id, start, _ in screen.workspace.tab_bar.spans() if tab_id == "tunnels")
         await pilot.click(TabBar, offset=(tunnels + 1, 0))
-        await wait_for(pilot, lambda: screen.tunnels_pane.is_mounted and screen.tunnels_pane.data_list.total_count > 0)
-        assert screen.tab_bar.active == "tunnels" and screen.tunnels_pane.vm_id == screen.selected_vm_id
+        await wait_for(pilot, lambda: screen.workspace.tunnels_pane.is_mounted and screen.workspace.tunnels_pane.data_list.total_count > 0)
+        assert screen.workspace.tab_bar.active == "tunnels" and screen.workspace.tunnels_pane.vm_id == screen.selected_vm_id
         assert not screen.query_one("TabPage#runs").display
     await backend.client.aclose()

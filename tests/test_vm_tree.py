@@ -275,7 +275,7 @@ async def test_filter_keeps_group_rows_of_matches():
         tree.set_filter("no such thing")
         assert layout(tree) == []
         await pilot.pause()
-        assert "No VM matches the filter." in "".join(screen_lines(tree))
+        assert "No VMs match the filter (esc clears)." in "".join(screen_lines(tree))
         tree.set_filter("")
         assert len(layout(tree)) == 13
 

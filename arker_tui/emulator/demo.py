@@ -11,6 +11,8 @@ retried_run, base64_run, ci_run, timeout_run, exit_127_run, and
 
 from __future__ import annotations
 
+import json
+
 import random
 from typing import Any
 
@@ -305,4 +307,18 @@ def _activity(world: World, rng: random.Random) -> None:
             exit_code=exit_code, t_ms=t_ms,
             source_vm_id=vm.root_source_vm_id or "" if endpoint == "fork" else "",
             run_id=world.new_id("run") if endpoint == "run" and status == 200 else None,
-            body_in='{"command": "%s"}' % command if command else "", body_out="")
+            body_in='{"command": "%s"}' % command if command else "", body_out=_error_body(status))
+
+
+_DEMO_ERRORS = {400: ("bad_request", "command: must not be empty"), 404: ("not_found", "vm not found"),
+                409: ("conflict", "vm is busy: another run holds the session"),
+                429: ("resource_pressure", "too many requests: slow down"),
+                500: ("internal", "executor crashed"), 503: ("unavailable", "compute host is restarting")}
+
+
+def _error_body(status: int) -> str:
+    """The ErrorResponse a failed demo call answered with (empty for a 2xx)."""
+    if status not in _DEMO_ERRORS:
+        return ""
+    code, message = _DEMO_ERRORS[status]
+    return json.dumps({"code": code, "message": message})

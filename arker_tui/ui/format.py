@@ -295,3 +295,15 @@ def tunnel_state(state: Any, *, label: bool = True) -> Text:
     """A tunnel's state: "◌ starting" yellow, "● open" green, "○ closed" dim."""
     glyph, style = _look(TUNNEL_STATE_LOOK, state)
     return _styled(glyph, _state_name(state), style, label)
+
+
+def run_result(state: Any, exit_code: Any = None) -> Text:
+    """A run's state as a result that reads right without colour: "● running",
+    "✔ exit 0", "✖ exit 127" (a completed run whose program failed), "✖ failed"
+    (the platform failed it), "⊘ cancelled"."""
+    if state == "completed":
+        code = _exit_number(exit_code)
+        if code is None:
+            return Text("✔ completed", style="green")
+        return Text(f"✔ exit {code}", style="green") if code == 0 else Text(f"✖ exit {code}", style="bold red")
+    return run_state(state, exit_code)

@@ -4,9 +4,13 @@ A subclass yields its rows with ``self.row(name, label, widget)``, says what
 is wrong in ``errors()`` (field name -> message naming the field and why),
 builds the request in ``build()`` and sends it in ``send()``. The base:
 
-- re-validates on every change and shows each field's error under it;
+- re-validates on every change and shows each field's error under it once
+  the user has typed in it or left it (an untouched empty field is not
+  called wrong before they get to it), and every error on a submit;
 - keeps the submit button disabled while anything is wrong (nothing is sent);
-- ``esc`` cancels, ``ctrl+s`` (or enter on the submit button) submits;
+- ``esc`` cancels; ``ctrl+s``, or ``enter`` in a one-line field, submits once
+  every field is valid (else the first wrong field gets the focus);
+- focuses ``FIRST_FIELD`` first (the field the user most likely types in);
 - sends in a worker; an ``ArkerError`` is shown in words inside the form and
   every typed value stays, so the user can fix it and submit again;
 - on success dismisses with ``send``'s result (the opener acts on it).
@@ -17,16 +21,26 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Select, Static, TextArea
 
 from ...api.errors import ArkerError
+from ..actions import action, bindings
 from ..terminal_text import safe_label
 
 T = TypeVar("T")
+
+
+class Refused(Exception):
+    """Raised by ``send`` to stop with a message (nothing was sent)."""
+
+
+def form_hint() -> str:
+    """The one hint line every form shows, from the keys the table gives them."""
+    submit, cancel = action("form.submit"), action("form.cancel")
+    return f"enter or {submit.keys} submit · {cancel.keys.split(',')[0]} cancel · tab next field"
 
 
 def error_text(error: ArkerError) -> str:
@@ -49,12 +63,10 @@ def error_text(error: ArkerError) -> str:
 class FormScreen(ModalScreen[T], Generic[T]):
     FORM_TITLE = "Form"
     SUBMIT_LABEL = "Submit"
-    SUBMIT_ON_ENTER = False  # enter in a text input submits (else: next field)
+    FIRST_FIELD: str | None = None  # the field focused first (None: the first one)
+    ACTION = ""  # the action id the form performs (refused read-only when it is mutating)
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+s", "submit", "Submit", id="form.submit"),
-    ]
+    BINDINGS = bindings("form")
 
     DEFAULT_CSS = """
     FormScreen { align: center middle; background: $background 60%; }
@@ -88,6 +100,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
         self.busy = False
         self._fields: dict[str, Widget] = {}
         self._shown_errors: dict[str, str] = {}
+        self._touched: set[str] = set()  # fields the user typed in or left
+        self._submitted = False  # a submit was tried: every error shows
         self.api_error = ""  # the last refusal, as shown
 
     # --- subclass hooks ---------------------------------------------------------
@@ -123,7 +137,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             with Horizontal(classes="form-buttons"):
                 yield Button("Cancel", id="form-cancel", compact=True)
                 yield Button(self.SUBMIT_LABEL, id="form-submit", variant="primary", compact=True)
-            yield Static("ctrl+s submit · esc cancel · tab next field", classes="form-hint")
+            yield Static(form_hint(), classes="form-hint", markup=False)
 
     def row(self, name: str, label: str, widget: Widget) -> ComposeResult:
         """One labelled field with its error line."""
@@ -158,7 +172,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
 
     def on_mount(self) -> None:
         self.revalidate()
-        first = next(iter(self._fields.values()), None)
+        first = self._fields.get(self.FIRST_FIELD) if self.FIRST_FIELD else None
+        first = first or next(iter(self._fields.values()), None)
         if first is not None:
             first.focus()
 
@@ -168,10 +183,15 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def submit_button(self) -> Button:
         return self.query_one("#form-submit", Button)
 
+    def _shows_errors_of(self, name: str) -> bool:
+        widget = self._fields[name]
+        typed = isinstance(widget, (Input, TextArea)) and bool(self.value(name).strip())
+        return self._submitted or typed or name in self._touched or not isinstance(widget, (Input, TextArea))
+
     def revalidate(self) -> dict[str, str]:
         errors = self.errors()
         for name in self._fields:
-            message = errors.get(name, "")
+            message = errors.get(name, "") if self._shows_errors_of(name) else ""
             if self._shown_errors.get(name, "") == message:
                 continue
             self._shown_errors[name] = message
@@ -205,12 +225,15 @@ class FormScreen(ModalScreen[T], Generic[T]):
         if self.is_mounted:
             self.revalidate()
 
+    def on_descendant_blur(self, event) -> None:
+        name = next((n for n, w in self._fields.items() if w is event.widget), None)
+        if name is not None and name not in self._touched:
+            self._touched.add(name)
+            self.on_field_changed()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.SUBMIT_ON_ENTER:
-            self.action_submit()
-        else:
-            self.focus_next()
+        self.action_submit()
 
     # --- submitting ---------------------------------------------------------------
 
@@ -228,13 +251,14 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def action_submit(self) -> None:
         if self.busy:
             return
+        self._submitted = True
         errors = self.revalidate()
         if errors:
             first = next(iter(errors))
             if first in self._fields:
                 self._fields[first].focus()
             return
-        if not self.app.allows(getattr(self, "ACTION", "")):
+        if not self.app.allows(self.ACTION):
             self.show_api_error("Read-only mode: nothing can be changed.")
             return
         request = self.build()
@@ -247,6 +271,10 @@ class FormScreen(ModalScreen[T], Generic[T]):
         except ArkerError as error:
             self._set_busy(False)
             self.show_api_error(error_text(error))
+            return
+        except Refused as refusal:
+            self._set_busy(False)
+            self.show_api_error(safe_label(str(refusal), 400))
             return
         except Exception as error:  # a bug or an odd answer: say it, keep the form
             self._set_busy(False)

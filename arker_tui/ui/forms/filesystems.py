@@ -15,7 +15,7 @@ from .base import FormScreen
 class NewFilesystemForm(FormScreen[m.Filesystem]):
     FORM_TITLE = "New filesystem"
     SUBMIT_LABEL = "Create"
-    ACTION = "new"
+    ACTION = "filesystems.new"
 
     def intro(self) -> str:
         return "an org-wide volume; mount it into a VM with m in the Filesystems pane"
@@ -37,7 +37,7 @@ class NewFilesystemForm(FormScreen[m.Filesystem]):
 class MountForm(FormScreen[m.Sync]):
     FORM_TITLE = "Mount a filesystem"
     SUBMIT_LABEL = "Mount"
-    ACTION = "mount"
+    ACTION = "filesystems.mount"
 
     def __init__(self, vm: m.Vm, filesystem: m.Filesystem) -> None:
         super().__init__()

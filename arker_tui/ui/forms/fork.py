@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 
 from ...api import models as m
+from ..widgets.check_box import CheckBox
 from . import validation as v
 from .base import FormScreen
 
@@ -35,7 +36,8 @@ def network_policy(mode: str, hosts: list[str]) -> Any:
 class ForkForm(FormScreen[m.Vm]):
     FORM_TITLE = "Fork a VM"
     SUBMIT_LABEL = "Fork"
-    ACTION = "fork"
+    ACTION = "vms.fork"
+    FIRST_FIELD = "name"  # the source is already chosen; the name is what gets typed
 
     def __init__(self, selected: m.Vm | None = None) -> None:
         super().__init__()
@@ -66,9 +68,9 @@ class ForkForm(FormScreen[m.Vm]):
         yield from self.row("disk_mib", "Disk MiB", Input(placeholder=self._hint(sel and sel.disk_mib, None),
                                                           compact=True, id="fork-disk-mib"))
         yield from self.checks("flags", "Options", [
-            Checkbox("durable", False, compact=True, id="fork-durable"),
-            Checkbox("public", False, compact=True, id="fork-public"),
-            Checkbox("copy disk", True, compact=True, id="fork-disk")])
+            CheckBox("durable", False, compact=True, id="fork-durable"),
+            CheckBox("public", False, compact=True, id="fork-public"),
+            CheckBox("copy disk", True, compact=True, id="fork-disk")])
         yield from self.row("network", "Network", Select(NETWORK_CHOICES, value="inherit", allow_blank=False,
                                                          compact=True, id="fork-network"))
         yield from self.row("hosts", "Allowed hosts", Input(placeholder="github.com, pypi.org", compact=True,

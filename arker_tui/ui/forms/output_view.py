@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -17,6 +16,7 @@ from textual.widgets import Static
 from ...api import models as m
 from ...api.output import decode_output
 from .. import format as fmt
+from ..actions import bindings
 from ..terminal_text import safe_label
 from ..widgets.run_log import RunLog
 
@@ -24,11 +24,7 @@ HEX_HEAD = 4096  # bytes of a binary file shown as a hex dump
 
 
 class OutputView(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,q", "close", "Close", id="output.close"),
-        Binding("y", "copy", "Copy", id="output.copy"),
-        Binding("w", "toggle_wrap", "Wrap", id="output.wrap"),
-    ]
+    BINDINGS = bindings("output")
 
     DEFAULT_CSS = """
     OutputView { align: center middle; background: $background 60%; }
@@ -74,8 +70,7 @@ def run_result_view(command: str, result: m.CompletedRunResponse) -> OutputView:
     stdout = decode_output(result.stdout, result.stdout_encoding)
     stderr = decode_output(result.stderr, result.stderr_encoding)
     summary = Text()
-    summary.append_text(fmt.run_state(result.state, result.exit_code))
-    summary.append(f"  exit {'-' if result.exit_code is None else result.exit_code}")
+    summary.append_text(fmt.run_result(result.state, result.exit_code))
     if result.run_id:
         summary.append(f"  {safe_label(result.run_id)}", style="dim")
     if result.fail_reason:

@@ -17,8 +17,7 @@ _last_path: dict[str, str] = {}  # vm_id -> last path read (a convenience, not a
 class ReadFileForm(FormScreen[tuple[str, bytes]]):
     FORM_TITLE = "Read a file"
     SUBMIT_LABEL = "Read"
-    ACTION = "read_file"  # not mutating: allowed read-only
-    SUBMIT_ON_ENTER = True
+    ACTION = "vms.read_file"  # not mutating: allowed read-only
 
     def __init__(self, vm: m.Vm) -> None:
         super().__init__()

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox
 
 from ...api import models as m
+from ..widgets.check_box import CheckBox
 from .base import FormScreen
 
 
 class ReleaseForm(FormScreen[str]):
     FORM_TITLE = "Release resources"
     SUBMIT_LABEL = "Release"
-    ACTION = "release"
+    ACTION = "vms.release"
 
     def __init__(self, vm: m.Vm) -> None:
         super().__init__()
@@ -25,7 +26,7 @@ class ReleaseForm(FormScreen[str]):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.checks("kinds", "Resources", [
-            Checkbox(kind, kind != "disk", compact=True, id=f"release-{kind}") for kind in m.RESOURCE_KINDS])
+            CheckBox(kind, kind != "disk", compact=True, id=f"release-{kind}") for kind in m.RESOURCE_KINDS])
 
     def kinds(self) -> list[str]:
         return [k for k in m.RESOURCE_KINDS if self.query_one(f"#release-{k}", Checkbox).value]

@@ -14,7 +14,7 @@ from .base import FormScreen
 class ResizeForm(FormScreen[m.ResizeResponse]):
     FORM_TITLE = "Resize VM"
     SUBMIT_LABEL = "Resize"
-    ACTION = "resize"
+    ACTION = "vms.resize"
 
     def __init__(self, vm: m.Vm) -> None:
         super().__init__()

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
 from ...api import models as m
+from ..widgets.check_box import CheckBox
 from ...repository import Query
 from . import validation as v
 from .base import FormScreen
@@ -76,8 +77,7 @@ def session_choices(app: App, vm: m.Vm) -> list[tuple[str, str]]:
 class RunCommandForm(FormScreen[tuple[m.RunRequest, Any]]):
     FORM_TITLE = "Run a command"
     SUBMIT_LABEL = "Run"
-    ACTION = "run_command"
-    SUBMIT_ON_ENTER = True
+    ACTION = "vms.run_command"
 
     def __init__(self, vm: m.Vm) -> None:
         super().__init__()
@@ -94,7 +94,7 @@ class RunCommandForm(FormScreen[tuple[m.RunRequest, Any]]):
                                                                placeholder="e.g. make test", compact=True,
                                                                id="run-command"))
         yield from self.checks("background", "Mode", [
-            Checkbox("background (opens the live log)", False, compact=True, id="run-background")])
+            CheckBox("background (opens the live log)", False, compact=True, id="run-background")])
         yield from self.row("session", "Session", Select(session_choices(self.app, vm), value="",
                                                          allow_blank=False, compact=True, id="run-session"))
         yield from self.row("timeout", "Timeout s", Input(placeholder="empty: the server's default",
@@ -106,7 +106,7 @@ class RunCommandForm(FormScreen[tuple[m.RunRequest, Any]]):
             placeholder=f"{vm.min_memory_mib or '?'}..{vm.max_memory_mib or '?'}", compact=True, id="run-memory"))
         yield from self.row("disk", "Disk MiB", Input(placeholder="empty: unchanged", compact=True, id="run-disk"))
         yield from self.checks("release", "Release after", [
-            Checkbox(kind, False, compact=True, id=f"run-release-{kind}") for kind in m.RESOURCE_KINDS])
+            CheckBox(kind, False, compact=True, id=f"run-release-{kind}") for kind in m.RESOURCE_KINDS])
 
     def errors(self) -> dict[str, str]:
         vm = self.vm

@@ -8,14 +8,15 @@ from textual.widgets import Input, Select, TextArea
 
 from ...api import models as m
 from ..screens.confirm import ConfirmDialog, ConfirmRequest
+from ..targets import Target, gone_reason
 from . import validation as v
-from .base import FormScreen
+from .base import FormScreen, Refused
 
 
 class NewSessionForm(FormScreen[m.Session]):
     FORM_TITLE = "New session"
     SUBMIT_LABEL = "Create"
-    ACTION = "new"
+    ACTION = "sessions.new"
 
     def __init__(self, vm: m.Vm) -> None:
         super().__init__()
@@ -50,16 +51,16 @@ class SignalForm(FormScreen[str]):
 
     FORM_TITLE = "Signal a session"
     SUBMIT_LABEL = "Send…"
-    ACTION = "signal"
+    ACTION = "sessions.signal"
 
-    def __init__(self, vm_id: str, session: m.Session) -> None:
+    def __init__(self, target: Target) -> None:
         super().__init__()
-        self.vm_id = vm_id
-        self.session = session
+        self.target = target
+        self.session: m.Session = target.item
 
     def intro(self) -> str:
         s = self.session
-        return f"session {s.session_id} (idx {s.session_idx}, {s.state}, cwd {s.cwd or '/'}) on VM {self.vm_id}"
+        return f"{self.target.words()} (idx {s.session_idx}, {s.state}, cwd {s.cwd or '/'})"
 
     def compose_fields(self) -> ComposeResult:
         yield from self.row("signal", "Signal", Select([(name, name) for name in v.SIGNALS], value="SIGINT",
@@ -73,13 +74,12 @@ class SignalForm(FormScreen[str]):
         return m.RunRequest(command="", session_id=self.session.session_id, signal=self.signal)
 
     async def send(self, request: m.RunRequest) -> str | None:
-        s = self.session
-        confirm = ConfirmRequest("Signal", "session", s.session_id, s.session_id, [
-            f"{request.signal} goes to what runs in it (cwd {s.cwd or '/'})",
-            f"on VM {self.vm_id}",
-        ])
-        confirmed = await self.app.push_screen_wait(ConfirmDialog(confirm))
-        if not confirmed:
+        confirm = ConfirmRequest("Signal", self.target, (
+            f"{request.signal} goes to what runs in it (cwd {self.session.cwd or '/'})",))
+        if not await self.app.push_screen_wait(ConfirmDialog(confirm)):
             return None
-        await self.app.repository.run(self.vm_id, request)
+        reason = gone_reason(self.app.repository, self.target)
+        if reason is not None:
+            raise Refused(f"Nothing was sent: {reason}.")
+        await self.app.repository.run(self.target.vm_id, request)
         return request.signal

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from ...api import models as m
+from ..actions import bindings
+from ..compat import forget_clipboard
 from ..terminal_text import safe_label
 from . import validation as v
 from .base import FormScreen
@@ -52,7 +53,7 @@ def created_tunnels(result: m.Tunnel) -> list[m.Tunnel | dict]:
 class NewTunnelForm(FormScreen[list[OneTimeToken]]):
     FORM_TITLE = "New tunnel"
     SUBMIT_LABEL = "Open"
-    ACTION = "new"
+    ACTION = "tunnels.new"
 
     def __init__(self, vm: m.Vm) -> None:
         super().__init__()
@@ -82,10 +83,7 @@ class NewTunnelForm(FormScreen[list[OneTimeToken]]):
 class TokenDialog(ModalScreen[None]):
     """Shows one-time tokens once, with copy; forgets them on close."""
 
-    BINDINGS = [
-        Binding("c", "copy", "Copy token", id="token.copy"),
-        Binding("escape,enter", "close", "Close", id="token.close"),
-    ]
+    BINDINGS = bindings("token")
 
     DEFAULT_CSS = """
     TokenDialog { align: center middle; background: $background 60%; }
@@ -95,6 +93,8 @@ class TokenDialog(ModalScreen[None]):
     TokenDialog .token-warning { color: $warning; text-style: bold; margin-top: 1; }
     TokenDialog .token-label { color: $text-muted; }
     TokenDialog .token-value { background: $boost; padding: 0 1; margin-bottom: 1; }
+    TokenDialog #token-ask { color: $error; text-style: bold; margin-top: 1; display: none; }
+    TokenDialog #token-ask.visible { display: block; }
     TokenDialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     TokenDialog Button { margin-left: 2; }
     """
@@ -102,6 +102,8 @@ class TokenDialog(ModalScreen[None]):
     def __init__(self, tokens: list[OneTimeToken]) -> None:
         super().__init__()
         self._tokens = list(tokens)
+        self.copied = False
+        self.asked = False  # closing asked "copied it?" once
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -111,6 +113,8 @@ class TokenDialog(ModalScreen[None]):
                 yield Static(safe_label(t.token), classes="token-value", markup=False, id=f"token-{i}")
             yield Static("This token will not be shown again. Copy it now; it is not stored anywhere.",
                          classes="token-warning")
+            yield Static("Copied it? It will not be shown again. Close again to throw it away; c copies it.",
+                         id="token-ask")
             with Horizontal():
                 yield Button("Copy (c)", id="token-copy", variant="warning", compact=True)
                 yield Button("Close", id="token-close", compact=True)
@@ -129,13 +133,18 @@ class TokenDialog(ModalScreen[None]):
         if not self._tokens:
             return
         self.app.copy_to_clipboard("\n".join(t.token for t in self._tokens))
-        self.app.notify("Token copied to the clipboard.", timeout=3)
+        self.copied = True
+        self.query_one("#token-ask").remove_class("visible")
+        self.notify("Token copied to the clipboard.", timeout=3)
 
     def action_close(self) -> None:
-        secrets = {t.token for t in self._tokens} | {"\n".join(t.token for t in self._tokens)}
+        if not self.copied and not self.asked:
+            self.asked = True
+            self.query_one("#token-ask").add_class("visible")
+            self.query_one("#token-close", Button).label = "Close: throw it away"
+            return
         # The app keeps a copy of what it put on the clipboard: drop it.
-        if getattr(self.app, "_clipboard", None) in secrets:
-            self.app._clipboard = ""
+        forget_clipboard(self.app, {t.token for t in self._tokens} | {"\n".join(t.token for t in self._tokens)})
         self._tokens.clear()
         for static in self.query(".token-value"):
             static.update("")

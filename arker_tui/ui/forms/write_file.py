@@ -20,7 +20,7 @@ MAX_INLINE_BYTES = 1024 * 1024
 class WriteFileForm(FormScreen[tuple[str, int]]):
     FORM_TITLE = "Write a file"
     SUBMIT_LABEL = "Write"
-    ACTION = "write_file"
+    ACTION = "vms.write_file"
 
     def __init__(self, vm: m.Vm) -> None:
         super().__init__()

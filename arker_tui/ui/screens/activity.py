@@ -9,6 +9,7 @@ request count and of the total latency's p50 / p95 per time bucket.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -26,13 +27,20 @@ from ...api.models import ORG_RUN_SORT_KEYS
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
 from ..activity_stats import ActivitySummary, StatusFilterError, bucket_label, latency, parse_status, summarize
+from ..server_text import plain
 from ..terminal_text import safe_label
+from ..watch import Watching
 from ..widgets.data_list import Column, DataList
 from ..widgets.footer import KeyFooter
+from .text_view import TextView
 
 ENDPOINTS = (None, "run", "fork", "sync")
 SORT_LABELS = {"when": "time", "status": "HTTP status", "path": "path", "total": "total time",
                "queue": "queue time", "your_code": "code time", "runtime": "runtime"}
+# The sort keys the user can cycle through, each with the column it orders:
+# only columns on screen are offered (path and runtime have none).
+SORT_COLUMNS = {"when": "TIME", "status": "HTTP", "total": "TOTAL", "queue": "QUEUE", "your_code": "CODE"}
+MAX_VM_IDS = 50  # a VM filter matching more VMs than this is sent as typed
 EMPTY_TEXT = "No activity matches: widen the filters (c clears them)."
 FILTER_DEBOUNCE = 0.6
 
@@ -110,7 +118,7 @@ class FilterField(Input):
     """
 
 
-class ActivityScreen(Screen):
+class ActivityScreen(Watching, Screen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="activity.back"),
         Binding("o", "cycle_sort", "Sort", id="activity.sort"),
@@ -131,10 +139,11 @@ class ActivityScreen(Screen):
     ActivityScreen #f-search { width: 1fr; margin-right: 0; }
     ActivityScreen #filter-error { height: auto; color: $error; padding: 0 1; display: none; }
     ActivityScreen #filter-error.visible { display: block; }
+    ActivityScreen #activity-error { height: auto; color: $text; background: $error 25%; padding: 0 1;
+                                     margin-top: 1; display: none; }
+    ActivityScreen #activity-error.visible { display: block; }
     ActivityScreen ActivityCharts { margin-top: 1; }
     ActivityScreen #activity-list { height: 1fr; }
-    ActivityScreen #activity-error { height: auto; color: $error; padding: 0 1; display: none; }
-    ActivityScreen #activity-error.visible { display: block; }
     """
 
     def __init__(self) -> None:
@@ -145,10 +154,9 @@ class ActivityScreen(Screen):
         self.vm_filter = ""
         self.search = ""
         self.status_filter = ""  # the last valid status text
-        self.query_key: Query | None = None
         self.rows: list[m.OrgRunListRow] = []
         self.error: ArkerError | None = None
-        self._subscription: Any = None
+        self.watch = self.watch_query(self._on_change)
         self._debounce: Timer | None = None
         self._vm_names: dict[str, str] = {}
         self.list = DataList(
@@ -174,10 +182,11 @@ class ActivityScreen(Screen):
             yield FilterField(placeholder="s: status 5xx, 400-499", id="f-status")
             yield FilterField(placeholder="/: search command, path", id="f-search")
         yield Static("", id="filter-error", markup=False)
+        # Above the rows, where no toast covers it and nothing cuts it off.
+        yield Static("", id="activity-error", markup=False)
         self.charts = ActivityCharts(id="activity-charts")
         yield self.charts
         yield self.list
-        yield Static("", id="activity-error", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -187,16 +196,19 @@ class ActivityScreen(Screen):
         self.list.focus()
 
     def on_unmount(self) -> None:
-        self._close_subscription()
         if self._debounce is not None:
             self._debounce.stop()
+
+    @property
+    def query_key(self) -> Query | None:
+        return self.watch.query
 
     # --- the query ------------------------------------------------------------
 
     def filters(self) -> dict[str, Any]:
         filters: dict[str, Any] = {"sort": self.sort, "dir": "desc" if self.descending else "asc", "lite": True}
         if self.vm_filter:
-            filters["vm"] = self.vm_filter
+            filters.update(self._vm_filter_param())
         if self.endpoint:
             filters["endpoint"] = self.endpoint
         if self.search:
@@ -207,36 +219,33 @@ class ActivityScreen(Screen):
     def make_query(self) -> Query:
         return Query.org_runs(**self.filters())
 
+    def _vm_filter_param(self) -> dict[str, Any]:
+        """The API's ``vm`` is one exact name or id; the user types part of
+        one, as in ``/``. A part that names known VMs is sent as their ids."""
+        text = self.vm_filter
+        needle = text.lower()
+        names = self._known_vm_names()
+        if text in names or text in names.values():
+            return {"vm": text}
+        ids = sorted(vm_id for vm_id, name in names.items() if needle in vm_id.lower() or needle in name.lower())
+        if ids and len(ids) <= MAX_VM_IDS:
+            return {"vm_ids": ids}
+        return {"vm": text}
+
     def bind_query(self) -> None:
         """Watch the query of the current filters and sort (a new Query per change)."""
-        query = self.make_query()
         self._update_title()
-        if query == self.query_key:
+        if not self.watch.watch(self.make_query()):
             return
-        self._close_subscription()
-        self.query_key = query
-        repo = self.app.repository
-        entry = repo.peek(query)
-        if entry is not None and entry.value is not None:
-            self._show_rows(entry.value)
-        else:
-            self.list.empty_text = "Loading…"
-            self.rows = []
-            self.list.set_items([])
-            self.charts.show(ActivitySummary())
-        self._subscription = repo.subscribe(query, self._on_change)
-
-    def _close_subscription(self) -> None:
-        if self._subscription is not None:
-            self._subscription.close()
-            self._subscription = None
+        self.rows = []
+        self.list.empty_text = "Loading…"
+        self.list.set_items([])
+        self.charts.show(ActivitySummary())
 
     def _on_change(self, event: ChangeEvent) -> None:
-        if event.query != self.query_key or not self.is_attached:
-            return
         if event.error is not None:
             if event.value is None:
-                self.list.empty_text = f"Could not load org activity ({event.error.code}): see below."
+                self.list.empty_text = f"Could not load org activity ({event.error.code}): the reason is above."
             self._show_error(event.error)  # may say "not available" instead
             self.list.refresh()
             return
@@ -271,7 +280,7 @@ class ActivityScreen(Screen):
         else:
             shown = " · showing the last good rows" if self.rows else ""
             text = f"Could not refresh org activity: {error.code}: {error.message}{shown} · retrying"
-        line.update(safe_label(text, 300))
+        line.update(plain(text, 300))
         line.add_class("visible")
 
     # --- rendering ------------------------------------------------------------
@@ -363,8 +372,14 @@ class ActivityScreen(Screen):
 
     # --- sort -----------------------------------------------------------------
 
+    def sort_keys(self) -> list[str]:
+        """The sort keys whose column is on screen at this width."""
+        shown = set(self.list.shown_columns())
+        keys = [k for k in ORG_RUN_SORT_KEYS if SORT_COLUMNS.get(k) in shown]
+        return keys or ["when"]
+
     def action_cycle_sort(self) -> None:
-        keys = list(ORG_RUN_SORT_KEYS)
+        keys = self.sort_keys()
         self.sort = keys[(keys.index(self.sort) + 1) % len(keys)] if self.sort in keys else keys[0]
         self.bind_query()
 
@@ -386,7 +401,25 @@ class ActivityScreen(Screen):
         if row is None:
             return
         message.stop()
-        self.app.show_text(f"Request {row.request_id}", describe(row, self._vm_names))
+        if row.status >= 400 and not row.body_out:
+            # The list is fetched without bodies (lite): fetch this one row's
+            # answer so the detail can say what went wrong.
+            self.run_worker(self._show_failed(row), group="activity-detail", exclusive=True)
+            return
+        self.app.push_screen(TextView(f"Request {row.request_id}", describe(row, self._vm_names)))
+
+    async def _show_failed(self, row: m.OrgRunListRow) -> None:
+        query = Query.org_runs(since=row.t_ms, until=row.t_ms, vm_ids=[row.vm_id] if row.vm_id else None, lite=False, max_rows=50)
+        try:
+            rows = await self.app.repository.get(query)
+        except ArkerError as error:
+            row_with_body = row
+            note = f"(the answer's body could not be fetched: {error.code})"
+        else:
+            row_with_body = next((r for r in rows or () if r.request_id == row.request_id), row)
+            note = "" if row_with_body.body_out else "(the server kept no body for this answer)"
+        body = describe(row_with_body, self._vm_names)
+        self.app.push_screen(TextView(f"Request {row.request_id}", f"{body}\n{note}" if note else body))
 
 
 def describe(r: m.OrgRunListRow, vm_names: dict[str, str]) -> str:
@@ -411,4 +444,21 @@ def describe(r: m.OrgRunListRow, vm_names: dict[str, str]) -> str:
     ]
     if r.source_vm_id:
         lines.insert(4, f"forked from {r.source_vm_id}")
+    error = error_of(r)
+    if error:
+        lines.insert(3, f"error       {error}")
     return "\n".join(lines)
+
+
+def error_of(r: m.OrgRunListRow) -> str | None:
+    """The ``code: message`` of a failed call's answer body, if it holds one."""
+    if r.status < 400 or not r.body_out:
+        return None
+    try:
+        body = json.loads(r.body_out)
+    except ValueError:
+        return r.body_out[:300]
+    if not isinstance(body, dict):
+        return r.body_out[:300]
+    code, text = body.get("code"), body.get("message")
+    return f"{code}: {text}" if code or text else r.body_out[:300]

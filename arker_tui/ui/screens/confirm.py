@@ -1,51 +1,51 @@
 """``ConfirmDialog``: every destructive action asks here first.
 
-It names its target (kind, name, id, and what goes with it); Cancel has the
-focus, so a stray ``enter`` backs out. ``y`` confirms, ``n`` / ``esc`` back out.
+It names its target and the VM it belongs to, by name and id, and what goes
+with it; Cancel has the focus, so a stray ``enter`` backs out. ``y``
+confirms, ``n`` / ``esc`` back out. Everything shown is inert text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..terminal_text import safe_label
+from ..actions import bindings
+from ..server_text import plain
+from ..targets import Target
 
 
 @dataclass(frozen=True)
 class ConfirmRequest:
     verb: str  # "Delete", "Cancel"
-    kind: str  # "VM", "run", "session", ...
-    name: str
-    ident: str
-    consequences: list[str] = field(default_factory=list)
+    target: Target
+    consequences: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.target.noun
 
     @property
     def title(self) -> str:
-        return f"{self.verb} {self.kind}?"
+        return f"{self.verb} {self.target.words()}?"
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("y", "confirm", "Yes", id="confirm.yes"),
-        Binding("n,escape", "back_out", "No", id="confirm.no"),
-        Binding("left,right", "switch_button", "Switch", show=False, id="confirm.switch"),
-    ]
+    BINDINGS = bindings("confirm")
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; background: $background 60%; }
     ConfirmDialog > Vertical {
-        width: 64; max-width: 96%; height: auto; max-height: 100%;
+        width: 72; max-width: 96%; height: auto; max-height: 100%;
         border: thick $error; background: $surface; padding: 0 1;
     }
     ConfirmDialog Static { width: 100%; height: auto; }
-    ConfirmDialog .title { text-style: bold; color: $error; }
+    ConfirmDialog .title { text-style: bold; color: $error; margin-bottom: 1; }
     ConfirmDialog .consequences { color: $warning; }
     ConfirmDialog .hint { color: $text-muted; }
     ConfirmDialog Horizontal { height: auto; width: 100%; align-horizontal: right; }
@@ -56,17 +56,33 @@ class ConfirmDialog(ModalScreen[bool]):
         super().__init__()
         self.request = request
 
+    def target_lines(self) -> Text:
+        target = self.request.target
+        rows = [(target.noun, target.name, target.key)]
+        if target.vm is not None and target.kind != "vm":
+            rows.append(("VM", target.vm.label, target.vm.vm_id))
+        text = Text()
+        for i, (label, name, ident) in enumerate(rows):
+            if i:
+                text.append("\n")
+            text.append(f"{label:<9}", style="dim")
+            text.append_text(plain(name, 50, style="bold"))
+            if ident != name:
+                text.append("  (")
+                text.append_text(plain(ident, 60))
+                text.append(")")
+        return text
+
     def compose(self) -> ComposeResult:
         r = self.request
         with Vertical():
-            yield Static(r.title, classes="title")
-            name = safe_label(r.name, 60)
-            ident = safe_label(r.ident, 60)
-            target = f"{r.kind} [b]{escape(name)}[/b]" + (f"  ({escape(ident)})" if ident != name else "")
-            yield Static(target, classes="target")
+            yield Static(plain(r.title, 300), classes="title")
+            yield Static(self.target_lines(), classes="target")
             if r.consequences:
-                yield Static("\n".join(f"• {escape(line)}" for line in r.consequences), classes="consequences")
-            yield Static("This cannot be undone." if r.verb == "Delete" else "The run stops where it is.", classes="hint")
+                yield Static(Text("\n").join(plain(f"• {line}", 200) for line in r.consequences),
+                             classes="consequences")
+            yield Static("This cannot be undone." if r.verb == "Delete" else "The run stops where it is.",
+                         classes="hint")
             with Horizontal():
                 # "Cancel" beside "Cancel run" would read as the action itself.
                 back = "Keep running" if r.verb == "Cancel" else "Cancel"

@@ -17,11 +17,12 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from ..actions import bindings
 
 Item = TypeVar("Item")
 Cell = str | Text
@@ -96,15 +97,7 @@ def _text_segments(text: Text) -> list[Segment]:
 class DataList(ScrollView, Generic[Item], can_focus=True):
     """A virtual, keyed list with a header row, a cursor and a filter."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("home", "first", "First", show=False, id="list.first"),
-        Binding("end", "last", "Last", show=False, id="list.last"),
-        Binding("enter", "select", "Open", id="list.open"),
-    ]
+    BINDINGS = bindings("list")
 
     COMPONENT_CLASSES = {
         "data-list--header",
@@ -165,6 +158,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self.reverse = reverse
         self.filter_text_of = filter_text_of
         self.empty_text = empty_text
+        self.filter_empty_text = "Nothing matches the filter (esc clears)."
         self._items: dict[Hashable, Item] = {}
         self._order: list[Hashable] = []  # visible keys, sorted and filtered
         self._index: dict[Hashable, int] = {}
@@ -373,6 +367,11 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._order) + 1)
 
+    def shown_columns(self) -> list[str]:
+        """The labels of the columns on screen at the list's current width."""
+        widths = self._column_widths(self.size.width or self.app.size.width)
+        return [c.label for c, w in zip(self.columns, widths) if w]
+
     def _column_widths(self, width: int) -> list[int]:
         """Widths per column (0 = hidden at this width); cached per width."""
         if width == self._cache_width:
@@ -420,7 +419,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         if not self._order:
             if y == 2:
                 style = self.get_component_rich_style("data-list--empty")
-                return Strip([Segment(set_cell_size("  " + self.empty_text, width), style)])
+                text = self.filter_empty_text if self._filter and self._items else self.empty_text
+                return Strip([Segment(set_cell_size("  " + text, width), style)])
             return Strip.blank(width)
         if index >= len(self._order):
             return Strip.blank(width)

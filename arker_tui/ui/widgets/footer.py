@@ -9,7 +9,9 @@ the same line: a focus move costs one repaint and leaves nothing behind.
 Like ``Footer`` it shows one key per action in the screen's binding order
 (the focused widget's first, the app's last), dims disabled ones and runs a
 key when it is clicked. When the line is too narrow for every key, the help
-key is kept at the right edge so the rest can always be found.
+key is kept at the right edge so the rest can always be found, and the
+``…`` before it opens the help too. In read-only mode the keys of actions
+that change something are left out.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 
+from ..actions import MUTATING
 from .span_bar import SpanBar
 
 HELP_ACTION = "help"
@@ -58,6 +61,7 @@ class KeyFooter(SpanBar, can_focus=False):
     def __init__(self) -> None:
         super().__init__()
         self._laid_out: list[Shown] = []
+        self._more_at: int | None = None  # the cell of the "…", when keys were cut
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -69,7 +73,10 @@ class KeyFooter(SpanBar, can_focus=False):
     def keys(self) -> list[Shown]:
         """One binding per action, in the screen's order, as ``Footer`` shows them."""
         shown: dict[str, Shown] = {}
+        readonly = getattr(self.app, "readonly", False)
         for _, binding, enabled, _ in self.screen.active_bindings.values():
+            if readonly and binding.id in MUTATING:
+                continue
             if binding.show and binding.action not in shown:
                 shown[binding.action] = Shown(binding, enabled)
         return list(shown.values())
@@ -107,8 +114,10 @@ class KeyFooter(SpanBar, can_focus=False):
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
         line = Text(no_wrap=True, overflow="crop")
+        self._more_at = None
         for index, item in enumerate(self._laid_out):
             if cut and item.start > len(line):
+                self._more_at = len(line)
                 line.append(MORE.ljust(item.start - len(line)))
                 cut = False
             key, description = self._label(item.binding)
@@ -120,6 +129,7 @@ class KeyFooter(SpanBar, can_focus=False):
             elif index == self.hovered:
                 line.stylize("reverse", start)
         if cut:
+            self._more_at = len(line)
             line.append(MORE)
         return line
 
@@ -130,9 +140,11 @@ class KeyFooter(SpanBar, can_focus=False):
                 return index
         return None
 
-    def on_mouse_down(self, event: events.MouseDown) -> None:
+    async def on_mouse_down(self, event: events.MouseDown) -> None:
         index = self.span_at(event.x)
         if index is None:
+            if self._more_at is not None and self._more_at <= event.x < self._more_at + len(MORE) + 1:
+                await self.app.run_action("help")  # the cut keys are all in the help
             return
         item = self._laid_out[index]
         if item.enabled:

@@ -1,33 +1,36 @@
 """``ListPane``: a DataList bound to one repository query, with a filter bar.
 
-A pane subscribes to the query of the selected VM, applies the repository's
-keyed change events to its list in place (selection, scroll and filter
-survive), shows errors in words under the list and an empty state that says
-what to do. Subclasses say which query, which columns and which actions.
+A pane watches the query of the selected VM (``watch.QueryWatch``), applies
+the repository's keyed change events to its list in place (selection, scroll
+and filter survive), says in words under the list what is wrong, and has an
+empty state that says why it is empty. Its ``title`` names what it shows and
+every filter on it. Subclasses say which query, which columns and which keys.
 """
 
 from __future__ import annotations
 
 from typing import Any, Hashable
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from ...api.errors import ArkerError
 from ...repository import ChangeEvent, Query
-from ..terminal_text import safe_label
+from ..actions import bindings
+from ..intents import IntentSource, ShowText
+from ..server_text import plain
+from ..watch import Watching
 from .data_list import DataList
 
 
 class PaneCountsChanged(Message):
-    """A pane's item count changed: tab titles need updating."""
+    """A pane's items, filter or state changed: titles need updating."""
 
 
 class FilterInput(Input):
-    BINDINGS = [Binding("escape", "clear_filter", "Clear filter", id="filter.clear")]
+    BINDINGS = bindings("filter")
 
     def action_clear_filter(self) -> None:
         self.value = ""
@@ -46,10 +49,15 @@ class FilterHost(Vertical):
     """
 
     data_list: DataList
+    noun = "item"
     filter_placeholder = "filter (esc clears)"
     # Made on the first `/`: most panes are never filtered, and every widget
     # mounted at start is paid for before the first paint.
     filter_input: FilterInput | None = None
+
+    @property
+    def plural(self) -> str:
+        return self.noun + "s"
 
     def open_filter(self) -> None:
         if self.filter_input is None:
@@ -69,8 +77,27 @@ class FilterHost(Vertical):
         self.data_list.focus()
         self.on_items_changed()
 
+    def filter_badges(self) -> list[str]:
+        """Every filter on the list, as the title shows it: ``[/pytest]``."""
+        text = self.data_list.filter
+        return [f"[/{text}]"] if text else []
+
+    @property
+    def count_label(self) -> str:
+        shown, total = self.data_list.row_count, self.data_list.total_count
+        return f"{shown}/{total}" if shown != total else str(total)
+
+    def pane_title(self) -> Text:
+        """``Runs [state:running] [/pytest] 0/7``: what, every filter, how many."""
+        title = Text(self.plural.capitalize())
+        for badge in self.filter_badges():
+            title.append(" ")
+            title.append_text(plain(badge, 40, style="bold"))
+        title.append(f" {self.count_label}")
+        return title
+
     def on_items_changed(self) -> None:
-        """Hook: the list's content changed (update titles, counts...)."""
+        """The list's content changed: titles and counts follow."""
         self.post_message(PaneCountsChanged())
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -88,7 +115,7 @@ class FilterHost(Vertical):
             self.close_filter(clear=False)
 
 
-class ListPane(FilterHost):
+class ListPane(IntentSource, Watching, FilterHost):
     """Base of the Runs, Sessions, Tunnels, Syncs and Filesystems panes."""
 
     DEFAULT_CSS = """
@@ -97,22 +124,20 @@ class ListPane(FilterHost):
     ListPane > .pane-error.visible { display: block; }
     """
 
-    BINDINGS = [Binding("y", "copy_id", "Copy id", id="list.copy_id")]
+    BINDINGS = bindings("listpane")
 
     kind = "items"  # repository kind used for pending marks
-    noun = "item"
     empty_text = "Nothing here."
     vm_scoped = True
+    has_times = True  # a column of relative times: re-rendered every second
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.vm_id: str | None = None
-        self._subscription: Any = None
-        self.query_key: Query | None = None
         self.data_list = self.make_list()
-        self.error_line = Static("", classes="pane-error")
-        self.filter_placeholder = f"filter {self.noun}s (esc clears)"
-        self.unavailable = False
+        self.error_line = Static("", classes="pane-error", markup=False)
+        self.filter_placeholder = f"filter {self.plural} (esc clears)"
+        self.watch = self.watch_query(self._on_change)
 
     # --- subclass hooks -------------------------------------------------------
 
@@ -122,64 +147,98 @@ class ListPane(FilterHost):
     def make_query(self, vm_id: str | None) -> Query | None:
         raise NotImplementedError
 
+    def loaded_empty_text(self) -> str:
+        """The empty state once loaded (a subclass may name its own filters)."""
+        return self.empty_text
+
     # --- composition ----------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield self.data_list
         yield self.error_line
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.app.allows(action)
-
     @property
-    def repo(self):
+    def repo(self) -> Any:
         return self.app.repository
 
     @property
-    def count_label(self) -> str:
-        shown, total = self.data_list.row_count, self.data_list.total_count
-        return f"{shown}/{total}" if shown != total else str(total)
+    def query_key(self) -> Query | None:
+        """The query watched now (None while off screen)."""
+        return self.watch.query
 
-    def on_unmount(self) -> None:
-        self._unsubscribe()
+    @property
+    def bound(self) -> bool:
+        """Showing live data of ``vm_id`` (or of the org), not a list left from before."""
+        return self.watch.query is not None
+
+    @property
+    def cursor_item(self) -> Any:
+        return self.data_list.cursor_item if self.bound else None
 
     # --- binding to a VM ------------------------------------------------------
 
     def bind_vm(self, vm_id: str | None) -> None:
         """Show the pane's list for this VM (or the org-wide list)."""
         query = self.make_query(vm_id)
-        if query == self.query_key:
+        if query == self.watch.query and (query is None or self.vm_id == vm_id):
             return
-        self._unsubscribe()
+        changed_vm = vm_id != self.vm_id
         self.vm_id = vm_id
-        self.query_key = query
-        self.unavailable = False
-        self._show_error(None)
         if query is None:
+            self.watch.forget()
             self.data_list.empty_text = "Select a VM in the tree."
             self.data_list.set_items([])
+            self._show_status()
             return
-        entry = self.repo.peek(query)
-        value = entry.value if entry is not None else None
-        self.data_list.empty_text = "Loading…" if value is None else self.empty_text
-        self.data_list.set_items(value or [])
-        self._subscription = self.repo.subscribe(query, self._on_change)
+        if changed_vm or self.watch.query is None:
+            self.data_list.set_items([])  # never another VM's rows, not even for a frame
+        self.watch.watch(query)
+        self._show_status()
         self.on_items_changed()
 
-    def selected(self) -> Any:
-        """The row under the cursor, or None after saying nothing is selected."""
-        item = self.data_list.cursor_item
-        if item is None or (self.vm_scoped and self.vm_id is None):
-            self.app.notify(f"No {self.noun} selected.", severity="warning")
-            return None
-        return item
+    def rebind(self) -> None:
+        """Watch again with the current filters (a filter of the query changed)."""
+        self.watch.forget()
+        self.bind_vm(self.vm_id)
+
+    def unbind(self) -> None:
+        """Stop watching: the pane is off screen (its cache entry goes stale)."""
+        self.watch.forget()
+
+    def _on_change(self, event: ChangeEvent) -> None:
+        if event.error is None:
+            if event.added or event.changed or event.removed:
+                self.data_list.apply_changes(event.added, event.changed, event.removed)
+            else:
+                self.data_list.set_items(event.value or [])
+        self._show_status()
+        self.on_items_changed()
+
+    def _show_status(self) -> None:
+        status = self.watch.status
+        self.data_list.empty_text = status.empty_text(self.noun, self.loaded_empty_text())
+        self.data_list.filter_empty_text = f"No {self.plural} match the filter (esc clears)."
+        self.data_list.refresh()
+        line = status.error_line() if self.bound else None
+        self.error_line.update(line or "")
+        self.error_line.set_class(line is not None, "visible")
+
+    def tick(self) -> None:
+        """Once a second while shown: relative times and durations move on."""
+        if self.has_times and self.bound and self.data_list.row_count:
+            self.data_list.refresh_rows()
+        if self.watch.status.error is not None:
+            self._show_status()  # "retrying in N s" counts down
+
+    # --- keys -----------------------------------------------------------------
 
     def action_copy_id(self) -> None:
-        if self.selected() is None:
+        key = self.data_list.cursor_key if self.bound else None
+        if key is None:
+            self.notify(f"No {self.noun} selected.", severity="warning")
             return
-        key = self.data_list.cursor_key
         self.app.copy_to_clipboard(str(key))
-        self.app.notify(f"Copied {self.noun} id {safe_label(str(key), 80)}", timeout=2)
+        self.notify(f"Copied {self.noun} id {str(key)[:80]}", timeout=2)
 
     def on_data_list_selected(self, message: DataList.Selected) -> None:
         """Enter on a row opens it."""
@@ -188,54 +247,13 @@ class ListPane(FilterHost):
 
     def action_open(self) -> None:
         """Every field of the row in full (the list trims to fit)."""
-        item = self.data_list.cursor_item
+        item = self.cursor_item
         if item is None:
             return
         fields = item.model_dump(exclude_none=True, exclude={"auth_token"})  # a secret never shows
         width = max((len(k) for k in fields), default=0)
         body = "\n".join(f"{k:<{width}}  {v}" for k, v in fields.items())
-        self.app.show_text(f"{self.noun.capitalize()} {self.data_list.cursor_key}", body)
-
-    def unbind(self) -> None:
-        """Stop watching: the pane is off screen (its cache entry goes stale)."""
-        self._unsubscribe()
-        self.query_key = None
-
-    def _unsubscribe(self) -> None:
-        if self._subscription is not None:
-            self._subscription.close()
-            self._subscription = None
-
-    def _on_change(self, event: ChangeEvent) -> None:
-        if event.query != self.query_key:
-            return
-        if event.error is not None:
-            self._show_error(event.error)
-            if event.value is None and self.data_list.total_count == 0:
-                self.data_list.empty_text = "Could not load: see the error below."
-                self.data_list.refresh()
-            return
-        self._show_error(None)
-        self.data_list.empty_text = self.empty_text
-        if event.added or event.changed or event.removed:
-            self.data_list.apply_changes(event.added, event.changed, event.removed)
-        else:
-            self.data_list.set_items(event.value or [])
-        self.on_items_changed()
-
-    def _show_error(self, error: ArkerError | None) -> None:
-        if error is None:
-            self.error_line.remove_class("visible")
-            return
-        if error.code in ("unsupported_operation", "not_implemented"):
-            self.unavailable = True
-            self.data_list.empty_text = f"{self.noun.capitalize()}s are not available on this backend."
-            self.data_list.refresh()
-            text = f"unavailable: {error.message}"
-        else:
-            text = f"{error.code}: {error.message} · showing the last good data · retrying"
-        self.error_line.update(safe_label(text, 300))
-        self.error_line.add_class("visible")
+        self.post_message(ShowText(f"{self.noun.capitalize()} {self.data_list.cursor_key}", body))
 
     # --- pending marks --------------------------------------------------------
 

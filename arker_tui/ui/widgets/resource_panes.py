@@ -5,12 +5,12 @@ from __future__ import annotations
 import webbrowser
 
 from rich.text import Text
-from textual.binding import Binding
 
 from ...api import models as m
 from ...repository import Query
 from .. import format as fmt
-from ..screens.confirm import ConfirmRequest
+from ..actions import bindings
+from ..intents import ShowText
 from ..terminal_text import safe_label
 from .data_list import Column, DataList
 from .list_pane import ListPane
@@ -23,12 +23,7 @@ class SessionsPane(ListPane):
     noun = "session"
     empty_text = "No sessions on this VM. Runs use the default session; press x to run a command."
 
-    BINDINGS = [
-        Binding("d,delete", "delete", "Delete", id="sessions.delete"),
-        Binding("n", "new", "New", id="sessions.new"),
-        # priority: the list's own k (vim up) would win otherwise; up still moves.
-        Binding("k", "signal", "Signal", priority=True, id="sessions.signal"),
-    ]
+    BINDINGS = bindings("sessions")
 
     def make_list(self) -> DataList:
         return DataList(
@@ -49,50 +44,26 @@ class SessionsPane(ListPane):
                 str(len(s.env or {})), fmt.ago(s.started_at)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "signal" and self.filter_input is not None and self.filter_input.has_focus:
+        if parameters == ("sessions.signal",) and self.filter_input is not None and self.filter_input.has_focus:
             return False  # k is a letter of the filter there
-        return super().check_action(action, parameters)
-
-    def action_new(self) -> None:
-        from ..forms.actions import open_new_session
-
-        open_new_session(self.app)
-
-    def action_signal(self) -> None:
-        from ..forms.actions import open_signal
-
-        open_signal(self.app, self.vm_id, self.data_list.cursor_item)
-
-    def action_delete(self) -> None:
-        session = self.selected()
-        if session is None:
-            return
-        vm_id = self.vm_id
-        request = ConfirmRequest("Delete", "session", session.session_id, session.session_id,
-                                 [f"its shell in cwd {session.cwd or '/'} ends", f"on VM {vm_id}"])
-        self.app.confirm_then(request, lambda: self.repo.delete_session(vm_id, session.session_id),
-                              f"Deleted session {session.session_id}")
+        return True
 
     def action_open(self) -> None:
-        session = self.data_list.cursor_item
+        session = self.cursor_item
         if session is None:
             return
         env = session.env or {}
         lines = [f"{k}={v}" for k, v in sorted(env.items())] or ["(no environment overrides)"]
-        self.app.show_text(f"Session {session.session_id} · cwd {session.cwd}", "\n".join(lines))
+        self.post_message(ShowText(f"Session {session.session_id} · cwd {session.cwd}", "\n".join(lines)))
 
 
 class TunnelsPane(ListPane):
     kind = "tunnel"
     noun = "tunnel"
     empty_text = "No tunnels on this VM. Press n to open one."
+    has_times = False
 
-    BINDINGS = [
-        Binding("d,delete", "delete", "Delete", id="tunnels.delete"),
-        Binding("n", "new", "New", id="tunnels.new"),
-        Binding("y", "copy_url", "Copy URL", id="tunnels.copy"),
-        Binding("o", "open_url", "Open URL", id="tunnels.open"),
-    ]
+    BINDINGS = bindings("tunnels")
 
     def make_list(self) -> DataList:
         return DataList(
@@ -114,11 +85,12 @@ class TunnelsPane(ListPane):
                 safe_label(t.auth_mode or "open"), safe_label(t.url or "-"), safe_label(t.message or "")]
 
     def _selected_url(self) -> str | None:
-        tunnel = self.selected()
+        tunnel = self.cursor_item
         if tunnel is None:
+            self.notify("No tunnel selected.", severity="warning")
             return None
         if not tunnel.url:
-            self.app.notify(f"Tunnel on port {tunnel.port} has no URL yet ({tunnel.state}).", severity="warning")
+            self.notify(f"Tunnel on port {tunnel.port} has no URL yet ({tunnel.state}).", severity="warning")
             return None
         return safe_label(tunnel.url)
 
@@ -126,36 +98,22 @@ class TunnelsPane(ListPane):
         url = self._selected_url()
         if url:
             self.app.copy_to_clipboard(url)
-            self.app.notify(f"Copied {url}")
+            self.notify(f"Copied {url}")
 
     def action_open_url(self) -> None:
         url = self._selected_url()
         if url:
             opened = webbrowser.open(url) if url.startswith(("http://", "https://")) else False
-            self.app.notify(f"Opened {url}" if opened else f"No browser here; the URL is {url}")
-
-    def action_new(self) -> None:
-        from ..forms.actions import open_new_tunnel
-
-        open_new_tunnel(self.app)
-
-    def action_delete(self) -> None:
-        tunnel = self.selected()
-        if tunnel is None:
-            return
-        vm_id = self.vm_id
-        request = ConfirmRequest("Delete", "tunnel", f"port {tunnel.port}", tunnel.key,
-                                 [f"{tunnel.url or 'its URL'} stops answering"])
-        self.app.confirm_then(request, lambda: self.repo.delete_tunnel(vm_id, tunnel.key),
-                              f"Deleted tunnel on port {tunnel.port}")
+            self.notify(f"Opened {url}" if opened else f"No browser here; the URL is {url}")
 
 
 class SyncsPane(ListPane):
     kind = "sync"
     noun = "sync"
     empty_text = "No filesystems mounted in this VM."
+    has_times = False
 
-    BINDINGS = [Binding("d,delete", "delete", "Unmount", id="syncs.delete")]
+    BINDINGS = bindings("syncs")
 
     def make_list(self) -> DataList:
         return DataList(
@@ -181,17 +139,6 @@ class SyncsPane(ListPane):
         label = Text(safe_label(s.sync_id)) if not self.pending_of(s.sync_id) else PENDING
         return [label, safe_label(name), safe_label(s.path)]
 
-    def action_delete(self) -> None:
-        sync = self.selected()
-        if sync is None:
-            return
-        vm_id = self.vm_id
-        name = self.filesystem_name(sync.filesystem_id)
-        request = ConfirmRequest("Delete", "sync", f"{name} at {sync.path}", sync.sync_id,
-                                 [f"the filesystem is unmounted from {sync.path}; its data stays"])
-        self.app.confirm_then(request, lambda: self.repo.delete_sync(vm_id, sync.sync_id),
-                              f"Unmounted {name} from {sync.path}")
-
 
 class FilesystemsPane(ListPane):
     kind = "filesystem"
@@ -199,11 +146,7 @@ class FilesystemsPane(ListPane):
     empty_text = "No filesystems in this org. Press n to create one."
     vm_scoped = False
 
-    BINDINGS = [
-        Binding("d,delete", "delete", "Delete", id="filesystems.delete"),
-        Binding("n", "new", "New", id="filesystems.new"),
-        Binding("m", "mount", "Mount in VM", id="filesystems.mount"),
-    ]
+    BINDINGS = bindings("filesystems")
 
     def make_list(self) -> DataList:
         return DataList(
@@ -223,23 +166,3 @@ class FilesystemsPane(ListPane):
         where = f"{f.region or '-'} / {f.provider or '-'}"
         return [name, safe_label(f.filesystem_id), fmt.size_bytes(f.size_bytes), safe_label(where),
                 fmt.ago(f.created_at)]
-
-    def action_new(self) -> None:
-        from ..forms.actions import open_new_filesystem
-
-        open_new_filesystem(self.app)
-
-    def action_mount(self) -> None:
-        from ..forms.actions import open_mount
-
-        open_mount(self.app, self.data_list.cursor_item)
-
-    def action_delete(self) -> None:
-        fs = self.selected()
-        if fs is None:
-            return
-        request = ConfirmRequest("Delete", "filesystem", fs.name or fs.filesystem_id, fs.filesystem_id,
-                                 [f"{fmt.size_bytes(fs.size_bytes)} of data is deleted",
-                                  "VMs that mount it lose the mount"])
-        self.app.confirm_then(request, lambda: self.repo.delete_filesystem(fs.filesystem_id),
-                              f"Deleted filesystem {fs.name or fs.filesystem_id}")

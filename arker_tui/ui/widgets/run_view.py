@@ -2,81 +2,115 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widget import Widget
 
 from ...api import models as m
 from ...api.output import decode_output
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
-from ..terminal_text import safe_label
+from ..actions import bindings
+from ..intents import IntentSource, ShowText
+from ..server_text import plain
+from ..watch import Watching
 from .run_log import RunLog
 
+HEADER_LINES = 3
+GAP = "  "
 
-class RunHeader(Static):
+
+def flow(segments: list[Text], width: int, max_lines: int = HEADER_LINES) -> Text:
+    """Segments laid out in lines of ``width`` cells, two spaces apart; a
+    segment is never broken across lines (one wider than a line is cut)."""
+    lines: list[Text] = []
+    line = Text()
+    for segment in segments:
+        if not segment.plain:
+            continue
+        if segment.cell_len > width:
+            segment = segment.copy()
+            segment.truncate(width, overflow="ellipsis")
+        if line.plain and line.cell_len + cell_len(GAP) + segment.cell_len > width:
+            lines.append(line)
+            line = Text()
+        if line.plain:
+            line.append(GAP)
+        line.append_text(segment)
+    if line.plain:
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1].append(" …")
+        lines[-1].truncate(width, overflow="ellipsis")
+    return Text("\n").join(lines)
+
+
+class RunHeader(Widget):
     DEFAULT_CSS = """
-    RunHeader { height: auto; max-height: 4; background: $panel; padding: 0 1; }
+    RunHeader { height: auto; max-height: 3; background: $panel; padding: 0 1; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.segments: list[Text] = []
 
-class RunView(Vertical):
+    def show(self, segments: list[Text]) -> None:
+        if segments != self.segments:
+            self.segments = segments
+            self.refresh(layout=True)
+
+    def render(self) -> Text:
+        return flow(self.segments, max(10, self.content_region.width or self.size.width))
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, len(flow(self.segments, max(10, width)).plain.split("\n")))
+
+
+class RunView(IntentSource, Watching, Vertical):
     DEFAULT_CSS = """
-    RunView { height: 1fr; border-top: solid $accent; }
+    RunView { height: 1fr; border-top: solid $primary 60%; }
+    RunView:focus-within { border-top: solid $accent; }
     RunView > RunLog { height: 1fr; }
     """
 
-    BINDINGS = [
-        Binding("c", "cancel_run", "Cancel run", id="runlog.cancel"),
-        Binding("escape", "close", "Back", id="runlog.close"),
-        Binding("i", "info", "Run info", id="runlog.info"),
-    ]
+    BINDINGS = bindings("runview")
 
     def __init__(self, *, id: str | None = None, max_lines: int = 100_000) -> None:
         super().__init__(id=id)
-        self.header = RunHeader("")
+        self.header = RunHeader()
         self.log_view = RunLog(max_lines=max_lines)
         self.vm_id: str | None = None
+        self.vm_name: str | None = None
         self.run_id: str | None = None
         self.run: m.Run | None = None
         self.error: str | None = None
-        self._subscription: Any = None
+        self.watch = self.watch_query(self._on_change)
 
     def compose(self) -> ComposeResult:
         yield self.header
         yield self.log_view
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.app.allows(action)
-
     @property
     def repo(self):
         return self.app.repository
 
-    def open(self, vm_id: str, run_id: str) -> None:
-        if (vm_id, run_id) == (self.vm_id, self.run_id):
+    def open(self, vm_id: str, run_id: str, vm_name: str | None = None) -> None:
+        self.vm_name = vm_name or vm_id
+        if (vm_id, run_id) == (self.vm_id, self.run_id) and self.watch.query is not None:
+            self.update_header()
             return
-        self.close_subscription()
+        self.watch.forget()
         self.vm_id, self.run_id, self.run, self.error = vm_id, run_id, None, None
         self.log_view.clear()
-        query = Query.run(vm_id, run_id)
-        entry = self.repo.peek(query)
-        if entry is not None and entry.value is not None:
-            self._show_whole(entry.value)
-        self._subscription = self.repo.subscribe(query, self._on_change)
+        self.watch.watch(Query.run(vm_id, run_id))
         self.update_header()
 
-    def close_subscription(self) -> None:
-        if self._subscription is not None:
-            self._subscription.close()
-            self._subscription = None
-
-    def on_unmount(self) -> None:
-        self.close_subscription()
+    def close(self) -> None:
+        self.watch.forget()
+        self.vm_id = self.run_id = None
 
     def _show_whole(self, run: m.Run) -> None:
         """The whole output at once. The API keeps the two streams apart, so
@@ -92,16 +126,13 @@ class RunView(Vertical):
             self.log_view.set_output(out, err)
 
     def _on_change(self, event: ChangeEvent) -> None:
-        if event.query != Query.run(self.vm_id or "", self.run_id or ""):
-            return
         if event.error is not None:
             self.error = f"{event.error.code}: {event.error.message}"
             if event.error.code == "not_found":
                 self.error = "This run no longer exists (its VM may have been deleted)."
         else:
             self.error = None
-            first = self.run is None
-            if first or getattr(event, "output_replaced", False):
+            if self.run is None or getattr(event, "output_replaced", False):
                 self._show_whole(event.value)
             else:
                 self.run = event.value
@@ -113,37 +144,37 @@ class RunView(Vertical):
     def on_run_log_follow_changed(self, event: RunLog.FollowChanged) -> None:
         self.update_header()
 
-    def update_header(self) -> None:
+    def header_segments(self) -> list[Text]:
         run = self.run
+        vm = plain(f"on {self.vm_name or self.vm_id or '?'}", 60, style="bold")
         if run is None:
-            text = Text(f" {self.run_id or ''}  loading…", style="dim")
-            if self.error:
-                text.append("  " + safe_label(self.error), style="red")
-            self.header.update(text)
-            return
-        pending = self.repo.is_pending("run", run.run_id)
-        state = Text("⌛ cancelling", style="bold yellow") if pending else fmt.run_state(run.state, run.exit_code)
-        line = Text()
-        line.append(safe_label(fmt.trim(run.command or "-", 60)), style="bold")
-        line.append("  ")
-        line.append_text(state)
-        line.append(f"  {fmt.duration(run.started_at, run.completed_at)}")
-        line.append(f"  exit {'-' if run.exit_code is None else run.exit_code}")
-        if run.retry_count:
-            line.append(f"  retries {run.retry_count}", style="yellow")
-        follow = "following" if self.log_view.following else "paused (s to follow)"
-        line.append(f"  · {follow}", style="dim")
-        second = Text(f"{safe_label(run.run_id)}  session {safe_label(run.session_id or 'default')}"
-                      f"  started {fmt.ago(run.started_at)}", style="dim")
-        if run.fail_reason:
-            second.append(f"  fail: {safe_label(run.fail_reason, 120)}", style="bold red")
+            segments = [plain(self.run_id or "", 40), vm, Text("loading…", style="dim")]
+        else:
+            pending = self.repo.is_pending("run", run.run_id)
+            state = Text("⌛ cancelling", style="bold yellow") if pending else fmt.run_result(run.state, run.exit_code)
+            segments = [plain(run.command or "-", 60, style="bold"), state,
+                        Text(fmt.duration(run.started_at, run.completed_at)), vm]
+            if run.retry_count:
+                segments.append(Text(f"retries {run.retry_count}", style="yellow"))
+            if not run.is_terminal:
+                follow = "following" if self.log_view.following else "paused: s follows"
+                segments.append(Text(follow, style="dim"))
+            if self.log_view.wrap:
+                segments.append(Text("wrap", style="dim"))
+            segments += [plain(run.run_id, 40, style="dim"),
+                         plain(f"session {run.session_id or 'default'}", 40, style="dim"),
+                         Text(f"started {fmt.ago(run.started_at)}", style="dim")]
+            if run.fail_reason:
+                segments.append(plain(f"fail: {run.fail_reason}", 120, style="bold red"))
         if self.error:
-            second.append(f"  {safe_label(self.error, 120)}", style="red")
-        self.header.update(Text("\n").join([line, second]))
+            segments.append(plain(self.error, 160, style="red"))
+        return segments
 
-    def action_cancel_run(self) -> None:
-        if self.run is not None and self.vm_id:
-            self.app.cancel_run(self.vm_id, self.run)
+    def update_header(self) -> None:
+        self.header.show(self.header_segments())
+
+    def on_resize(self) -> None:
+        self.header.refresh(layout=True)
 
     def action_info(self) -> None:
         """Every field of the run in full (the header trims the command)."""
@@ -155,9 +186,6 @@ class RunView(Vertical):
                   ("fail reason", run.fail_reason or "-"), ("session", run.session_id or "default"),
                   ("started", f"{run.started_at} ({fmt.ago(run.started_at)})"),
                   ("completed", run.completed_at or "-"), ("duration", fmt.duration(run.started_at, run.completed_at)),
-                  ("retries", str(run.retry_count or 0)), ("VM", run.vm_id or self.vm_id or "-")]
+                  ("retries", str(run.retry_count or 0)), ("VM", f"{self.vm_name} ({run.vm_id or self.vm_id or '-'})")]
         fields += [(key, str(value)) for key, value in sorted(run.extra_fields.items())]
-        self.app.show_text(f"Run {run.run_id}", "\n".join(f"{k:<12} {v}" for k, v in fields))
-
-    def action_close(self) -> None:
-        self.app.close_run_view()
+        self.post_message(ShowText(f"Run {run.run_id}", "\n".join(f"{k:<12} {v}" for k, v in fields)))

@@ -7,7 +7,13 @@ import time
 from rich.text import Text
 from textual.widget import Widget
 
-from ..terminal_text import safe_label
+from ..server_text import plain
+
+from ...api.errors import ArkerError
+
+# What the bar says of a failing refresh; the whole reason is shown where the data is.
+SHORT_ERRORS = {"network_error": "offline", "unauthorized": "key refused", "forbidden": "forbidden",
+                "resource_pressure": "rate limited"}
 
 
 class StatusBar(Widget):
@@ -25,17 +31,22 @@ class StatusBar(Widget):
         self.org: str | None = None
         self.refresh_state = "live"  # live | paused | error
         self.last_success: float | None = None  # monotonic seconds
-        self.last_error: str | None = None
+        self.last_error: ArkerError | None = None
 
-    def set_state(self, *, state: str, last_success: float | None, last_error: str | None) -> None:
-        shown = (self.refresh_state, self.last_error, self.age_text())
+    def set_state(self, *, state: str, last_success: float | None, last_error: ArkerError | None) -> None:
+        shown = (self.refresh_state, self.error_word(), self.age_text())
         self.refresh_state, self.last_success, self.last_error = state, last_success, last_error
-        if (state, last_error, self.age_text()) != shown:  # a fetch within the same second repaints nothing
+        if (state, self.error_word(), self.age_text()) != shown:  # a fetch within the same second repaints nothing
             self.refresh()
 
+    def error_word(self) -> str:
+        error = self.last_error
+        return SHORT_ERRORS.get(error.code, "error") if error is not None else ""
+
     def age_text(self) -> str:
+        """How old the data is: "2 s ago"; before any data, "loading" (or "no data" when failing)."""
         if self.last_success is None:
-            return "loading"
+            return "no data" if self.refresh_state == "error" else "loading"
         age = max(0.0, time.monotonic() - self.last_success)
         if age < 60:
             return f"{age:.0f} s ago"
@@ -46,12 +57,12 @@ class StatusBar(Widget):
     def render(self) -> Text:
         left = Text(" arker-tui ", style="bold")
         where = f" {self.profile} · {self.org or '…'} · {self.region_name} / {self.provider} "
-        left.append(where, style="dim" if self.size.width < 90 else "")
+        left.append_text(plain(where, 80, style="dim" if self.size.width < 90 else ""))
         right = Text()
         if self.refresh_state == "paused":
             right.append("○ paused", style="bold yellow")
         elif self.refresh_state == "error":
-            right.append("● error", style="bold red")
+            right.append(f"● {self.error_word() or 'error'}", style="bold red")
         else:
             right.append("● live", style="bold green")
         right.append(f" · {self.age_text()} ")
@@ -62,11 +73,6 @@ class StatusBar(Widget):
             right.append(" DEMO ", style="bold black on cyan")
             right.append(" ")
         width = self.size.width
-        if self.last_error and self.refresh_state == "error":
-            room = width - left.cell_len - right.cell_len - 2
-            if room > 12:
-                error = safe_label(self.last_error, room)
-                left.append(" " + error, style="red")
         pad = max(1, width - left.cell_len - right.cell_len)
         line = left + Text(" " * pad) + right
         line.truncate(width, overflow="ellipsis")

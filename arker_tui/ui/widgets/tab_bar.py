@@ -1,23 +1,21 @@
-"""``TabBar``: tab labels over an underline that marks the active one, drawn
-by one widget, and ``TabPage``, the container of one tab's contents.
+"""``TabBar``: one line of tab labels, the active one highlighted, drawn by
+one widget, and ``TabPage``, the container of one tab's contents.
 
 Textual's ``TabbedContent`` builds seventeen widgets for five tabs (tabs,
 their scroll containers, an underline, a switcher, a pane per tab) and every
-one is styled and laid out before the first paint. This bar draws the same
-two lines itself: it looks like Textual's ``Tabs`` and is clicked the same
-way, but it takes no focus (tabs are switched with 2-6, as the footer says).
+one is styled and laid out before the first paint. This bar draws the labels
+itself and is clicked like Textual's ``Tabs``, but it takes no focus (tabs
+are switched with 2-6, as the help says). The pane under it is framed, and
+the frame's title says what the active tab shows.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.console import Group
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.containers import Vertical
 from textual.message import Message
-from textual.renderables.bar import Bar
 
 from .span_bar import SpanBar
 
@@ -29,13 +27,14 @@ class TabPage(Vertical):
 
 
 class TabBar(SpanBar, can_focus=False):
-    COMPONENT_CLASSES = {"tab-bar--tab", "tab-bar--active", "tab-bar--underline"}
+    COMPONENT_CLASSES = {"tab-bar--tab", "tab-bar--active", "tab-bar--hover"}
     DEFAULT_CSS = """
     TabBar {
-        height: 2;
-        & > .tab-bar--tab { color: $foreground 50%; }
-        & > .tab-bar--active { color: $foreground; }
-        & > .tab-bar--underline { color: $block-cursor-background; background: $foreground 10%; }
+        height: 1;
+        & > .tab-bar--tab { color: $foreground 60%; }
+        & > .tab-bar--hover { color: $foreground; }
+        & > .tab-bar--active { color: $block-cursor-foreground; background: $block-cursor-background;
+                               text-style: bold; }
     }
     """
 
@@ -79,21 +78,13 @@ class TabBar(SpanBar, can_focus=False):
             x += width
         return out
 
-    def render(self) -> Group:
-        tab_style = self.get_component_rich_style("tab-bar--tab")
-        active_style = self.get_component_rich_style("tab-bar--active")
-        underline = self.get_component_rich_style("tab-bar--underline")
-        labels = Text(no_wrap=True, overflow="crop")
-        highlight = (0, 0)
-        for tab_id, start, end in self.spans():
-            active = tab_id == self._active
-            labels.append(f" {self._labels[tab_id]} ",
-                          style=active_style if active or tab_id == self.hovered else tab_style)
-            if active:
-                highlight = (start, end)
-        bar = Bar(highlight_range=highlight, highlight_style=Style.from_color(underline.color),
-                  background_style=Style.from_color(underline.bgcolor))
-        return Group(labels, bar)
+    def render(self) -> Text:
+        styles = {name: self.get_component_rich_style(f"tab-bar--{name}") for name in ("tab", "active", "hover")}
+        labels = Text(no_wrap=True, overflow="ellipsis")
+        for tab_id, _, _ in self.spans():
+            look = "active" if tab_id == self._active else "hover" if tab_id == self.hovered else "tab"
+            labels.append(f" {self._labels[tab_id]} ", style=styles[look])
+        return labels
 
     def span_at(self, x: int) -> str | None:
         """The id of the tab drawn at cell ``x``."""

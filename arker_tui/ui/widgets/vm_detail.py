@@ -1,17 +1,50 @@
-"""``VmDetail``: every field of a VM a user would look at."""
+"""``VmDetail``: every field of a VM, one per row.
+
+A virtual list like every other pane, so a field of any size costs one row:
+a value is cut to the row (a long one says how big it is) and ``enter``
+shows it whole in the scrolling viewer. Fields the server sends that the
+client does not know are listed too, after the known ones.
+"""
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.table import Table
+import json
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from ...api import models as m
 from .. import format as fmt
-from ..terminal_text import safe_label
+from ..actions import bindings
+from ..intents import IntentSource, ShowText
+from ..server_text import plain
+from .data_list import Column, DataList
+
+PREVIEW = 300  # characters of a value rendered in its row (the rest is one key away)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: Any  # the whole value, as the server sent it (str / Text for known fields)
+    order: int
+
+    @property
+    def whole(self) -> str:
+        value = self.value
+        if isinstance(value, Text):
+            return value.plain
+        if isinstance(value, str):
+            return value
+        try:
+            return json.dumps(value, indent=2, default=str)
+        except (TypeError, ValueError):
+            return str(value)
+
+
+def _size(text: str) -> str:
+    return fmt.size_bytes(len(text.encode("utf-8", "replace")))
 
 
 def _resource(value: int | None, ceiling: int | None, unit) -> str:
@@ -23,74 +56,92 @@ def _count(n: int | None) -> str:
     return "-" if n is None else str(n)
 
 
-class VmDetail(VerticalScroll, can_focus=True):
+class VmDetail(IntentSource, DataList):
     DEFAULT_CSS = """
-    VmDetail { height: 1fr; padding: 0 1; }
+    VmDetail { height: 1fr; }
     """
 
-    BINDINGS = [Binding("e", "toggle_exact", "Exact times", id="detail.exact_times")]
+    BINDINGS = bindings("detail")
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__([Column("FIELD", 14), Column("VALUE", 0, 10)], key_of=lambda f: f.order,
+                         render_row=self.render_field, sort_key=lambda f: f.order,
+                         empty_text="Select a VM in the tree.", id=id)
         self.vm: m.Vm | None = None
         self.exact_times = False
-        self.body = Static("Select a VM in the tree.")
-
-    def compose(self):
-        yield self.body
 
     def show(self, vm: m.Vm | None) -> None:
+        if vm is self.vm and self.total_count:
+            return
         self.vm = vm
-        if self.is_attached:  # else composed on the Details tab's first show
-            self.body.update(self.render_vm())
+        self.set_items(self.fields())
 
-    def on_mount(self) -> None:
-        self.body.update(self.render_vm())
+    def tick(self) -> None:
+        """Relative times move on (only the visible rows are drawn again)."""
+        if not self.exact_times:
+            self.refresh_rows()
 
     def action_toggle_exact(self) -> None:
         self.exact_times = not self.exact_times
-        self.body.update(self.render_vm())
+        self.set_items(self.fields())
+
+    def action_show_field(self) -> None:
+        field = self.cursor_item
+        if field is not None and self.vm is not None:
+            self.post_message(ShowText(f"{self.vm.label} · {field.name}", field.whole))
+
+    def action_select(self) -> None:
+        self.action_show_field()
 
     def _when(self, iso: str | None) -> str:
         if not iso:
             return "-"
         return fmt.exact_time(iso) if self.exact_times else f"{fmt.ago(iso)}"
 
-    def render_vm(self):
+    def render_field(self, field: Field) -> list:
+        value = field.value
+        name = plain(field.name, 40)
+        if field.name in ("Started", "Created"):
+            return [name, plain(self._when(value), 60)]
+        if isinstance(value, Text):
+            return [name, value]
+        text = field.whole
+        if len(text) <= PREVIEW and "\n" not in text:
+            return [name, plain(text)]
+        cell = plain(text, PREVIEW)
+        cell.append(f"  ({_size(text)}, enter shows it whole)", style="dim")
+        return [name, cell]
+
+    def fields(self) -> list[Field]:
         vm = self.vm
         if vm is None:
-            return Text("Select a VM in the tree.", style="dim italic")
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(overflow="fold")
+            return []
         pending = self.app.repository.is_pending("vm", vm.vm_id) if self.is_attached else None
-
-        def row(label: str, value) -> None:
-            table.add_row(label, value if isinstance(value, Text) else Text(safe_label(str(value))))
-
-        row("Name", vm.name or "(unnamed)")
-        row("ID", vm.vm_id)
-        row("State", Text("⌛ deleting", style="bold yellow") if pending else fmt.vm_state(vm.state))
-        row("Owner org", vm.owner_org_id or "-")
-        row("Public", "yes: other orgs can fork it" if vm.public else "no")
-        row("Region", f"{vm.region or '-'} / {vm.provider or '-'}")
-        row("Worker", vm.worker_id or "-")
-        row("vCPU", _resource(vm.vcpu_count, vm.max_vcpus, _count))
         memory = _resource(vm.memory_mib, vm.max_memory_mib, fmt.mib)
         if vm.min_memory_mib:
             memory += f"  (base {fmt.mib(vm.min_memory_mib)})"
-        row("Memory", memory)
-        row("Disk", fmt.mib(vm.disk_mib) if vm.disk_mib is not None else "-")
-        row("Network", m.describe_network(vm.network))
-        row("Started", self._when(vm.started_at))
-        row("Created", self._when(vm.created_at))
         if vm.root_source_vm_id or vm.root_source_vm_name:
-            row("Lineage", f"forked from {vm.root_source_vm_name or '?'} ({vm.root_source_vm_id or '?'})")
+            # The API names the deepest ancestor, not the parent: say no more than that.
+            lineage = f"root: {vm.root_source_vm_name or '?'} ({vm.root_source_vm_id or '?'})"
         else:
-            row("Lineage", "made straight from an image")
-        row("Sessions", str(len(vm.sessions)))
-        row("Tunnels", str(len(vm.tunnels)))
-        for key, value in sorted(vm.extra_fields.items()):
-            row(key, value)
-        hint = Text("\ne: exact times" if not self.exact_times else "\ne: relative times", style="dim")
-        return Group(table, hint)
+            lineage = "made straight from an image"
+        rows: list[tuple[str, Any]] = [
+            ("Name", vm.name or "(unnamed)"),
+            ("ID", vm.vm_id),
+            ("State", fmt.vm_state(vm.state, pending=pending)),
+            ("Owner org", vm.owner_org_id or "-"),
+            ("Public", "yes: other orgs can fork it" if vm.public else "no"),
+            ("Region", f"{vm.region or '-'} / {vm.provider or '-'}"),
+            ("Worker", vm.worker_id or "-"),
+            ("vCPU", _resource(vm.vcpu_count, vm.max_vcpus, _count)),
+            ("Memory", memory),
+            ("Disk", fmt.mib(vm.disk_mib) if vm.disk_mib is not None else "-"),
+            ("Network", m.describe_network(vm.network)),
+            ("Started", vm.started_at),
+            ("Created", vm.created_at),
+            ("Lineage", lineage),
+            ("Sessions", str(len(vm.sessions))),
+            ("Tunnels", str(len(vm.tunnels))),
+        ]
+        rows += sorted(vm.extra_fields.items())
+        return [Field(name, value, i) for i, (name, value) in enumerate(rows)]

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import Hashable, Iterable, Mapping, Sequence
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 
 from ...api.models import PUBLIC_GOLDENS, Vm
 from .. import format as fmt
+from ..actions import bindings
 from .data_list import Cell, Column, DataList
 
 GROUPINGS = ("lineage", "region", "state")
@@ -66,12 +66,7 @@ def _state_rank(state: str) -> int:
 class VmTree(DataList):
     """The org's VMs as a tree: group rows (▾/▸ with a count) and VM rows."""
 
-    BINDINGS = [
-        Binding("g", "cycle_grouping", "Grouping", id="tree.grouping"),
-        Binding("space", "toggle_group", "Expand/collapse", show=False, id="tree.toggle"),
-        Binding("left,h", "collapse", "Collapse", show=False, id="tree.collapse"),
-        Binding("right,l", "expand", "Expand", show=False, id="tree.expand"),
-    ]
+    BINDINGS = bindings("tree")
 
     DEFAULT_CSS = """
     VmTree { height: 1fr; }
@@ -122,6 +117,7 @@ class VmTree(DataList):
             id=id,
             classes=classes,
         )
+        self.filter_empty_text = "No VMs match the filter (esc clears)."
         self._vms: dict[str, Vm] = {}
         self._pending: dict[str, str] = {}
         self._collapsed: set[GroupKey] = set()
@@ -456,7 +452,6 @@ class VmTree(DataList):
         self._groups = groups
         self._group_of = group_of
         self.shown_vm_count = shown
-        self.empty_text = "No VM matches the filter." if query and self._vms else "No VMs."
         return order
 
     def _cursor_fallback(self, key: Hashable) -> Hashable | None:

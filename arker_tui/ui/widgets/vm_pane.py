@@ -1,0 +1,99 @@
+"""``VmPane``: the org's VM list (the tree), its filter, its keys, and what
+went wrong fetching it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widgets import Static
+
+from ...api import models as m
+from ...repository import ChangeEvent, Query
+from ..actions import bindings
+from ..intents import IntentSource
+from ..watch import Watching
+from .list_pane import FilterHost
+from .vm_tree import VmTree
+
+
+class VmPane(IntentSource, Watching, FilterHost):
+    """The VM tree with the VM-level keys (delete, fork, run, ...) and its filter."""
+
+    DEFAULT_CSS = """
+    VmPane > .pane-error { height: auto; color: $error; padding: 0 1; display: none; }
+    VmPane > .pane-error.visible { display: block; }
+    """
+
+    BINDINGS = bindings("vms")
+    noun = "VM"
+
+    class VmsChanged(Message):
+        """The VM list changed, or fetching it failed (``event.error``)."""
+
+        def __init__(self, event: ChangeEvent, first: bool) -> None:
+            super().__init__()
+            self.event = event
+            self.first = first  # the first VMs to arrive
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data_list = VmTree(id="vm-tree")
+        self.filter_placeholder = "filter VMs: name, id, region, state (esc clears)"
+        self.error_line = Static("", classes="pane-error", markup=False)
+        self.watch = self.watch_query(self._on_vms, deliver_to=self.data_list)
+        self._loaded = False
+
+    @property
+    def tree(self) -> VmTree:
+        return self.data_list
+
+    def compose(self) -> ComposeResult:
+        yield self.data_list
+        yield self.error_line
+
+    def on_mount(self) -> None:
+        self.watch.watch(Query.vms())
+
+    def pane_title(self) -> Text:
+        title = Text("VMs")
+        for badge in self.filter_badges():
+            title.append(f" {badge}", style="bold")
+        tree = self.tree
+        shown, total = tree.shown_vm_count, tree.vm_count
+        title.append(f" {shown}/{total}" if tree.filter else f" {total}")
+        return title
+
+    def _on_vms(self, event: ChangeEvent) -> None:
+        first = False
+        if event.error is None:
+            first = not self._loaded and bool(event.value)
+            self._loaded = self._loaded or event.value is not None
+            if event.added or event.changed or event.removed:
+                self.tree.apply_vm_changes(event.added, event.changed, event.removed)
+            else:
+                self.tree.set_vms(event.value or [])
+            if first:
+                self.select_first_vm()
+        self.show_status()
+        self.post_message(self.VmsChanged(event, first))
+
+    def show_status(self) -> None:
+        line = self.watch.status.error_line() if self._loaded else None
+        self.error_line.update(line or "")
+        self.error_line.set_class(line is not None, "visible")
+
+    def select_first_vm(self) -> None:
+        """On first load, start on a VM rather than on a group row."""
+        for item in self.tree.items():
+            if isinstance(item, m.Vm):
+                self.tree.move_cursor_to_key(item.vm_id)
+                return
+
+    def action_copy_id(self) -> None:
+        vm = self.tree.selected_vm
+        if vm is None:
+            self.notify("No VM selected (the cursor is on a group).", severity="warning")
+            return
+        self.app.copy_to_clipboard(vm.vm_id)
+        self.notify(f"Copied VM id {vm.vm_id}", timeout=2)
