@@ -11,7 +11,7 @@ import time
 from textual import events
 from textual.app import App, ComposeResult
 
-from .support import Figure, PaintProbe, ReplayTransport, median
+from .support import Figure, PaintProbe, ReplayTransport, main_screen, median
 
 SCALE_VMS = 10_000
 CHANGED_REPS = 5  # timed refreshes with 1% changed, after one untimed (as the unchanged figure warms up)
@@ -50,7 +50,7 @@ async def scale_figures() -> list[Figure]:
     figures: list[Figure] = []
     async with app.run_test(size=(120, 40)) as pilot:
         probe = PaintProbe(app)
-        screen = app.main_screen
+        screen = main_screen(app)
         tree = screen.vm_tree
         await _wait(lambda: tree.vm_count >= SCALE_VMS, 60, "10,000 VMs in the tree")
         repo.pause()  # no interval fetches while measuring: every fetch below is ours
@@ -67,7 +67,7 @@ async def scale_figures() -> list[Figure]:
             await pilot.pause()
             event = ChangeEvent(Query.vms(), vms, added={vm.vm_id: vm for vm in vms})
             started = time.perf_counter()
-            screen._on_vms(event)  # what the repository's subscription calls
+            screen.workspace.vm_pane._on_vms(event)  # what the VM list watch calls
             painted = await probe.next_frame()
             assert tree.vm_count == len(vms)
             times.append(painted - started)

@@ -25,7 +25,7 @@ if __package__ in (None, ""):  # python benchmarks/run.py
     __package__ = "benchmarks"
 
 from .figures import request_figures, run_log_figures, scale_figures  # noqa: E402
-from .support import ARKER_DEMO, BARE_APP, ROOT, Figure, machine, median, run_python  # noqa: E402
+from .support import ARKER_DEMO, BARE_APP, ROOT, Figure, machine, main_screen, median, run_python  # noqa: E402
 
 # --- 1. cold start -------------------------------------------------------------------
 
@@ -66,7 +66,7 @@ app = ArkerApp(backend.repository, settings=backend.settings, demo=True)
 
 async def main():
     async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.main_screen.vm_tree
+        tree = main_screen(app).vm_tree
         while tree.vm_count == 0:
             await asyncio.sleep(0.05)
         await asyncio.sleep(WARMUP)
@@ -113,7 +113,7 @@ def rss():
 
 async def main():
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.main_screen
+        screen = main_screen(app)
         tree = screen.vm_tree
         while tree.vm_count < VMS:
             await asyncio.sleep(0.05)

@@ -34,6 +34,7 @@ from arker_tui.emulator.clock import Clock as WorldClock  # noqa: E402
 from arker_tui.repository import Intervals, Repository  # noqa: E402
 from arker_tui.settings import Settings  # noqa: E402
 from arker_tui.ui.app import ArkerApp  # noqa: E402
+from benchmarks.support import main_screen  # noqa: E402
 
 TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew
 if TRACE:
@@ -126,7 +127,7 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
     started = time.monotonic()
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            screen = app.main_screen
+            screen = main_screen(app)
             while screen.vm_tree.vm_count == 0:
                 await pilot.pause(0.05)
 

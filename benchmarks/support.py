@@ -165,3 +165,10 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "textual": version("textual"),
     }
+
+
+def main_screen(app: Any) -> Any:
+    """The app's main screen, under whatever dialog is open."""
+    from arker_tui.ui.screens.main import MainScreen
+
+    return next(screen for screen in reversed(app.screen_stack) if isinstance(screen, MainScreen))

@@ -470,7 +470,7 @@ class VmTree(DataList):
         super()._rebuild_order()
         if self._cursor != before and self.is_mounted and self.size.height > 1:
             self._scroll_cursor_into_view()
-        if EXIT_WHEN_READY and self._vms and self.is_attached:
+        if EXIT_WHEN_READY and self._vms and self.is_attached and self.screen.is_mounted:
             self.call_after_refresh(self.app.exit)  # once painted (see the module doc)
 
     def _announce_cursor(self) -> None:
