@@ -1,8 +1,11 @@
 """Crash reports and the optional log file, with secrets redacted.
 
 - ``redact(text, secrets)``: the API key (and any other known secret) and
-  anything that looks like a bearer token, an ``auth_token`` or an API key
-  assignment become ``***``.
+  anything that looks like a bearer token, an ``auth_token``, an API key
+  assignment or the credentials of a URL (``http://user:pass@host``) become
+  ``***``.
+- ``redact_url_credentials(text)``: only the last (for server text shown on
+  screen, where the other patterns would mask ordinary words).
 - ``write_report(error, secrets=...)``: a plain-text report (versions, the
   traceback, redacted) in the user state directory
   (``platformdirs.user_state_dir("arker-tui")``, or ``$ARKER_TUI_STATE_DIR``);
@@ -42,13 +45,24 @@ def _patterns() -> list[re.Pattern[str]]:
     ]
 
 
+# The user-info part of a URL: ``scheme://user:password@`` (or ``token@``).
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@\[\]]+@")
+
+
+def redact_url_credentials(text: str) -> str:
+    """``text`` with the credentials of every URL in it masked."""
+    if "@" not in text or "://" not in text:
+        return text
+    return _URL_CREDENTIALS.sub(lambda m: m.group(1) + MASK + "@", text)
+
+
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """``text`` with every known secret and every credential-looking value masked."""
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, MASK)
     for pattern in _patterns():
         text = pattern.sub(lambda m: m.group(1) + MASK, text)
-    return text
+    return redact_url_credentials(text)
 
 
 def state_dir() -> Path:

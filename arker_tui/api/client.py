@@ -12,6 +12,7 @@ import asyncio
 import base64
 import json
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from ..crash import redact_url_credentials
 from ..settings import Settings
 from . import models as m
 from .errors import ArkerError, code_for_status
@@ -28,6 +30,11 @@ from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 from .routes import ROUTES, Route
 
 log = logging.getLogger("arker_tui.api")
+
+# What an error code from the server may look like (``not_found``); longer
+# messages than MAX_MESSAGE_CHARS are cut (a 10 MB message is no message).
+PLAIN_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
+MAX_MESSAGE_CHARS = 2000
 
 T = TypeVar("T", bound=BaseModel)
 Page = TypeVar("Page", bound=BaseModel)
@@ -97,8 +104,11 @@ class ArkerClient:
     # --- transport ----------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
+        """Server (or transport) text without the API key or URL credentials."""
         key = self.settings.api_key
-        return text.replace(key, "***") if key else text
+        if key:
+            text = text.replace(key, "***")
+        return redact_url_credentials(text)
 
     def _url(self, route: Route, params: dict[str, str]) -> str:
         base = self.settings.control_url if route.host == "control" else self.settings.compute_url
@@ -132,14 +142,18 @@ class ArkerClient:
         try:
             body = response.json()
             if isinstance(body, dict):
-                code = str(body.get("code") or code)
+                # A code is a plain name; anything else (escapes, the key
+                # echoed back, prose) is not shown: the status says enough.
+                sent = self._scrub(str(body.get("code") or ""))
+                code = sent if PLAIN_CODE.fullmatch(sent) else code
                 message = str(body.get("message") or "")
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
             snippet = response.text[:200].strip()
             message = f"HTTP {status}" + (f": {snippet}" if snippet else "")
+        message = self._scrub(message)[:MAX_MESSAGE_CHARS] or f"HTTP {status}"
         return ArkerError(
             code,
-            self._scrub(message or f"HTTP {status}"),
+            message,
             status,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )

@@ -155,7 +155,8 @@ class Emulator:
                 if retry_after is None and status == 429:
                     retry_after = 1.0
                 code = f.error_code or code_for_status(status)
-                return _error(code, f"injected fault: HTTP {status}", status, retry_after)
+                message = f.error_message if f.error_message is not None else f"injected fault: HTTP {status}"
+                return _error(code, message, status, retry_after)
         if self.api_key is not None:
             auth = request.headers.get("authorization", "")
             if auth != f"Bearer {self.api_key}":

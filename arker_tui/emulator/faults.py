@@ -38,6 +38,7 @@ class Faults:
     error_rate: float = 0.0  # 0..1 chance of answering error_status instead
     error_status: int = 500
     error_code: str | None = None  # default: derived from error_status
+    error_message: str | None = None  # default: "injected fault: HTTP <status>"
     retry_after: float | None = None  # seconds; sent as Retry-After on 429 (and 503)
     fail_next: int = 0  # the next N matching requests fail with error_status, then normal
     drop_rate: float = 0.0  # 0..1 chance of a dropped connection
