@@ -15,6 +15,12 @@ from .api.routes import DEFAULT_CONTROL_URL
 DEFAULT_REGION = "us-west-2"
 DEFAULT_PROVIDER = "aws"
 KNOWN_PROVIDERS = ("aws", "aws-burst")
+MIB = 1024 * 1024
+# No answer is read past these many bytes (a server that streams forever, or
+# sends a page of a million VMs, must not take the memory): a list page or any
+# other answer, and a run's output (its poll returns the whole output).
+DEFAULT_MAX_BODY_BYTES = 64 * MIB
+DEFAULT_MAX_RUN_OUTPUT_BYTES = 64 * MIB
 
 
 def split_region(region: str | None, provider: str | None) -> tuple[str, str]:
@@ -39,6 +45,8 @@ class Settings:
     timeout: float = 15.0
     max_retries: int = 3
     profile: str = "default"
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_run_output_bytes: int = DEFAULT_MAX_RUN_OUTPUT_BYTES
 
     @property
     def compute_url(self) -> str:

@@ -3,9 +3,11 @@ sends in errors is scrubbed, what it sends in bodies is bounded."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from arker_tui import crash
+from arker_tui.api import models as m
 from arker_tui.api.client import ArkerClient
 from arker_tui.api.errors import ArkerError
 from arker_tui.api.retry import RetryPolicy
@@ -94,3 +96,95 @@ def test_the_crash_report_masks_url_credentials():
         report = crash.format_report(error)
     assert "user:pass" not in report and "tok3n" not in report
     assert "http://***@host.example/v1" in report and "https://***@h.example" in report
+
+
+# --- body size ------------------------------------------------------------------
+
+MIB = 1024 * 1024
+
+
+class EndlessBody(httpx.AsyncByteStream):
+    """A 200 whose body never ends; counts what was read of it."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def __aiter__(self):
+        chunk = b" " * 65536
+        while True:
+            self.sent += len(chunk)
+            yield chunk
+
+
+async def test_a_body_that_never_ends_is_cut_at_the_cap():
+    stream = EndlessBody()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=stream))
+    client = ArkerClient(Settings(api_key=SECRET, control_url=BASE_URL, max_body_bytes=2 * MIB, timeout=30),
+                         transport=transport, sleep=_noop_sleep)
+    with pytest.raises(ArkerError) as caught:
+        await client.list_vms()
+    await client.aclose()
+    assert caught.value.code == "payload_too_large"
+    assert str(caught.value.message) == "the server sent more than 2 MiB for /v1/vms"
+    assert stream.sent <= 2 * MIB + 65536  # nothing read past the cap
+    assert client.stats.requests == 1  # not retried
+
+
+async def test_a_declared_length_past_the_cap_is_not_read():
+    stream = EndlessBody()
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, headers={"Content-Length": str(10 * MIB)}, stream=stream))
+    client = ArkerClient(Settings(control_url=BASE_URL, max_body_bytes=MIB), transport=transport, sleep=_noop_sleep)
+    with pytest.raises(ArkerError, match="more than 1 MiB"):
+        await client.list_vms()
+    await client.aclose()
+    assert stream.sent == 0
+
+
+async def test_a_page_past_the_cap_fails_with_words_and_the_default_cap_is_64_mib(emulator):
+    assert Settings().max_body_bytes == 64 * MIB
+    emulator.faults.update({"pad_bytes": 3 * MIB})
+    client = make_client(emulator, max_body_bytes=2 * MIB)
+    with pytest.raises(ArkerError) as caught:
+        await client.list_vms()
+    assert caught.value.message == "the server sent more than 2 MiB for /v1/vms"
+    emulator.faults.reset()
+    assert len((await client.list_vms()).vms) == 5  # the next answer of a normal size is read
+    await client.aclose()
+
+
+async def test_run_output_is_bounded_by_the_run_output_budget(world, emulator):
+    vm = world.find_vm_by_name("vm-0")
+    client = make_client(emulator, max_body_bytes=64 * MIB, max_run_output_bytes=MIB)
+    started = await client.run(vm.vm_id, m.RunRequest(command="echo hi", background=True))
+    emulator.faults.update({"pad_bytes": 2 * MIB, "path_prefix": "/v1/vms/"})
+    with pytest.raises(ArkerError, match=r"more than 1 MiB for /v1/vms/.*/runs/"):
+        await client.get_run(vm.vm_id, started.run_id)
+    assert (await client.get_vm(vm.vm_id)).vm_id == vm.vm_id  # other answers have the page cap
+    await client.aclose()
+
+
+async def test_a_body_echoing_the_key_has_it_masked(emulator):
+    emulator.faults.update({"text_suffix": f" {SECRET}"})
+    client = make_client(emulator)
+    page = await client.list_vms()
+    await client.aclose()
+    assert all(SECRET not in vm.name and vm.name.endswith(" ***") for vm in page.vms)
+
+
+async def test_a_too_large_list_is_fetched_again_only_after_a_long_backoff(emulator):
+    from arker_tui.repository import FakeClock, Intervals, Query, Repository
+
+    emulator.faults.update({"pad_bytes": 2 * MIB})
+    client = make_client(emulator, max_body_bytes=MIB)
+    clock = FakeClock()
+    repo = Repository(client, clock=clock, intervals=Intervals(lists=2.0))
+    entry_events = []
+    repo.subscribe(Query.vms(), entry_events.append)
+    with pytest.raises(ArkerError):
+        await repo.get(Query.vms())
+    entry = repo.peek(Query.vms())
+    assert entry.error.code == "payload_too_large"
+    assert entry.next_refresh_at - clock.now() >= 60
+    await repo.aclose()
+    await client.aclose()

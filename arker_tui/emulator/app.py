@@ -29,6 +29,7 @@ from arker_tui.api.routes import API_PREFIX, ROUTES, Route
 
 from .asgi import Request, Response, Router, error_response, json_response
 from .clock import ManualClock
+from . import hostile
 from .faults import DroppedConnection, Faults
 from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
 from .world import World
@@ -171,6 +172,8 @@ class Emulator:
             call = Call(self.world, request.path_params, request.query_params, body,
                         request.headers, request.base_url)
             payload = HANDLERS[route.name](call)
+            if faulted and f.hostile:
+                payload = hostile.rewrite(f, route.name, payload)
             response = json_response(payload)
         except ArkerError as exc:
             payload = {"code": exc.code, "message": exc.message}
