@@ -188,3 +188,82 @@ async def test_a_too_large_list_is_fetched_again_only_after_a_long_backoff(emula
     assert entry.next_refresh_at - clock.now() >= 60
     await repo.aclose()
     await client.aclose()
+
+
+# --- pages that never end, pages past their limit ---------------------------------
+
+
+async def _repo(emulator, **settings):
+    from arker_tui.repository import FakeClock, Repository
+
+    client = make_client(emulator, **settings)
+    return client, Repository(client, clock=FakeClock(), page_size=2)
+
+
+async def test_endless_empty_pages_stop_after_a_bound_and_say_so(world, emulator):
+    from arker_tui.api.routes import MAX_EMPTY_PAGES
+    from arker_tui.repository import Query
+
+    client, repo = await _repo(emulator)
+    events = []
+    repo.subscribe(Query.vms(), events.append)
+    first = await repo.refresh(Query.vms())  # a normal list first
+    assert len(first) == 5
+    emulator.faults.update({"endless_cursors": True})
+    before = len(emulator.requests)
+    value = await repo.refresh(Query.vms())
+    assert len(emulator.requests) - before == MAX_EMPTY_PAGES  # then it stops
+    entry = repo.peek(Query.vms())
+    assert entry.error is None and "stopped after" in entry.notice and "empty pages in a row" in entry.notice
+    assert value == []  # what arrived (nothing) is what is shown
+    emulator.faults.reset()
+    await repo.refresh(Query.vms())
+    assert repo.peek(Query.vms()).notice is None
+    assert any(e.notice_changed and e.notice is None for e in events)  # told when it is over
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_full_pages_that_never_end_stop_after_max_pages(world, emulator, monkeypatch):
+    from arker_tui.repository import Query, pages
+
+    monkeypatch.setattr(pages, "MAX_PAGES", 7)
+
+    # Every page holds two VMs and names a new cursor: a list without end.
+    client, repo = await _repo(emulator)
+    page = await client.request("list_vms", query={"limit": 2}, raw=True)
+    counter = iter(range(10**6))
+
+    async def endless(route, **kwargs):
+        return page.replace(b'"next_cursor":', b'"next_cursor":"c%d","was":' % next(counter), 1)
+
+    monkeypatch.setattr(client, "request", endless)
+    value = await repo.get(Query.vms())
+    assert len(value) == 14  # seven pages of two kept
+    assert "stopped after 7 pages" in repo.peek(Query.vms()).notice
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_a_page_with_far_more_items_than_asked_for_is_cut_with_a_notice(world, emulator):
+    from arker_tui.repository import Query
+
+    emulator.faults.update({"page_items": 50_000})
+    client, repo = await _repo(emulator)
+    value = await repo.get(Query.vms())
+    entry = repo.peek(Query.vms())
+    assert len(value) <= 2 * 5  # at most the page size per page, whatever was sent
+    assert "the server sent 50,000 vms for a page of 2; the first 2 are shown" in entry.notice
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_the_client_paging_helpers_stop_on_endless_cursors(emulator):
+    from arker_tui.api.client import collect_all
+    from arker_tui.api.routes import MAX_EMPTY_PAGES
+
+    emulator.faults.update({"endless_cursors": True})
+    client = make_client(emulator)
+    assert await collect_all(client.list_vms, "vms") == []
+    assert len(emulator.requests) == MAX_EMPTY_PAGES
+    await client.aclose()

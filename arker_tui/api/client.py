@@ -27,7 +27,7 @@ from . import models as m
 from .errors import ArkerError, code_for_status
 from .output import decode_bytes
 from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
-from .routes import ROUTES, Route
+from .routes import MAX_EMPTY_PAGES, MAX_PAGES, ROUTES, Route
 
 log = logging.getLogger("arker_tui.api")
 
@@ -500,9 +500,12 @@ class ArkerClient:
 async def iterate_pages(
     fetch: Callable[..., Awaitable[Page]], /, *, limit: int | None = None, **filters: Any
 ) -> AsyncIterator[Page]:
-    """Every page of a cursor-paged list, first page first."""
+    """Every page of a cursor-paged list, first page first. A server that
+    pages forever is stopped after ``MAX_PAGES`` pages or ``MAX_EMPTY_PAGES``
+    empty pages in a row (logged)."""
     cursor: str | None = None
     seen: set[str] = set()
+    empty_in_a_row = 0
     while True:
         page = await fetch(cursor=cursor, limit=limit, **filters)
         yield page
@@ -510,6 +513,12 @@ async def iterate_pages(
         if not cursor or cursor in seen:  # a repeating cursor would loop forever
             return
         seen.add(cursor)
+        fields = [v for v in vars(page).values() if isinstance(v, list)]
+        empty_in_a_row = empty_in_a_row + 1 if fields and not any(fields) else 0
+        if empty_in_a_row >= MAX_EMPTY_PAGES or len(seen) >= MAX_PAGES:
+            log.warning("stopped paging after %d pages (%d empty in a row): the server kept sending cursors",
+                        len(seen), empty_in_a_row)
+            return
 
 
 async def collect_all(fetch: Callable[..., Awaitable[Page]], items: str, /, **filters: Any) -> list[Any]:

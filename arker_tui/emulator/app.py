@@ -171,7 +171,8 @@ class Emulator:
                 self.world.require_feature(feature)
             call = Call(self.world, request.path_params, request.query_params, body,
                         request.headers, request.base_url)
-            payload = HANDLERS[route.name](call)
+            endless = hostile.endless_page(f, route.name) if faulted else None
+            payload = endless if endless is not None else HANDLERS[route.name](call)
             if faulted and f.hostile:
                 payload = hostile.rewrite(f, route.name, payload)
             response = json_response(payload)
