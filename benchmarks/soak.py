@@ -35,11 +35,18 @@ from arker_tui.repository import Intervals, Repository  # noqa: E402
 from arker_tui.settings import Settings  # noqa: E402
 from arker_tui.ui.app import ArkerApp  # noqa: E402
 
-TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew
+TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew (SOAK_TRACEMALLOC=frames)
+TYPES = bool(os.environ.get("SOAK_TYPES"))  # print which object types grew in number
 if TRACE:
     import tracemalloc
 
-    tracemalloc.start(25)
+    tracemalloc.start(int(os.environ["SOAK_TRACEMALLOC"]) if os.environ["SOAK_TRACEMALLOC"].isdigit() else 25)
+
+
+def type_counts() -> "Counter[str]":
+    from collections import Counter
+
+    return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
 
 FAULT_KINDS = ["500", "502", "503", "504", "429", "drop", "malformed"]
 FAIL_RATE = 0.2
@@ -149,6 +156,8 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                     rss_start = rss_mib()
                     if TRACE:
                         snap_start = tracemalloc.take_snapshot()
+                    if TYPES:
+                        types_start = type_counts()
                     emulator.reset_counts()
                     counted_from = now
                 if now >= next_sample:
@@ -179,6 +188,11 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
             emulator.faults.reset()
             gc.collect()
             rss_end = rss_mib()
+            if TYPES:
+                grown = type_counts()
+                grown.subtract(types_start)
+                for name, count in grown.most_common(25):
+                    print(f"{count:+8d} {name}", file=sys.stderr)
             if TRACE:
                 top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback")
                 for stat in top[:8]:
