@@ -457,12 +457,28 @@ def _get(data: dict, table: tuple[str, ...]) -> dict:
     return data
 
 
+def _write_target(path: Path) -> Path:
+    """Where writing ``path`` must go: the file itself, or for a symbolic
+    link its final target (replacing the link would silently cut it)."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if not target.exists():
+        raise ConfigError(f"{path} is a symbolic link to {target}, which does not exist; not writing to it")
+    if not target.is_file():
+        raise ConfigError(f"{path} is a symbolic link to {target}, which is not a file; not writing to it")
+    return target
+
+
 def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -> None:
     """Set one value in the TOML file, keeping every other byte; written
     atomically with mode 0600. Refuses (ConfigError) if the edit would change
-    anything else, e.g. an unusual layout it cannot edit safely."""
+    anything else, e.g. an unusual layout it cannot edit safely. A config
+    that is a symbolic link stays one: its target is written."""
+    import copy
     import tomllib
 
+    path = _write_target(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -476,12 +492,14 @@ def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -
         after = tomllib.loads(updated)
     except tomllib.TOMLDecodeError:
         after = None
-    expected = json.loads(json.dumps(before))
+    # Compared as parsed TOML (datetimes, dates, times and all): any valid
+    # value elsewhere in the file survives the edit.
+    expected = copy.deepcopy(before)
     target = expected
     for part in table:
         target = target.setdefault(part, {})
     target[key] = value
-    if after is None or json.loads(json.dumps(after)) != expected or _get(after, table).get(key) != value:
+    if after is None or after != expected or _get(after, table).get(key) != value:
         raise ConfigError(f"could not update {'.'.join(table + (key,))} in {path} safely; set it by hand")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

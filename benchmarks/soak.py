@@ -194,8 +194,8 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                 for name, count in grown.most_common(25):
                     print(f"{count:+8d} {name}", file=sys.stderr)
             if TRACE:
-                top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback")
-                for stat in top[:8]:
+                top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback" if tracemalloc.get_traceback_limit() > 1 else "lineno")
+                for stat in top[:int(os.environ.get("SOAK_TOP", "8"))]:
                     print(stat, file=sys.stderr)
                     for line in stat.traceback.format()[-12:]:
                         print("    ", line, file=sys.stderr)
