@@ -47,6 +47,9 @@ class Settings:
     profile: str = "default"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_run_output_bytes: int = DEFAULT_MAX_RUN_OUTPUT_BYTES
+    # Sending the key over plain http:// to a host that is not this machine
+    # is warned about (plain_http_warnings) unless this says it is meant.
+    allow_plain_http: bool = False
 
     @property
     def compute_url(self) -> str:
@@ -78,6 +81,43 @@ class Settings:
         )
 
 
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, ``*.localhost``, 127.0.0.0/8 or ::1: this machine."""
+    import ipaddress
+
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_warnings(settings: Settings) -> list[str]:
+    """One warning per URL the API key would be sent to in clear text
+    (http:// to a host that is not loopback); none without a key, or when
+    ``allow_plain_http`` says it is meant. For the start-up and ``doctor``."""
+    from urllib.parse import urlsplit
+
+    if not settings.api_key or settings.allow_plain_http:
+        return []
+    out: list[str] = []
+    for name, url in (("control_url", settings.control_url), ("base_url", settings.compute_url)):
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+        except ValueError:
+            continue
+        if parts.scheme.lower() == "http" and not is_loopback_host(host) and url not in {u for _, u in out}:
+            out.append((name, url))
+    from .crash import redact_url_credentials
+
+    return [f"{name} {redact_url_credentials(url)} sends the API key unencrypted (plain http:// to "
+            f"{urlsplit(url).hostname}, not this machine); use https://, or set allow_plain_http = true "
+            "in the profile (or ARKER_ALLOW_PLAIN_HTTP=1) if that is meant" for name, url in out]
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     region, provider = split_region(env.get("ARKER_REGION"), env.get("ARKER_PROVIDER"))
@@ -88,4 +128,5 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         region=region,
         provider=provider,
         profile=env.get("ARKER_PROFILE") or "default",
+        allow_plain_http=(env.get("ARKER_ALLOW_PLAIN_HTTP") or "").lower() in ("1", "true", "yes"),
     )
