@@ -195,6 +195,8 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                     print(f"{count:+8d} {name}", file=sys.stderr)
             if TRACE:
                 top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback" if tracemalloc.get_traceback_limit() > 1 else "lineno")
+                print(f"tracked Python memory: {sum(st.size_diff for st in top) / 2**20:+.2f} MiB "
+                      f"(now {tracemalloc.get_traced_memory()[0] / 2**20:.1f} MiB)", file=sys.stderr)
                 for stat in top[:int(os.environ.get("SOAK_TOP", "8"))]:
                     print(stat, file=sys.stderr)
                     for line in stat.traceback.format()[-12:]:

@@ -267,3 +267,62 @@ async def test_the_client_paging_helpers_stop_on_endless_cursors(emulator):
     assert await collect_all(client.list_vms, "vms") == []
     assert len(emulator.requests) == MAX_EMPTY_PAGES
     await client.aclose()
+
+
+# --- markup, escapes and huge fields in every server string -------------------------
+
+MARKUP = "[@click=app.quit]Click here[/] [link='http://evil.example/login']login[/link] done[/]"
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\u202e\u200b"
+
+
+@pytest.mark.parametrize("suffix", [MARKUP, ESCAPES], ids=["markup", "escapes"])
+async def test_hostile_text_in_every_server_string_stays_inert(world, emulator, suffix):
+    from rich.markup import render
+    from textual.content import Content
+
+    from arker_tui.repository import FakeClock, Query, Repository
+    from arker_tui.ui.terminal_text import TERMINAL_CONTROL_FREE, safe_label, safe_markup, safe_text
+
+    emulator.faults.update({"text_suffix": suffix})
+    client = make_client(emulator)
+    repo = Repository(client, clock=FakeClock())
+    vms = await repo.get(Query.vms())
+    assert len(vms) == 5 and all(vm.name.endswith(suffix) and vm.state.endswith(suffix) for vm in vms)
+    vm = await repo.get(Query.vm(vms[0].vm_id))  # ids are untouched: the app can still address things
+    for text in (vm.name, vm.state, vm.region, vm.provider):
+        label = safe_label(text, 200)
+        assert TERMINAL_CONTROL_FREE.fullmatch(label)
+        assert safe_text(text, 200).plain == label and not safe_text(text, 200).spans
+        rendered = render(safe_markup(text, 200))
+        assert rendered.plain == label and not rendered.spans  # no link, no action, no style
+        content = Content.from_markup(safe_markup(text, 200))
+        assert content.plain == label and not content.spans
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_escapes_in_the_activity_error_reach_no_label(emulator):
+    from arker_tui.ui.terminal_text import TERMINAL_CONTROL_FREE, safe_label
+
+    emulator.faults.update({"fail_next": 1, "error_status": 500, "path_prefix": "/v1/runs",
+                            "error_code": "internal\x1b[2J", "error_message": "activity " + ESCAPES + MARKUP})
+    client = make_client(emulator)
+    with pytest.raises(ArkerError) as caught:
+        await client.list_org_runs()
+    await client.aclose()
+    assert caught.value.code == "internal"
+    shown = safe_label(f"{caught.value.code}: {caught.value.message}", 300)
+    assert TERMINAL_CONTROL_FREE.fullmatch(shown) and "pwned" not in shown
+
+
+async def test_a_10_mb_field_is_read_and_kept_for_the_viewer(world, emulator):
+    from arker_tui.repository import FakeClock, Query, Repository
+
+    emulator.faults.update({"huge_field_bytes": 10 * MIB, "path_prefix": "/v1/vms/"})
+    client = make_client(emulator)
+    repo = Repository(client, clock=FakeClock())
+    vm_id = world.find_vm_by_name("vm-0").vm_id
+    vm = await repo.get(Query.vm(vm_id))
+    assert len(vm.extra_fields["notes"]) == 10 * MIB  # the Details pane trims it; nothing is lost
+    await repo.aclose()
+    await client.aclose()

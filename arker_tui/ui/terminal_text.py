@@ -44,16 +44,22 @@ from ..crash import redact_url_credentials
 
 __all__ = [
     "MAX_LINE_CHARS",
+    "TERMINAL_CONTROL_FREE",
     "TerminalStream",
     "ansi_to_text",
     "line_segments",
     "safe_label",
+    "safe_markup",
+    "safe_text",
     "tame_unicode",
     "sanitize_line",
     "visible_text",
     "wrap_cuts",
 ]
 
+# A label after safe_label: nothing a terminal would act on, nothing invisible.
+TERMINAL_CONTROL_FREE = re.compile("[^\x00-\x1f\x7f-\x9f" + "\u2028\u2029\u00ad\u061c\u180e\u200b-\u200f"
+                                   "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]*")
 MAX_LINE_CHARS = 16_384  # longer lines are split into continuation lines
 TAB_SIZE = 8
 
@@ -640,3 +646,17 @@ def safe_label(text: object, max_len: int | None = None) -> str:
     if max_len is not None and max_len >= 0 and cell_len(text) > max_len:
         text = set_cell_size(text, max(0, max_len - 1)).rstrip() + "…" if max_len else ""
     return text
+
+
+def safe_text(text: object, max_len: int | None = None, style: Style | str = "") -> Text:
+    """``safe_label`` as a ``Text``: what a widget is given for server text,
+    so that brackets in it are never read as markup (no link, no action)."""
+    return Text(safe_label(text, max_len), style=style, end="")
+
+
+def safe_markup(text: object, max_len: int | None = None) -> str:
+    """``safe_label`` escaped for a markup string (where an API takes only
+    markup): ``[@click=app.quit]`` stays those characters."""
+    from rich.markup import escape
+
+    return escape(safe_label(text, max_len))
