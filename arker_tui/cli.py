@@ -135,7 +135,12 @@ def _run_app(args: argparse.Namespace) -> int:
     from . import crash
 
     log_path = args.log or os.environ.get(crash.LOG_ENV)
-    handler = crash.open_log_file(log_path, app.secrets()) if log_path else None
+    try:
+        handler = crash.open_log_file(log_path, app.secrets()) if log_path else None
+    except crash.LogFileRefused as refused:
+        gc.enable()
+        print(f"arker-tui: --log: {refused}", file=sys.stderr)
+        return 2
     try:
         app.run()
     finally:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .repository import Intervals
-from .settings import KNOWN_PROVIDERS, Settings, settings_from_env
+from .settings import KNOWN_PROVIDERS, MIB, Settings, plain_http_warnings, settings_from_env
 
 # tomllib is imported where TOML is read: a start with no config file never needs it.
 
@@ -42,7 +42,8 @@ APP_NAME = "arker-tui"
 INTERVAL_FIELDS = tuple(f.name for f in fields(Intervals) if f.type in ("float", float))
 PROFILE_KEYS = frozenset({
     "api_key_env", "api_key", "region", "provider", "base_url", "control_url", "refresh",
-    "intervals", "keymap", "theme", "timeout", "max_retries",
+    "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
+    "max_page_mib", "max_run_output_mib",
 })
 TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles"})
 
@@ -78,6 +79,9 @@ class Profile:
     theme: str | None = None
     timeout: float | None = None
     max_retries: int | None = None
+    allow_plain_http: bool | None = None
+    max_page_mib: int | None = None
+    max_run_output_mib: int | None = None
 
 
 @dataclass
@@ -204,8 +208,22 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
     if retries is not None and (isinstance(retries, bool) or not isinstance(retries, int) or retries < 0):
         check.warn(table, "max_retries", f"expected a whole number of 0 or more, got {retries!r}")
         retries = None
+    allow_plain_http = data.get("allow_plain_http")
+    if allow_plain_http is not None and not isinstance(allow_plain_http, bool):
+        check.warn(table, "allow_plain_http", f"expected true or false, got {allow_plain_http!r}")
+        allow_plain_http = None
+    sizes: dict[str, int | None] = {}
+    for size_key in ("max_page_mib", "max_run_output_mib"):
+        size = data.get(size_key)
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 65536):
+            check.warn(table, size_key, f"expected a whole number of MiB from 1 to 65536, got {size!r}")
+            size = None
+        sizes[size_key] = size
     return Profile(
         name=name,
+        allow_plain_http=allow_plain_http,
+        max_page_mib=sizes["max_page_mib"],
+        max_run_output_mib=sizes["max_run_output_mib"],
         api_key_env=check.string(table, data, "api_key_env"),
         api_key=check.string(table, data, "api_key"),
         region=check.string(table, data, "region"),
@@ -380,8 +398,15 @@ class Profiles:
             changes["timeout"] = profile.timeout
         if profile.max_retries is not None:
             changes["max_retries"] = profile.max_retries
+        if profile.allow_plain_http is not None and not env.get("ARKER_ALLOW_PLAIN_HTTP"):
+            changes["allow_plain_http"] = profile.allow_plain_http
+        if profile.max_page_mib is not None:
+            changes["max_body_bytes"] = profile.max_page_mib * MIB
+        if profile.max_run_output_mib is not None:
+            changes["max_run_output_bytes"] = profile.max_run_output_mib * MIB
         if changes:
             settings = settings.replace(**changes)
+        warnings.extend(plain_http_warnings(settings))
 
         interval_values = dict(profile.intervals)
         lists = cli.refresh or profile.refresh
@@ -457,12 +482,28 @@ def _get(data: dict, table: tuple[str, ...]) -> dict:
     return data
 
 
+def _write_target(path: Path) -> Path:
+    """Where writing ``path`` must go: the file itself, or for a symbolic
+    link its final target (replacing the link would silently cut it)."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if not target.exists():
+        raise ConfigError(f"{path} is a symbolic link to {target}, which does not exist; not writing to it")
+    if not target.is_file():
+        raise ConfigError(f"{path} is a symbolic link to {target}, which is not a file; not writing to it")
+    return target
+
+
 def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -> None:
     """Set one value in the TOML file, keeping every other byte; written
     atomically with mode 0600. Refuses (ConfigError) if the edit would change
-    anything else, e.g. an unusual layout it cannot edit safely."""
+    anything else, e.g. an unusual layout it cannot edit safely. A config
+    that is a symbolic link stays one: its target is written."""
+    import copy
     import tomllib
 
+    path = _write_target(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -476,12 +517,14 @@ def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -
         after = tomllib.loads(updated)
     except tomllib.TOMLDecodeError:
         after = None
-    expected = json.loads(json.dumps(before))
+    # Compared as parsed TOML (datetimes, dates, times and all): any valid
+    # value elsewhere in the file survives the edit.
+    expected = copy.deepcopy(before)
     target = expected
     for part in table:
         target = target.setdefault(part, {})
     target[key] = value
-    if after is None or json.loads(json.dumps(after)) != expected or _get(after, table).get(key) != value:
+    if after is None or after != expected or _get(after, table).get(key) != value:
         raise ConfigError(f"could not update {'.'.join(table + (key,))} in {path} safely; set it by hand")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

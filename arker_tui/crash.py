@@ -1,24 +1,30 @@
 """Crash reports and the optional log file, with secrets redacted.
 
 - ``redact(text, secrets)``: the API key (and any other known secret) and
-  anything that looks like a bearer token, an ``auth_token`` or an API key
-  assignment become ``***``.
+  anything that looks like a bearer token, an ``auth_token``, an API key
+  assignment or the credentials of a URL (``http://user:pass@host``) become
+  ``***``.
+- ``redact_url_credentials(text)``: only the last (for server text shown on
+  screen, where the other patterns would mask ordinary words).
 - ``write_report(error, secrets=...)``: a plain-text report (versions, the
   traceback, redacted) in the user state directory
   (``platformdirs.user_state_dir("arker-tui")``, or ``$ARKER_TUI_STATE_DIR``);
   returns its path.
 - ``open_log_file(path, secrets)``: DEBUG logging of ``arker_tui.*`` to a
-  file, every record redacted by ``RedactingFilter``.
+  file (mode 0600, never through a symbolic link), every record redacted by
+  ``RedactingFilter``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import functools
 import logging
 import os
 import platform
 import re
+import stat
 import sys
 import traceback
 from pathlib import Path
@@ -42,13 +48,24 @@ def _patterns() -> list[re.Pattern[str]]:
     ]
 
 
+# The user-info part of a URL: ``scheme://user:password@`` (or ``token@``).
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@\[\]]+@")
+
+
+def redact_url_credentials(text: str) -> str:
+    """``text`` with the credentials of every URL in it masked."""
+    if "@" not in text or "://" not in text:
+        return text
+    return _URL_CREDENTIALS.sub(lambda m: m.group(1) + MASK + "@", text)
+
+
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     """``text`` with every known secret and every credential-looking value masked."""
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, MASK)
     for pattern in _patterns():
         text = pattern.sub(lambda m: m.group(1) + MASK, text)
-    return text
+    return redact_url_credentials(text)
 
 
 def state_dir() -> Path:
@@ -118,10 +135,45 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class LogFileRefused(Exception):
+    """The log file cannot be used safely (a symbolic link, not a file); the message says why."""
+
+
+def _open_private(path: str | os.PathLike):
+    """``path`` opened for appending, created with mode 0600 (an existing
+    file is narrowed to 0600: it will hold request details), never through a
+    symbolic link (O_NOFOLLOW) and only if it is a regular file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the start; refused below
+    if os.path.islink(path):
+        raise LogFileRefused(f"{path} is a symbolic link; give the log file's own path")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise LogFileRefused(f"{path} is not a regular file")
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # the last component is a link (O_NOFOLLOW)
+            raise LogFileRefused(f"{path} is a symbolic link; give the log file's own path") from None
+        raise LogFileRefused(f"cannot open {path}: {error.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise LogFileRefused(f"{path} is not a regular file")
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            os.fchmod(fd, 0o600)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "a", encoding="utf-8", errors="replace")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def open_log_file(path: str | os.PathLike, secrets: Iterable[str | None] = (),
                   level: int = logging.DEBUG) -> logging.Handler:
-    """Log ``arker_tui.*`` to ``path`` (appending), redacted; returns the handler."""
-    handler = logging.FileHandler(path, encoding="utf-8")
+    """Log ``arker_tui.*`` to ``path`` (appending), redacted; returns the
+    handler. Raises LogFileRefused for a symbolic link or anything else
+    that is not a regular file it can open."""
+    handler = logging.StreamHandler(_open_private(path))
     handler.setLevel(level)
     handler.addFilter(RedactingFilter(secrets))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -135,6 +187,9 @@ def open_log_file(path: str | os.PathLike, secrets: Iterable[str | None] = (),
 def close_log_file(handler: logging.Handler) -> None:
     logging.getLogger("arker_tui").removeHandler(handler)
     handler.close()
+    stream = getattr(handler, "stream", None)
+    if stream is not None:
+        stream.close()  # a StreamHandler leaves its stream open
 
 
 def tell_where(path: Path | None, stream=None) -> None:

@@ -15,6 +15,12 @@ from .api.routes import DEFAULT_CONTROL_URL
 DEFAULT_REGION = "us-west-2"
 DEFAULT_PROVIDER = "aws"
 KNOWN_PROVIDERS = ("aws", "aws-burst")
+MIB = 1024 * 1024
+# No answer is read past these many bytes (a server that streams forever, or
+# sends a page of a million VMs, must not take the memory): a list page or any
+# other answer, and a run's output (its poll returns the whole output).
+DEFAULT_MAX_BODY_BYTES = 64 * MIB
+DEFAULT_MAX_RUN_OUTPUT_BYTES = 64 * MIB
 
 
 def split_region(region: str | None, provider: str | None) -> tuple[str, str]:
@@ -39,6 +45,11 @@ class Settings:
     timeout: float = 15.0
     max_retries: int = 3
     profile: str = "default"
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_run_output_bytes: int = DEFAULT_MAX_RUN_OUTPUT_BYTES
+    # Sending the key over plain http:// to a host that is not this machine
+    # is warned about (plain_http_warnings) unless this says it is meant.
+    allow_plain_http: bool = False
 
     @property
     def compute_url(self) -> str:
@@ -70,6 +81,43 @@ class Settings:
         )
 
 
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, ``*.localhost``, 127.0.0.0/8 or ::1: this machine."""
+    import ipaddress
+
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_warnings(settings: Settings) -> list[str]:
+    """One warning per URL the API key would be sent to in clear text
+    (http:// to a host that is not loopback); none without a key, or when
+    ``allow_plain_http`` says it is meant. For the start-up and ``doctor``."""
+    from urllib.parse import urlsplit
+
+    if not settings.api_key or settings.allow_plain_http:
+        return []
+    out: list[str] = []
+    for name, url in (("control_url", settings.control_url), ("base_url", settings.compute_url)):
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+        except ValueError:
+            continue
+        if parts.scheme.lower() == "http" and not is_loopback_host(host) and url not in {u for _, u in out}:
+            out.append((name, url))
+    from .crash import redact_url_credentials
+
+    return [f"{name} {redact_url_credentials(url)} sends the API key unencrypted (plain http:// to "
+            f"{urlsplit(url).hostname}, not this machine); use https://, or set allow_plain_http = true "
+            "in the profile (or ARKER_ALLOW_PLAIN_HTTP=1) if that is meant" for name, url in out]
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     region, provider = split_region(env.get("ARKER_REGION"), env.get("ARKER_PROVIDER"))
@@ -80,4 +128,5 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         region=region,
         provider=provider,
         profile=env.get("ARKER_PROFILE") or "default",
+        allow_plain_http=(env.get("ARKER_ALLOW_PLAIN_HTTP") or "").lower() in ("1", "true", "yes"),
     )

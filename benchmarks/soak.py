@@ -3,6 +3,7 @@
     python benchmarks/soak.py                 # 10 simulated minutes at 5x (about 2 min)
     python benchmarks/soak.py --minutes 60 --speed 20
     python benchmarks/soak.py --minutes 5 --real   # real time
+    python benchmarks/soak.py --long               # an 8-hour simulated day at 40x (about 12 min)
 
 20% of API calls fail at random (the kind rotates: 500, 502, 503, 504, 429
 with Retry-After, dropped connections, malformed bodies), a long run prints
@@ -36,11 +37,18 @@ from arker_tui.settings import Settings  # noqa: E402
 from arker_tui.ui.app import ArkerApp  # noqa: E402
 from benchmarks.support import main_screen  # noqa: E402
 
-TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew
+TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew (SOAK_TRACEMALLOC=frames)
+TYPES = bool(os.environ.get("SOAK_TYPES"))  # print which object types grew in number
 if TRACE:
     import tracemalloc
 
-    tracemalloc.start(25)
+    tracemalloc.start(int(os.environ["SOAK_TRACEMALLOC"]) if os.environ["SOAK_TRACEMALLOC"].isdigit() else 25)
+
+
+def type_counts() -> "Counter[str]":
+    from collections import Counter
+
+    return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
 
 FAULT_KINDS = ["500", "502", "503", "504", "429", "drop", "malformed"]
 FAIL_RATE = 0.2
@@ -150,6 +158,8 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                     rss_start = rss_mib()
                     if TRACE:
                         snap_start = tracemalloc.take_snapshot()
+                    if TYPES:
+                        types_start = type_counts()
                     emulator.reset_counts()
                     counted_from = now
                 if now >= next_sample:
@@ -180,9 +190,16 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
             emulator.faults.reset()
             gc.collect()
             rss_end = rss_mib()
+            if TYPES:
+                grown = type_counts()
+                grown.subtract(types_start)
+                for name, count in grown.most_common(25):
+                    print(f"{count:+8d} {name}", file=sys.stderr)
             if TRACE:
-                top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback")
-                for stat in top[:8]:
+                top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback" if tracemalloc.get_traceback_limit() > 1 else "lineno")
+                print(f"tracked Python memory: {sum(st.size_diff for st in top) / 2**20:+.2f} MiB "
+                      f"(now {tracemalloc.get_traced_memory()[0] / 2**20:.1f} MiB)", file=sys.stderr)
+                for stat in top[:int(os.environ.get("SOAK_TOP", "8"))]:
                     print(stat, file=sys.stderr)
                     for line in stat.traceback.format()[-12:]:
                         print("    ", line, file=sys.stderr)
@@ -222,15 +239,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10.0, help="simulated minutes (default 10)")
     parser.add_argument("--speed", type=float, default=5.0, help="clock acceleration (default 5)")
     parser.add_argument("--real", action="store_true", help="real time (speed 1)")
+    parser.add_argument("--long", action="store_true",
+                        help="an 8-hour simulated day (480 minutes) at the same fault rate; speed 40 unless given")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     speed = 1.0 if args.real else args.speed
+    if args.long:
+        args.minutes = 480.0
+        if "--speed" not in (argv if argv is not None else sys.argv):
+            speed = 40.0
     result = asyncio.run(soak(args.minutes, speed, args.seed))
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         for key, value in result.items():
+            if key == "rss_per_simulated_minute_mib" and len(value) > 60:
+                key, value = "rss_every_30_simulated_min_mib", value[::30] + value[-1:]
             print(f"{key:32} {value}")
     bad = result["crashes"] or result["unhandled_exceptions"] or result.get("memory_growth", 1) > 0.10
     return 1 if bad else 0

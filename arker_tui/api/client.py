@@ -12,6 +12,7 @@ import asyncio
 import base64
 import json
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,14 +21,34 @@ from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from ..crash import redact_url_credentials
 from ..settings import Settings
 from . import models as m
 from .errors import ArkerError, code_for_status
 from .output import decode_bytes
 from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
-from .routes import ROUTES, Route
+from .routes import MAX_EMPTY_PAGES, MAX_PAGES, ROUTES, Route
 
 log = logging.getLogger("arker_tui.api")
+
+# What an error code from the server may look like (``not_found``); longer
+# messages than MAX_MESSAGE_CHARS are cut (a 10 MB message is no message).
+PLAIN_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
+MAX_MESSAGE_CHARS = 2000
+# Answers that carry a run's output are bounded by the run output budget.
+RUN_OUTPUT_ROUTES = frozenset({"get_run", "run"})
+TOO_LARGE_RETRY_AFTER = 60.0  # seconds before a list whose answer was too large is fetched again
+# A key that JSON carries verbatim can be masked in a body's bytes.
+_JSON_SAFE_KEY = re.compile(r"[A-Za-z0-9._~+/=:-]{8,}")
+
+
+def _size(count: int) -> str:
+    """Bytes in words: 64 MiB, 512 KiB, 100 bytes."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size:
+            value = count / size
+            return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{count} bytes"
 
 T = TypeVar("T", bound=BaseModel)
 Page = TypeVar("Page", bound=BaseModel)
@@ -97,23 +118,37 @@ class ArkerClient:
     # --- transport ----------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
+        """Server (or transport) text without the API key or URL credentials."""
         key = self.settings.api_key
-        return text.replace(key, "***") if key else text
+        if key:
+            text = text.replace(key, "***")
+        return redact_url_credentials(text)
 
     def _url(self, route: Route, params: dict[str, str]) -> str:
         base = self.settings.control_url if route.host == "control" else self.settings.compute_url
         return base.rstrip("/") + route.url_path(**params)
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        """One HTTP exchange; any failure without an answer is network_error."""
+    async def _send(self, request: httpx.Request, limit: int | None = None) -> httpx.Response:
+        """One HTTP exchange; any failure without an answer is network_error.
+        The body is read as it streams and never past ``limit`` bytes
+        (default ``settings.max_body_bytes``): past it, the exchange is cut
+        and fails with ``payload_too_large``."""
         self.stats.requests += 1
         started = time.perf_counter()
+        limit = self.settings.max_body_bytes if limit is None else limit
         try:
             # httpx's timeouts are per operation (a server dripping bytes, or a
             # transport that ignores them, never trips them): also bound the
-            # whole exchange.
+            # whole exchange, body included.
             async with asyncio.timeout(self.settings.timeout):  # no extra task per request, as wait_for makes
-                response = await self._http.send(request)
+                streamed = await self._http.send(request, stream=True)
+                try:
+                    body = await self._read_bounded(streamed, limit)
+                finally:
+                    await streamed.aclose()
+                response = self._answered(streamed, body)
+        except ArkerError:
+            raise
         except (httpx.TimeoutException, TimeoutError):
             raise ArkerError("network_error", f"the request timed out after {self.settings.timeout:g} s") from None
         except (httpx.HTTPError, OSError) as exc:
@@ -126,20 +161,57 @@ class ArkerClient:
                   self.stats.last_latency * 1000)
         return response
 
+    async def _read_bounded(self, response: httpx.Response, limit: int) -> bytes:
+        """The (decoded) body, read chunk by chunk; stops at ``limit`` bytes."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+            raise self._too_large(response.request, limit, response.status_code)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:  # decoded bytes: a compressed bomb stops here too
+                raise self._too_large(response.request, limit, response.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, request: httpx.Request, limit: int, status: int) -> ArkerError:
+        path = self._scrub(request.url.path)
+        # Fetching it again soon would only fail again: a long Retry-After
+        # makes the repository back off at once.
+        return ArkerError("payload_too_large", f"the server sent more than {_size(limit)} for {path}",
+                          status, retry_after=TOO_LARGE_RETRY_AFTER)
+
+    def _answered(self, streamed: httpx.Response, body: bytes) -> httpx.Response:
+        """A plain response holding ``body`` (already decoded, the key in it
+        masked: a server echoing the key never gets it onto the screen)."""
+        key = self.settings.api_key
+        if key and _JSON_SAFE_KEY.fullmatch(key):
+            raw_key = key.encode()
+            if raw_key in body:
+                body = body.replace(raw_key, b"***")
+        headers = [(k, v) for k, v in streamed.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(streamed.status_code, headers=headers, content=body, request=streamed.request)
+
     def _error_from(self, response: httpx.Response) -> ArkerError:
         status = response.status_code
         code, message = code_for_status(status), ""
         try:
             body = response.json()
             if isinstance(body, dict):
-                code = str(body.get("code") or code)
+                # A code is a plain name; anything else (escapes, the key
+                # echoed back, prose) is not shown: the status says enough.
+                sent = self._scrub(str(body.get("code") or ""))
+                code = sent if PLAIN_CODE.fullmatch(sent) else code
                 message = str(body.get("message") or "")
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
             snippet = response.text[:200].strip()
             message = f"HTTP {status}" + (f": {snippet}" if snippet else "")
+        message = self._scrub(message)[:MAX_MESSAGE_CHARS] or f"HTTP {status}"
         return ArkerError(
             code,
-            self._scrub(message or f"HTTP {status}"),
+            message,
             status,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
@@ -158,6 +230,7 @@ class ArkerClient:
         ``raw``: the body's bytes, undecoded, for callers that skip decoding
         what they have seen before)."""
         route = ROUTES[route_name]
+        limit = self.settings.max_run_output_bytes if route_name in RUN_OUTPUT_ROUTES else None
         safe = route.idempotent or bool(headers and "Idempotency-Key" in headers)
         attempt = 0
         try:
@@ -170,9 +243,9 @@ class ArkerClient:
                     headers=headers,
                 )
                 try:
-                    response = await self._send(request)
+                    response = await self._send(request, limit)
                 except ArkerError as network_error:
-                    if not safe or attempt >= self.retry.max_retries:
+                    if network_error.code == "payload_too_large" or not safe or attempt >= self.retry.max_retries:
                         raise
                     error, retry_after = network_error, None
                 else:
@@ -427,9 +500,12 @@ class ArkerClient:
 async def iterate_pages(
     fetch: Callable[..., Awaitable[Page]], /, *, limit: int | None = None, **filters: Any
 ) -> AsyncIterator[Page]:
-    """Every page of a cursor-paged list, first page first."""
+    """Every page of a cursor-paged list, first page first. A server that
+    pages forever is stopped after ``MAX_PAGES`` pages or ``MAX_EMPTY_PAGES``
+    empty pages in a row (logged)."""
     cursor: str | None = None
     seen: set[str] = set()
+    empty_in_a_row = 0
     while True:
         page = await fetch(cursor=cursor, limit=limit, **filters)
         yield page
@@ -437,6 +513,12 @@ async def iterate_pages(
         if not cursor or cursor in seen:  # a repeating cursor would loop forever
             return
         seen.add(cursor)
+        fields = [v for v in vars(page).values() if isinstance(v, list)]
+        empty_in_a_row = empty_in_a_row + 1 if fields and not any(fields) else 0
+        if empty_in_a_row >= MAX_EMPTY_PAGES or len(seen) >= MAX_PAGES:
+            log.warning("stopped paging after %d pages (%d empty in a row): the server kept sending cursors",
+                        len(seen), empty_in_a_row)
+            return
 
 
 async def collect_all(fetch: Callable[..., Awaitable[Page]], items: str, /, **filters: Any) -> list[Any]:

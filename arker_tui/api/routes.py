@@ -12,6 +12,10 @@ from typing import Literal
 Host = Literal["control", "compute"]
 
 API_PREFIX = "/v1"
+# A server that never stops paging (a new cursor on every page) is stopped
+# after MAX_PAGES pages of one list, or MAX_EMPTY_PAGES empty pages in a row.
+MAX_PAGES = 500
+MAX_EMPTY_PAGES = 5
 DEFAULT_CONTROL_URL = "https://arker.ai/api"
 
 

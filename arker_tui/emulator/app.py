@@ -29,6 +29,7 @@ from arker_tui.api.routes import API_PREFIX, ROUTES, Route
 
 from .asgi import Request, Response, Router, error_response, json_response
 from .clock import ManualClock
+from . import hostile
 from .faults import DroppedConnection, Faults
 from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
 from .world import World
@@ -155,7 +156,8 @@ class Emulator:
                 if retry_after is None and status == 429:
                     retry_after = 1.0
                 code = f.error_code or code_for_status(status)
-                return _error(code, f"injected fault: HTTP {status}", status, retry_after)
+                message = f.error_message if f.error_message is not None else f"injected fault: HTTP {status}"
+                return _error(code, message, status, retry_after)
         if self.api_key is not None:
             auth = request.headers.get("authorization", "")
             if auth != f"Bearer {self.api_key}":
@@ -169,7 +171,10 @@ class Emulator:
                 self.world.require_feature(feature)
             call = Call(self.world, request.path_params, request.query_params, body,
                         request.headers, request.base_url)
-            payload = HANDLERS[route.name](call)
+            endless = hostile.endless_page(f, route.name) if faulted else None
+            payload = endless if endless is not None else HANDLERS[route.name](call)
+            if faulted and f.hostile:
+                payload = hostile.rewrite(f, route.name, payload)
             response = json_response(payload)
         except ArkerError as exc:
             payload = {"code": exc.code, "message": exc.message}

@@ -4,7 +4,7 @@ over HTTP (``POST /_emulator/faults`` with a JSON object of these fields;
 
 Applied to every ``/v1`` request whose path starts with ``path_prefix``
 (when set), in this order: hang, latency, drop, error (incl. 429), and, after
-the world answered, malformed body.
+the world answered, the hostile rewrites (``hostile``), then malformed body.
 
 A dropped connection raises ``DroppedConnection`` inside the ASGI app. It
 subclasses ``httpx.RemoteProtocolError`` (a ``httpx.TransportError``), and
@@ -38,12 +38,19 @@ class Faults:
     error_rate: float = 0.0  # 0..1 chance of answering error_status instead
     error_status: int = 500
     error_code: str | None = None  # default: derived from error_status
+    error_message: str | None = None  # default: "injected fault: HTTP <status>"
     retry_after: float | None = None  # seconds; sent as Retry-After on 429 (and 503)
     fail_next: int = 0  # the next N matching requests fail with error_status, then normal
     drop_rate: float = 0.0  # 0..1 chance of a dropped connection
     malformed_rate: float = 0.0  # 0..1 chance the 2xx body is truncated, non-JSON
     hang: bool = False  # never answer (sleeps hang_seconds)
     hang_seconds: float = 3600.0
+    # Hostile answers (see ``hostile``): applied to 2xx answers.
+    text_suffix: str | None = None  # appended to every shown string (markup, escapes)
+    pad_bytes: int = 0  # an extra field this long in every answer (past the client's cap)
+    huge_field_bytes: int = 0  # every VM gets a field "notes" this long
+    endless_cursors: bool = False  # every list page is empty with a new next_cursor
+    page_items: int = 0  # every list page holds this many items, whatever its limit
     path_prefix: str | None = None  # e.g. "/v1/vms" — only these paths are faulted
     methods: list[str] | None = None  # e.g. ["POST"]
     seed: int = 0
@@ -73,7 +80,13 @@ class Faults:
     @property
     def active(self) -> bool:
         return bool(self.latency or self.error_rate or self.fail_next or self.drop_rate
-                    or self.malformed_rate or self.hang)
+                    or self.malformed_rate or self.hang or self.hostile)
+
+    @property
+    def hostile(self) -> bool:
+        """Whether any fault rewrites successful answers (see ``hostile``)."""
+        return bool(self.text_suffix or self.pad_bytes or self.huge_field_bytes or self.endless_cursors
+                    or self.page_items)
 
     def reset(self) -> None:
         fresh = Faults()

@@ -26,6 +26,7 @@ class Entry:
     error: ArkerError | None = None  # error of the most recent fetch, None once one succeeds
     next_refresh_at: float | None = None  # when the next interval fetch is due (None: none planned)
     stale: bool = False  # invalidated (by a mutation or a run ending): next get() fetches
+    notice: str | None = None  # a list: what the last fetch did about a misbehaving server (PageCache.notice)
 
     _task: asyncio.Task | None = field(default=None, repr=False)
     _timer: asyncio.Task | None = field(default=None, repr=False)

@@ -28,6 +28,11 @@ class ChangeEvent:
     reordered: bool = False
     # True when a fetch succeeded after errors (the view can clear its error).
     recovered: bool = False
+    # A list only: what the fetch had to do about a misbehaving server, in
+    # words (a page cut to its limit, paging stopped), or None; also
+    # ``Entry.notice``. An event is sent when it appears, changes or goes.
+    notice: str | None = None
+    notice_changed: bool = False
     # Query.run only:
     stdout_appended: str = ""
     stderr_appended: str = ""
@@ -43,6 +48,7 @@ class ChangeEvent:
     def is_empty(self) -> bool:
         return not (
             self.added or self.changed or self.removed or self.error or self.reordered or self.recovered
+            or self.notice_changed
             or self.stdout_appended or self.stderr_appended or self.output_replaced or self.state_changed
         )
 

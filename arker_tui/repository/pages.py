@@ -36,6 +36,7 @@ from typing import Any, Callable
 
 from ..api import models as m
 from ..api.errors import ArkerError
+from ..api.routes import MAX_EMPTY_PAGES, MAX_PAGES
 
 # kind -> (route name, items field, page model, item model)
 PAGED: dict[str, tuple[str, str, type, type]] = {
@@ -68,6 +69,10 @@ _STR, _BYTES = _Syntax(str), _Syntax(bytes)
 
 BLOCK = 16  # items per block: a block whose text is unchanged is checked with one hash
 
+# A server that never stops paging (every page empty, or full, with a new
+# cursor) is stopped at MAX_PAGES pages per fetch, or MAX_EMPTY_PAGES empty
+# pages in a row (api/routes.py). What arrived is kept, and the fetch says so.
+
 
 class Layout:
     """Where a decoded page's items were: the text before the first item and
@@ -98,7 +103,7 @@ class PageCache:
     the body, or None if the page had just changed; its items, the next
     cursor, the items' layout or None)."""
 
-    __slots__ = ("pages", "value", "derived", "decoded", "in_place")
+    __slots__ = ("pages", "value", "derived", "decoded", "in_place", "notice")
 
     def __init__(self) -> None:
         self.pages: dict[str | None, tuple[tuple[int, int] | None, list[Any], str | None, Layout | None]] = {}
@@ -109,6 +114,9 @@ class PageCache:
         # items in place (each by the item of the same id, nothing added,
         # removed or moved): the repository then diffs only those.
         self.in_place: tuple[list[Any], list[Any]] | None = None
+        # What the last fetch had to do about a misbehaving server, in words
+        # for the user (a page cut to its limit, paging stopped), or None.
+        self.notice: str | None = None
 
     def derive(self, value: list[Any], make: Any) -> Any:
         """``make(value)``, reused while ``value`` is the same list object."""
@@ -121,17 +129,31 @@ def _malformed() -> ArkerError:
     return ArkerError("internal", "the server sent a malformed response (HTTP 200)", 200)
 
 
-def _decode(body: bytes, page_model: type, field: str) -> tuple[list[Any], str | None]:
-    """The whole page, the plain way (and the one that words the errors)."""
+def _cut(data: Any, field: str, limit: int | None) -> int:
+    """Cut the raw items of a page past ``limit`` (before any is validated);
+    returns how many the server sent when it sent more, else 0."""
+    items = data.get(field) if isinstance(data, dict) else None
+    if limit is None or not isinstance(items, list) or len(items) <= limit:
+        return 0
+    sent = len(items)
+    del items[limit:]
+    return sent
+
+
+def _decode(body: bytes, page_model: type, field: str, limit: int | None = None
+            ) -> tuple[list[Any], str | None, int]:
+    """The whole page, the plain way (and the one that words the errors);
+    (items, next cursor, items sent when more than ``limit``)."""
     try:
         data = json.loads(body) if body else {}
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
         raise _malformed() from None
     from ..api.client import ArkerClient
 
+    sent = _cut(data, field, limit)
     page = ArkerClient._parse(page_model, data)
     items = getattr(page, field)
-    return items, getattr(page, "next_cursor", None)
+    return items, getattr(page, "next_cursor", None), sent
 
 
 def _expect(text: str, at: int, char: str) -> int:
@@ -193,19 +215,22 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
 
 
 def _decode_page(body: bytes, page_model: type, item_model: type, field: str,
-                 old: tuple[Any, list[Any], str | None, Layout | None] | None, key: Callable[[Any], str]
-                 ) -> tuple[list[Any], str | None, Layout | None, list[Any], bool]:
-    """(items, next cursor, layout, the items decoded, aligned: see ``_walk``)
-    of a page whose bytes changed; ``old``: what the same cursor gave last time."""
+                 old: tuple[Any, list[Any], str | None, Layout | None] | None, key: Callable[[Any], str],
+                 limit: int | None = None
+                 ) -> tuple[list[Any], str | None, Layout | None, list[Any], bool, int]:
+    """(items, next cursor, layout, the items decoded, aligned: see ``_walk``,
+    items sent when more than ``limit``: the page is then cut to ``limit``
+    and has no layout) of a page whose bytes changed; ``old``: what the same
+    cursor gave last time."""
     ascii = body.isascii()
     if old is not None and old[3] is not None and isinstance(old[3].prefix, bytes) == ascii:
         try:
-            walked = _walk(body, ascii, item_model, old[3], old[1], key)
+            walked = _walk(body, ascii, item_model, old[3], old[1], key, limit)
         except Exception:  # not the same shape after all: decode it whole
             walked = None
         if walked is not None:
             items, layout, fresh, aligned = walked
-            return items, old[2], layout, fresh, aligned  # the envelope, so the cursor, is the same
+            return items, old[2], layout, fresh, aligned, 0  # the envelope, so the cursor, is the same
     try:
         text: str | None = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -218,15 +243,17 @@ def _decode_page(body: bytes, page_model: type, item_model: type, field: str,
         else:
             from ..api.client import ArkerClient
 
+            sent = _cut(data, field, limit)
             page = ArkerClient._parse(page_model, data)
             items = getattr(page, field)
-            return items, getattr(page, "next_cursor", None), layout, items, False
-    items, next_cursor = _decode(body, page_model, field)
-    return items, next_cursor, None, items, False
+            return items, getattr(page, "next_cursor", None), None if sent else layout, items, False, sent
+    items, next_cursor, sent = _decode(body, page_model, field, limit)
+    return items, next_cursor, None, items, False, sent
 
 
 def _walk(body: bytes, ascii: bool, item_model: type, old: Layout, old_items: list[Any],
-          key: Callable[[Any], str]) -> tuple[list[Any], Layout, list[Any], bool] | None:
+          key: Callable[[Any], str], limit: int | None = None
+          ) -> tuple[list[Any], Layout, list[Any], bool] | None:
     """The page re-read against its last layout (see the module doc): (items,
     layout, the items decoded, whether each of those took the place of the old
     item with its id and nothing else moved), or None when the text around
@@ -304,6 +331,8 @@ def _walk(body: bytes, ascii: bool, item_model: type, old: Layout, old_items: li
                     j = found + 1
         if len(items) % BLOCK == 0:
             block_ends.append(stop)
+        if limit is not None and len(items) > limit:
+            raise ValueError("more items than asked for")  # decoded whole, and cut, by the caller
         at = _next_item(text, stop, end, syntax)
         if at < 0:
             break
@@ -350,6 +379,8 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
     same = True
     aligned = True
     fresh: list[Any] = []
+    notices: list[str] = []
+    empty_in_a_row = 0
     while True:
         query = {**(filters or {}), "cursor": cursor, "limit": limit}
         body = await client.request(route, path=path, query=query, raw=True)
@@ -357,8 +388,11 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
         if old is not None and old[0] is not None and old[0] == (len(body), hash(body)):
             digest, items, next_cursor, layout = old  # the same bytes: nothing to walk
         else:  # a page with a layout is walked: unchanged blocks cost one hash each
-            items, next_cursor, layout, decoded, in_place = _decode_page(body, page_model, item_model, field,
-                                                                         old, key)
+            items, next_cursor, layout, decoded, in_place, sent = _decode_page(
+                body, page_model, item_model, field, old, key, limit)
+            if sent:
+                notices.append(f"the server sent {sent:,} {field} for a page of {limit:,}; "
+                               f"the first {limit:,} are shown")
             unchanged = old is not None and not decoded and in_place and len(items) == len(old[1])
             if unchanged:
                 items = old[1]  # every item as it was
@@ -373,6 +407,14 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
         out.extend(items)
         if not next_cursor or next_cursor in seen:  # a repeating cursor would loop forever
             break
+        empty_in_a_row = 0 if items else empty_in_a_row + 1
+        if empty_in_a_row >= MAX_EMPTY_PAGES or len(pages) >= MAX_PAGES:
+            why = (f"{empty_in_a_row} empty pages in a row" if empty_in_a_row >= MAX_EMPTY_PAGES
+                   else f"{len(pages):,} pages")
+            notices.append(f"the server kept sending more pages of {field}: stopped after {why}, "
+                           f"showing the {len(out):,} received")
+            same = False  # the list may be incomplete: never taken as unchanged
+            break
         if first_page is not None and cursor is None:
             first_page(list(out))
         seen.add(next_cursor)
@@ -382,6 +424,7 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
         out = previous  # nothing changed: the very same list object
     aligned = aligned and previous is not None and pages.keys() == cache.pages.keys()
     cache.pages, cache.value, cache.decoded = pages, out, len(fresh)
+    cache.notice = "; ".join(dict.fromkeys(notices)) or None
     cache.in_place = (previous, fresh) if aligned and out is not previous else None
     return out
 

@@ -10,6 +10,7 @@ never delays another. Mutations live in ``mutations.py``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from typing import Any, Callable
@@ -345,8 +346,23 @@ class Repository(Mutations, Status):
             event = self._apply_run(entry, raw, recovered, first)
         else:
             event = self._apply(entry, raw, recovered=recovered, first=first)
+            if entry.query.is_list:
+                event = self._note(entry, event)
         if event is not None:
             self._emit(entry, event)
+
+    @staticmethod
+    def _note(entry: Entry, event: ChangeEvent | None) -> ChangeEvent | None:
+        """Carry the page cache's notice into the entry and the event (an
+        event of its own when only the notice changed)."""
+        notice = entry._pages.notice
+        changed = notice != entry.notice
+        entry.notice = notice
+        if event is None:
+            return ChangeEvent(entry.query, entry.value, notice=notice, notice_changed=True) if changed else None
+        if notice is None and not changed:
+            return event
+        return dataclasses.replace(event, notice=notice, notice_changed=changed)
 
     def _apply(self, entry: Entry, value: Any, *, recovered: bool = False, first: bool = False) -> ChangeEvent | None:
         """Store a new list or VM value; the event naming what changed, or

@@ -21,6 +21,17 @@ HOST = re.compile(r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]
 NAME_MAX = 63
 SIGNALS = ("SIGINT", "SIGTERM", "SIGKILL", "SIGHUP")
 
+# Every number field has a bound even where the VM states no ceiling: an
+# absurd value (a 4,000-digit disk size, a timeout of 1e308 s) is refused
+# with a message instead of being sent. Generous: the server has the last word.
+INT_MAX = 2**31 - 1  # any whole-number field without a better bound
+MAX_VCPUS = 1024
+MAX_MEMORY_MIB = 16 * 1024 * 1024  # 16 TiB
+MAX_DISK_MIB = 64 * 1024 * 1024  # 64 TiB
+MAX_TIMEOUT_SECONDS = 7 * 24 * 3600.0  # a week
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+_ASCII_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
 
 def check_required(field: str, text: str) -> str | None:
     return f"{field}: required" if not text.strip() else None
@@ -41,45 +52,93 @@ def check_name(field: str, text: str, *, required: bool = False) -> str | None:
     return None
 
 
+def _shown(value: str) -> str:
+    """What the user typed, short enough for a message."""
+    return repr(value) if len(value) <= 24 else f"a {len(value):,}-character value"
+
+
+def _whole(value: str) -> int | None:
+    """``value`` as a whole number written in ASCII digits (``int`` alone
+    would take '٣' and fail on '²', which ``str.isdigit`` accepts), or None."""
+    if not _ASCII_INT.fullmatch(value) or len(value.lstrip("+-")) > 18:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
 def check_int(field: str, text: str, *, minimum: int | None = None, maximum: int | None = None,
               required: bool = False, ceiling: str | None = None) -> str | None:
-    """An integer in [minimum, maximum]; ``ceiling`` names where the maximum comes from."""
+    """An integer in [minimum, maximum]; ``ceiling`` names where the maximum
+    comes from. Without a maximum, INT_MAX bounds it."""
     value = text.strip()
     if not value:
         return f"{field}: required" if required else None
-    try:
-        number = int(value)
-    except ValueError:
-        return f"{field}: {value!r} is not a whole number"
+    number = _whole(value)
+    if number is None:
+        if _ASCII_INT.fullmatch(value):
+            return f"{field}: {_shown(value)} is far too large (at most {maximum or INT_MAX:,})"
+        return f"{field}: {_shown(value)} is not a whole number"
     if minimum is not None and number < minimum:
         return f"{field}: {number} is below the minimum {minimum}"
     if maximum is not None and number > maximum:
         where = f" ({ceiling})" if ceiling else ""
         return f"{field}: {number} is above the ceiling {maximum}{where}"
+    if maximum is None and number > INT_MAX:
+        return f"{field}: {number:,} is above the largest accepted value {INT_MAX:,}"
     return None
+
+
+def check_vcpu(field: str, text: str, *, maximum: int | None = None) -> str | None:
+    """vCPUs: 1 up to the VM's max_vcpus, or MAX_VCPUS when it states none."""
+    if maximum is not None:
+        return check_int(field, text, minimum=1, maximum=maximum, ceiling="max_vcpus")
+    return check_int(field, text, minimum=1, maximum=MAX_VCPUS, ceiling="the most any VM has")
+
+
+def check_disk_mib(field: str, text: str) -> str | None:
+    """A disk size in MiB: 1 up to MAX_DISK_MIB (64 TiB)."""
+    return check_int(field, text, minimum=1, maximum=MAX_DISK_MIB, ceiling="64 TiB")
 
 
 def parse_int(text: str) -> int | None:
     value = text.strip()
-    return int(value) if value else None
+    return _whole(value) if value else None
 
 
-def check_positive_number(field: str, text: str) -> str | None:
+def check_positive_number(field: str, text: str, *, maximum: float = MAX_TIMEOUT_SECONDS) -> str | None:
+    """A number of seconds, more than 0 and at most ``maximum`` (a week)."""
     value = text.strip()
     if not value:
         return None
+    if value.lower() in ("nan", "+nan", "-nan"):
+        return f"{field}: must be more than 0 seconds"
+    if not _ASCII_FLOAT.fullmatch(value):
+        return f"{field}: {_shown(value)} is not a number of seconds"
     try:
         number = float(value)
     except ValueError:
-        return f"{field}: {value!r} is not a number of seconds"
-    if not number > 0 or number != number or number == float("inf"):
+        return f"{field}: {_shown(value)} is not a number of seconds"
+    if not number > 0 or number != number:
         return f"{field}: must be more than 0 seconds"
+    if number > maximum:
+        return f"{field}: {_shown(value)} s is more than the longest accepted {maximum:g} s ({_duration(maximum)})"
     return None
+
+
+def _duration(seconds: float) -> str:
+    days = seconds / 86400
+    if days >= 1:
+        return f"{days:g} days" if days != 7 else "a week"
+    return f"{seconds / 3600:g} hours"
 
 
 def parse_float(text: str) -> float | None:
     value = text.strip()
-    return float(value) if value else None
+    if not value or not _ASCII_FLOAT.fullmatch(value):
+        return None
+    return float(value)
 
 
 def check_ports(field: str, text: str, *, required: bool = True) -> str | None:
@@ -89,9 +148,9 @@ def check_ports(field: str, text: str, *, required: bool = True) -> str | None:
         return f"{field}: at least one port is required" if required else None
     seen: set[int] = set()
     for part in parts:
-        if not part.isdigit():
-            return f"{field}: {part!r} is not a port number"
-        port = int(part)
+        port = _whole(part) if part.isdigit() else None
+        if port is None:
+            return f"{field}: {_shown(part)} is not a port number"
         if not 1 <= port <= 65535:
             return f"{field}: {port} is outside 1..65535"
         if port in seen:
@@ -101,7 +160,9 @@ def check_ports(field: str, text: str, *, required: bool = True) -> str | None:
 
 
 def parse_ports(text: str) -> list[int]:
-    return [int(p) for p in re.split(r"[\s,]+", text.strip()) if p]
+    """The ports of text that ``check_ports`` accepted (anything else is left out)."""
+    ports = (_whole(p) for p in re.split(r"[\s,]+", text.strip()) if p)
+    return [p for p in ports if p is not None]
 
 
 def check_hosts(field: str, text: str) -> str | None:
@@ -159,8 +220,9 @@ def parse_env_lines(text: str) -> dict[str, str]:
 
 
 def check_memory(field: str, text: str, *, minimum: int | None, maximum: int | None) -> str | None:
-    """Memory in MiB between the VM's min_memory_mib and max_memory_mib."""
-    error = check_int(field, text, minimum=1)
+    """Memory in MiB between the VM's min_memory_mib and max_memory_mib
+    (at most MAX_MEMORY_MIB, 16 TiB, when the VM states no ceiling)."""
+    error = check_int(field, text, minimum=1, maximum=MAX_MEMORY_MIB, ceiling="16 TiB")
     if error is not None or not text.strip():
         return error
     value = int(text.strip())
