@@ -470,8 +470,15 @@ class VmTree(DataList):
         super()._rebuild_order()
         if self._cursor != before and self.is_mounted and self.size.height > 1:
             self._scroll_cursor_into_view()
-        if EXIT_WHEN_READY and self._vms and self.is_attached and self.screen.is_mounted:
-            self.call_after_refresh(self.app.exit)  # once painted (see the module doc)
+        if EXIT_WHEN_READY and self._vms and self.is_attached:
+            self.call_after_refresh(self._exit_when_painted)  # see the module doc
+
+    def _exit_when_painted(self) -> None:
+        # The data can arrive before the app has finished mounting.
+        if getattr(self.app, "started", False):
+            self.app.exit()
+        else:
+            self.set_timer(0.01, self._exit_when_painted)
 
     def _announce_cursor(self) -> None:
         super()._announce_cursor()
