@@ -166,7 +166,7 @@ class HostResolver:
         elif unknown:
             note = (f"the VM's {' and '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} unknown; "
                     f"using the profile's default host ({self.default[0]}/{self.default[1]})")
-            provider, region = provider or self.default[0], region or self.default[1]
+            provider, region = self.default
         assert provider is not None and region is not None
         placement = f"{provider}/{region}"
         for key in (placement, provider):
