@@ -246,3 +246,29 @@ def test_the_repository_describes_the_host_of_a_vm(em):
     repo = Repository(client)
     url, note = repo.describe_host(vm(provider="aws-burst", region="eu-central-1"))
     assert url == urls["aws-burst/eu-central-1"] and note == 'compute_hosts "aws-burst/eu-central-1"'
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def test_bad_cli_values_exit_2_with_a_clear_message(capsys):
+    from arker_tui import cli
+
+    for argv, words in ((["--run-log-cap", "-1"], "must be 1 or more"),
+                        (["emulator", "--hosts", "control,gcp/x"], "'gcp/x' is not a host"),
+                        (["emulator", "--port", "0"], "must be 1 or more")):
+        with pytest.raises(SystemExit) as info:
+            cli.main(argv)
+        assert info.value.code == 2, argv
+        assert words in capsys.readouterr().err, argv
+
+
+def test_help_ends_with_the_environment_and_the_config_path(capsys, tmp_path, monkeypatch):
+    from arker_tui import cli
+
+    monkeypatch.setenv("ARKER_TUI_CONFIG", str(tmp_path / "c.toml"))
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "ARKER_BURST_BASE_URL" in out and out.rstrip().endswith(f"config file: {tmp_path / 'c.toml'}")
+    assert "--api-key-env VAR" in out and "read the API key from environment variable VAR" in out
