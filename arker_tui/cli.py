@@ -1,5 +1,5 @@
-"""Command line: ``arker-tui [--demo] [--readonly] [--refresh S]`` and
-``arker-tui emulator --port N``."""
+"""Command line: ``arker-tui [--demo] [--readonly] [--refresh S]``,
+and ``arker-tui emulator [--port N] [--hosts ...]``."""
 
 from __future__ import annotations
 
@@ -21,39 +21,120 @@ def _positive(value: str) -> float:
     return number
 
 
+def _count(least: int, what: str):
+    """A whole-number argument of at least ``least``; anything else exits 2 saying so."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of {what}") from None
+        if number < least:
+            raise argparse.ArgumentTypeError(f"{value} {what}: must be {least} or more")
+        return number
+    return parse
+
+
+def _port(value: str) -> int:
+    number = _count(1, "port")(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"{value}: a port is 1-65535")
+    return number
+
+
+def _hosts(value: str) -> str:
+    """``--hosts``: checked here (exit 2 on an unknown entry); ports are given out later."""
+    from .emulator.hosts import HostSpecError, parse_hosts
+
+    try:
+        parse_hosts(value, 1)
+    except HostSpecError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
+ENVIRONMENT = (
+    ("ARKER_API_KEY", "the API key (else the keyring, else the profile's api_key_env)"),
+    ("ARKER_PROFILE", "the profile of the config file to use"),
+    ("ARKER_CONTROL_URL", "the control plane (default https://arker.ai/api)"),
+    ("ARKER_BASE_URL", "the compute host of every non-burst VM"),
+    ("ARKER_BURST_BASE_URL", "the compute host of the aws-burst VMs"),
+    ("ARKER_REGION", "region, e.g. us-west-2"),
+    ("ARKER_PROVIDER", "aws or aws-burst"),
+    ("ARKER_TUI_CONFIG", "the config file to read instead of the default one"),
+    ("ARKER_TUI_LOG", "write a debug log to this file (as --log)"),
+    ("ARKER_TUI_KEYRING", "0 to never look in the system keyring"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """``--help`` ends with the environment variables and the config file's
+    path (worked out only when help is shown)."""
+
+    def format_help(self) -> str:
+        from .config import config_path
+
+        width = max(len(name) for name, _ in ENVIRONMENT)
+        lines = [f"  {name:<{width}}  {text}" for name, text in ENVIRONMENT]
+        return (super().format_help().rstrip("\n") + "\n\nenvironment variables:\n" + "\n".join(lines)
+                + f"\n\nconfig file: {config_path()}\n")
+
+
+def _connection_options() -> argparse.ArgumentParser:
+    """--profile/--region/--provider/--api-key-env, accepted before or after a
+    subcommand (SUPPRESS: a subcommand that is not given one keeps the main value)."""
+    common = argparse.ArgumentParser(add_help=False)
+    S = argparse.SUPPRESS
+    common.add_argument("--profile", metavar="NAME", default=S,
+                        help="profile of the config file to use (default: ARKER_PROFILE, then default_profile)")
+    common.add_argument("--region", default=S, help="region, e.g. us-west-2 (legacy aws-us-west-2 accepted)")
+    common.add_argument("--provider", choices=["aws", "aws-burst"], default=S,
+                        help="provider of the profile's default compute host")
+    common.add_argument("--api-key-env", metavar="VAR", default=S,
+                        help="read the API key from environment variable VAR (over ARKER_API_KEY)")
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="arker-tui",
+    common = _connection_options()
+    parser = _Parser(
+        prog="arker-tui", parents=[common],
         description="A keyboard-first terminal dashboard for Arker VM sandboxes. "
-        "With no ARKER_API_KEY set it opens the built-in demo world.",
+        "With no API key set it opens the built-in demo world.",
     )
-    parser.add_argument("--version", action="version", version=f"arker-tui {__version__}")
+    parser.set_defaults(profile=None, region=None, provider=None, api_key_env=None)
+    parser.add_argument("--version", action="version", version=f"arker-tui {__version__}",
+                        help="print the version and exit")
     parser.add_argument("--demo", action="store_true", help="open the built-in demo world (no API calls)")
     parser.add_argument("--readonly", action="store_true", help="hide and refuse every action that changes something")
     parser.add_argument("--refresh", type=_positive, metavar="SECONDS", help="refresh interval of lists (default 2)")
-    parser.add_argument("--region", help="region, e.g. us-west-2 (legacy aws-us-west-2 accepted)")
-    parser.add_argument("--provider", choices=["aws", "aws-burst"], help="compute provider")
-    parser.add_argument("--profile", metavar="NAME",
-                        help="profile of the config file to use (default: ARKER_PROFILE, then default_profile)")
     parser.add_argument("--print-config-path", action="store_true",
                         help="print where the config file is (or would be) and exit")
     parser.add_argument("--log", metavar="FILE",
                         help="write a debug log (API key and tokens redacted) to FILE; also $ARKER_TUI_LOG")
-    parser.add_argument("--run-log-cap", type=int, default=100_000, metavar="LINES",
+    parser.add_argument("--run-log-cap", type=_count(1, "lines"), default=100_000, metavar="LINES",
                         help="most lines a run log keeps; older lines are dropped (default 100000)")
-    sub = parser.add_subparsers(dest="command")
-    emulator = sub.add_parser("emulator", help="serve the Arker API emulator on 127.0.0.1")
-    emulator.add_argument("--port", type=int, default=8787)
-    emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--vms", type=int, default=0, metavar="N",
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    emulator = sub.add_parser("emulator", help="serve the Arker API emulator on 127.0.0.1",
+                              description="Serve the Arker API emulator (needs the serve extra).")
+    emulator.add_argument("--port", type=_port, default=8787, help="port to listen on (default 8787); "
+                          "with --hosts, the first host's port")
+    emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    emulator.add_argument("--hosts", type=_hosts, metavar="HOST[=PORT],...",
+                          help="serve the world as several hosts, one port each: 'control' (required), "
+                          "a provider ('aws-burst') or provider/region ('aws/eu-central-1'); "
+                          "a host without =PORT takes the next port; 'demo' = control and the demo "
+                          "world's four provider/region hosts")
+    emulator.add_argument("--vms", type=_count(0, "VMs"), default=0, metavar="N",
                           help="serve a generated org of N VMs instead of the demo world")
-    emulator.add_argument("--runs-per-vm", type=int, default=3, metavar="N",
+    emulator.add_argument("--runs-per-vm", type=_count(0, "runs"), default=3, metavar="N",
                           help="runs per VM of the generated org (default 3)")
-    emulator.add_argument("--output-lines", type=int, default=100, metavar="N",
+    emulator.add_argument("--output-lines", type=_count(0, "lines"), default=100, metavar="N",
                           help="output lines per run of the generated org (default 100)")
     emulator.add_argument("--seed", type=int, default=0, help="seed of the generated org (default 0)")
     emulator.add_argument("--api-key-env", metavar="VAR",
                           help="require the key held in this environment variable")
+
     return parser
 
 
@@ -70,17 +151,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve_emulator(args: argparse.Namespace) -> int:
-    import os
-
     from .emulator import serve
+    from .emulator.hosts import HostSpecError, parse_hosts
 
     api_key = os.environ.get(args.api_key_env) if args.api_key_env else None
+    if args.api_key_env and not api_key:
+        print(f"arker-tui emulator: --api-key-env names {args.api_key_env}, which is not set", file=sys.stderr)
+        return 2
     try:
-        serve(args.port, host=args.host, scale=args.vms or None, api_key=api_key,
+        hosts = parse_hosts(args.hosts, args.port) if args.hosts else None
+    except HostSpecError as error:
+        print(f"arker-tui emulator: --hosts: {error}", file=sys.stderr)
+        return 2
+    try:
+        serve(args.port, host=args.host, scale=args.vms or None, api_key=api_key, hosts=hosts,
               runs_per_vm=args.runs_per_vm, output_lines=args.output_lines, seed=args.seed)
     except ImportError:
         print("The emulator server needs uvicorn: pip install 'arker-tui[serve]'", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"arker-tui emulator: cannot listen: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -163,7 +254,7 @@ def _build_app(args: argparse.Namespace):
     for problem in config.problems:
         print(f"arker-tui: config: {problem}", file=sys.stderr)
     profiles = Profiles(config, Overrides(profile=args.profile, region=args.region, provider=args.provider,
-                                          refresh=args.refresh))
+                                          refresh=args.refresh, api_key_env=args.api_key_env))
     try:
         resolved = profiles.resolve()
     except ConfigError as error:

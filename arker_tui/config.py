@@ -9,13 +9,19 @@ api_key_env = "ARKER_WORK_KEY"   # read the key from this variable (preferred)
 region = "us-west-2"
 provider = "aws"
 refresh = 2                       # seconds between refreshes of lists
+burst_base_url = "https://burst.example"   # host of the aws-burst VMs
+[profiles.work.compute_hosts]     # a VM's host by its provider/region (most specific wins)
+"aws/eu-central-1" = "https://eu.compute.example"
+"aws-burst" = "https://burst.example"
 [profiles.work.intervals]         # other refresh intervals (seconds)
 org_runs = 30
 [profiles.work.keymap]            # binding id -> keys
 "app.activity" = "A"
 ```
 
-Precedence: CLI flags > environment (``ARKER_*``) > profile > defaults.
+Precedence: CLI flags > environment (``ARKER_*``) > profile > defaults; for
+the API key: flag (``--api-key-env``) > ``ARKER_API_KEY`` > system keyring >
+the profile's ``api_key_env`` / ``api_key``.
 The API key is never written by the app; only the theme is, and only its
 line changes (comments and everything else are kept), file mode 0600.
 No Textual import here: the CLI uses it before any app exists.
@@ -41,8 +47,8 @@ CONFIG_ENV = "ARKER_TUI_CONFIG"
 APP_NAME = "arker-tui"
 INTERVAL_FIELDS = tuple(f.name for f in fields(Intervals) if f.type in ("float", float))
 PROFILE_KEYS = frozenset({
-    "api_key_env", "api_key", "region", "provider", "base_url", "control_url", "refresh",
-    "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
+    "api_key_env", "api_key", "region", "provider", "base_url", "burst_base_url", "compute_hosts",
+    "control_url", "refresh", "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
     "max_page_mib", "max_run_output_mib",
 })
 TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles"})
@@ -72,6 +78,8 @@ class Profile:
     region: str | None = None
     provider: str | None = None
     base_url: str | None = None
+    burst_base_url: str | None = None
+    compute_hosts: dict[str, str] = field(default_factory=dict)
     control_url: str | None = None
     refresh: float | None = None
     intervals: dict[str, float] = field(default_factory=dict)
@@ -141,11 +149,11 @@ class _Checker:
     def __init__(self, config: Config, text: str) -> None:
         self.config, self.text = config, text
 
-    def warn(self, table: tuple[str, ...], key: str | None, problem: str) -> None:
+    def warn(self, table: tuple[str, ...], key: str | None, problem: str, ignored: bool = True) -> None:
         where = ".".join(table + ((key,) if key else ()))
         line = _line_of(self.text, table, key)
         at = f"{self.config.path}, line {line}" if line else str(self.config.path)
-        self.config.warnings.append(f"{at}: {where}: {problem} (ignored)")
+        self.config.warnings.append(f"{at}: {where}: {problem}" + (" (ignored)" if ignored else ""))
 
     def string(self, table, data: dict, key: str) -> str | None:
         value = data.get(key)
@@ -204,6 +212,27 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
             seconds = check.seconds(table + ("intervals",), raw_intervals, key)
             if seconds is not None:
                 intervals[key] = seconds
+    compute_hosts: dict[str, str] = {}
+    raw_hosts = data.get("compute_hosts")
+    if raw_hosts is not None and not isinstance(raw_hosts, dict):
+        check.warn(table, "compute_hosts", 'expected a table of "provider/region" = "URL"')
+    elif raw_hosts:
+        from .api.hosts import parse_host_map
+
+        compute_hosts, problems = parse_host_map(raw_hosts)
+        for key, problem, ignored in problems:
+            check.warn(table + ("compute_hosts",), key, problem, ignored)
+    urls = {}
+    for key in ("base_url", "burst_base_url", "control_url"):
+        urls[key] = check.string(table, data, key)
+        if urls[key] is not None:
+            from .api.hosts import HostMapError, check_host_url
+
+            try:
+                urls[key] = check_host_url(urls[key])
+            except HostMapError as error:
+                check.warn(table, key, str(error))
+                urls[key] = None
     retries = data.get("max_retries")
     if retries is not None and (isinstance(retries, bool) or not isinstance(retries, int) or retries < 0):
         check.warn(table, "max_retries", f"expected a whole number of 0 or more, got {retries!r}")
@@ -228,8 +257,10 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
         api_key=check.string(table, data, "api_key"),
         region=check.string(table, data, "region"),
         provider=provider,
-        base_url=check.string(table, data, "base_url"),
-        control_url=check.string(table, data, "control_url"),
+        base_url=urls["base_url"],
+        burst_base_url=urls["burst_base_url"],
+        compute_hosts=compute_hosts,
+        control_url=urls["control_url"],
         refresh=check.seconds(table, data, "refresh"),
         intervals=intervals,
         keymap=check.keymap(table, data),
@@ -318,6 +349,7 @@ class Overrides:
     region: str | None = None
     provider: str | None = None
     refresh: float | None = None
+    api_key_env: str | None = None  # --api-key-env: read the key from this variable
 
 
 @dataclass
@@ -330,6 +362,9 @@ class Resolved:
     keymap: dict[str, str]
     theme: str | None
     warnings: list[str] = field(default_factory=list)
+    # Where each setting came from: "flag --region", "env ARKER_BASE_URL",
+    # "file [profiles.work]", "keyring (...)", "default" (for doctor).
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 class Profiles:
@@ -338,10 +373,15 @@ class Profiles:
     theme."""
 
     def __init__(self, config: Config, overrides: Overrides | None = None,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, keys: Any = "system") -> None:
         self.config = config
         self.overrides = overrides or Overrides()
         self.env = dict(os.environ if env is None else env)
+        if keys == "system":  # the system keyring when the extra is installed (imported on first use)
+            from .keys import system_key_store
+
+            keys = system_key_store(self.env)
+        self.keys = keys  # a keys.KeyStore, or None: no keyring
 
     @property
     def names(self) -> list[str]:
@@ -372,32 +412,40 @@ class Profiles:
 
         settings = settings_from_env(env).replace(profile=name)
         changes: dict[str, Any] = {}
-        # API key: ARKER_API_KEY > the profile's api_key_env > the profile's api_key.
-        if not env.get("ARKER_API_KEY"):
-            if profile.api_key_env:
-                key = env.get(profile.api_key_env)
-                if key:
-                    changes["api_key"] = key
-                else:
-                    warnings.append(f"profile {name!r}: api_key_env names {profile.api_key_env}, "
-                                    "which is not set in the environment")
-            elif profile.api_key:
-                changes["api_key"] = profile.api_key
-        elif profile.api_key_env or profile.api_key:
-            warnings.append(f"ARKER_API_KEY from the environment is used instead of profile {name!r}'s key")
-        for key, env_name in (("control_url", "ARKER_CONTROL_URL"), ("base_url", "ARKER_BASE_URL")):
-            value = getattr(profile, key)
-            if value and not env.get(env_name):
-                changes[key] = value
+        table = f"file [profiles.{name}]"
+        sources: dict[str, str] = {"profile": _profile_source(cli.profile, env, config, name)}
+        key, sources["api_key"] = self._api_key(profile, warnings)
+        if key:
+            changes["api_key"] = key
+        for setting, env_name in (("control_url", "ARKER_CONTROL_URL"), ("base_url", "ARKER_BASE_URL"),
+                                  ("burst_base_url", "ARKER_BURST_BASE_URL")):
+            value = getattr(profile, setting)
+            if env.get(env_name):
+                sources[setting] = f"env {env_name}"
+            elif value:
+                changes[setting] = value
+                sources[setting] = table
+            else:
+                sources[setting] = "default"
+        if profile.compute_hosts:
+            changes["compute_hosts"] = tuple(profile.compute_hosts.items())
+            sources["compute_hosts"] = f"file [profiles.{name}.compute_hosts]"
+        else:
+            sources["compute_hosts"] = "none"
+        for setting, flag, env_name in (("region", "--region", "ARKER_REGION"),
+                                        ("provider", "--provider", "ARKER_PROVIDER")):
+            sources[setting] = (f"flag {flag}" if getattr(cli, setting) else f"env {env_name}"
+                                if env.get(env_name) else table if getattr(profile, setting) else "default")
         region = cli.region or env.get("ARKER_REGION") or profile.region
         provider = cli.provider or env.get("ARKER_PROVIDER") or profile.provider
         if region or provider:
             changes["region"] = region or settings.region
             changes["provider"] = provider
-        if profile.timeout is not None:
-            changes["timeout"] = profile.timeout
-        if profile.max_retries is not None:
-            changes["max_retries"] = profile.max_retries
+        for setting in ("timeout", "max_retries"):
+            value = getattr(profile, setting)
+            sources[setting] = table if value is not None else "default"
+            if value is not None:
+                changes[setting] = value
         if profile.allow_plain_http is not None and not env.get("ARKER_ALLOW_PLAIN_HTTP"):
             changes["allow_plain_http"] = profile.allow_plain_http
         if profile.max_page_mib is not None:
@@ -414,7 +462,35 @@ class Profiles:
             interval_values["lists"] = lists
         keymap = {**config.keymap, **profile.keymap}
         return Resolved(name, settings, Intervals(**interval_values), keymap,
-                        profile.theme or config.theme, warnings)
+                        profile.theme or config.theme, warnings, sources)
+
+    def _api_key(self, profile: Profile, warnings: list[str]) -> tuple[str | None, str]:
+        """(key, where it came from): flag --api-key-env > ARKER_API_KEY >
+        the system keyring > the profile's api_key_env > its api_key."""
+        env, flag_var = self.env, self.overrides.api_key_env
+        in_file = bool(profile.api_key_env or profile.api_key)
+        if flag_var:
+            key = env.get(flag_var)
+            if key:
+                return key, f"flag --api-key-env {flag_var}"
+            warnings.append(f"--api-key-env names {flag_var}, which is not set in the environment")
+        if env.get("ARKER_API_KEY"):
+            if in_file:
+                warnings.append(f"ARKER_API_KEY from the environment is used instead of profile "
+                                f"{profile.name!r}'s key")
+            return env["ARKER_API_KEY"], "env ARKER_API_KEY"
+        stored = self.keys.get(profile.name) if self.keys is not None else None
+        if stored:
+            return stored, f"keyring ({self.keys.where()})"
+        if profile.api_key_env:
+            key = env.get(profile.api_key_env)
+            if key:
+                return key, f"env {profile.api_key_env} (api_key_env of [profiles.{profile.name}])"
+            warnings.append(f"profile {profile.name!r}: api_key_env names {profile.api_key_env}, "
+                            "which is not set in the environment")
+        elif profile.api_key:
+            return profile.api_key, f"file [profiles.{profile.name}] api_key"
+        return None, "not set"
 
     # --- theme persistence ----------------------------------------------------------
 
@@ -429,6 +505,16 @@ class Profiles:
         else:
             self.config.theme = theme
         set_config_value(self.config.path, table, "theme", theme)
+
+
+def _profile_source(flag: str | None, env: Mapping[str, str], config: Config, name: str) -> str:
+    if flag:
+        return "flag --profile"
+    if env.get("ARKER_PROFILE"):
+        return "env ARKER_PROFILE"
+    if config.default_profile:
+        return "file default_profile"
+    return "default" if name == "default" else "file"
 
 
 def _with_theme(profile: Profile, theme: str) -> Profile:

@@ -39,7 +39,11 @@ class Settings:
 
     api_key: str | None = field(default=None, repr=False)
     control_url: str = DEFAULT_CONTROL_URL
-    base_url: str | None = None  # compute host; None -> derived from control
+    base_url: str | None = None  # compute host of the non-burst VMs; None -> the control plane
+    burst_base_url: str | None = None  # compute host of the aws-burst VMs
+    # The profile's [compute_hosts] map: ("aws/eu-central-1" or "aws-burst", URL)
+    # pairs; api.hosts resolves each VM's host from it (the most specific key wins).
+    compute_hosts: tuple[tuple[str, str], ...] = ()
     region: str = DEFAULT_REGION
     provider: str = DEFAULT_PROVIDER
     timeout: float = 15.0
@@ -53,6 +57,7 @@ class Settings:
 
     @property
     def compute_url(self) -> str:
+        """The compute host of a VM this profile knows nothing about (see api.hosts)."""
         return self.base_url or self.control_url
 
     @property
@@ -77,6 +82,7 @@ class Settings:
         return (
             f"Settings(profile={self.profile!r}, api_key={self.key_hint}, "
             f"control_url={self.control_url!r}, base_url={self.base_url!r}, "
+            f"burst_base_url={self.burst_base_url!r}, compute_hosts={dict(self.compute_hosts)!r}, "
             f"region={self.region!r}, provider={self.provider!r})"
         )
 
@@ -125,6 +131,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         api_key=env.get("ARKER_API_KEY") or None,
         control_url=env.get("ARKER_CONTROL_URL") or DEFAULT_CONTROL_URL,
         base_url=env.get("ARKER_BASE_URL") or None,
+        burst_base_url=env.get("ARKER_BURST_BASE_URL") or None,
         region=region,
         provider=provider,
         profile=env.get("ARKER_PROFILE") or "default",

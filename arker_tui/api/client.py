@@ -1,7 +1,8 @@
 """``ArkerClient``: one async client for every operation of the Arker SDK.
 
-One ``httpx.AsyncClient`` underneath; each call picks its host (control plane
-or compute) from the route table, retries what is safe to retry, and turns
+One ``httpx.AsyncClient`` underneath; each call picks its host from the route
+table (control plane or compute) and, for a compute call, from the VM's own
+provider and region (``hosts.HostResolver``), retries what is safe to retry, and turns
 every failure into an ``ArkerError``. The API key lives only in the auth
 header and is scrubbed from every message this module produces.
 """
@@ -25,6 +26,7 @@ from ..crash import redact_url_credentials
 from ..settings import Settings
 from . import models as m
 from .errors import ArkerError, code_for_status
+from .hosts import HostChoice, HostResolver
 from .output import decode_bytes
 from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 from .routes import MAX_EMPTY_PAGES, MAX_PAGES, ROUTES, Route
@@ -92,6 +94,7 @@ class ArkerClient:
         self.settings = settings
         self.retry = retry or RetryPolicy(max_retries=settings.max_retries)
         self.stats = ClientStats()
+        self.hosts = HostResolver(settings)
         self._sleep = sleep
         headers = {"User-Agent": "arker-tui", "Accept": "application/json"}
         if settings.api_key:
@@ -124,9 +127,23 @@ class ArkerClient:
             text = text.replace(key, "***")
         return redact_url_credentials(text)
 
-    def _url(self, route: Route, params: dict[str, str]) -> str:
-        base = self.settings.control_url if route.host == "control" else self.settings.compute_url
-        return base.rstrip("/") + route.url_path(**params)
+    def host_for(self, route: Route, params: dict[str, str]) -> HostChoice | None:
+        """The compute host of a call (None: the control plane, by the route table)."""
+        if route.host == "control":
+            return None
+        vm_id = params.get("vm_id")
+        return self.hosts.for_vm_id(vm_id) if vm_id else self.hosts.for_placement(*self.hosts.default)
+
+    @staticmethod
+    def _with_host(error: ArkerError, host: HostChoice | None) -> ArkerError:
+        """A per-VM call that found nothing, or no server, on a host chosen by
+        the profile says which host and which setting chose it: that is what
+        a wrong compute_hosts / base_url entry looks like."""
+        if host is None or host.via_control or error.code not in ("not_found", "network_error"):
+            return error
+        error.message = f"{error.message} (asked {host.url}, chosen by {host.rule} for {host.placement})"
+        error.args = (error.message,)
+        return error
 
     async def _send(self, request: httpx.Request, limit: int | None = None) -> httpx.Response:
         """One HTTP exchange; any failure without an answer is network_error.
@@ -225,19 +242,25 @@ class ArkerClient:
         body: Any = None,
         headers: dict[str, str] | None = None,
         raw: bool = False,
+        host: HostChoice | None = None,
     ) -> Any:
         """Send one API call with retries; returns the decoded JSON body (with
         ``raw``: the body's bytes, undecoded, for callers that skip decoding
-        what they have seen before)."""
+        what they have seen before). ``host``: the compute host, when the
+        caller chose it (a fork); else it is resolved from the path's VM."""
         route = ROUTES[route_name]
         limit = self.settings.max_run_output_bytes if route_name in RUN_OUTPUT_ROUTES else None
+        if host is None:
+            host = self.host_for(route, path or {})
+        base = self.settings.control_url if host is None else host.url
+        url = base.rstrip("/") + route.url_path(**(path or {}))
         safe = route.idempotent or bool(headers and "Idempotency-Key" in headers)
         attempt = 0
         try:
             while True:
                 request = self._http.build_request(
                     route.method,
-                    self._url(route, path or {}),
+                    url,
                     params=_query(query or {}),
                     json=body,
                     headers=headers,
@@ -262,9 +285,9 @@ class ArkerClient:
                 self.stats.retries += 1
                 log.debug("retrying %s %s in %.2f s (%s)", route.method, route.path, delay, error.code)
                 await self._sleep(delay)
-        except ArkerError:
+        except ArkerError as error:
             self.stats.errors += 1
-            raise
+            raise self._with_host(error, host) from None
 
     def _decode(self, response: httpx.Response) -> Any:
         if not response.content:
@@ -307,10 +330,14 @@ class ArkerClient:
     ) -> m.ListVmsResponse:
         query = dict(cursor=cursor, limit=limit, region=region, provider=provider, state=state,
                      source_org_id=source_org_id, started_after=started_after, started_before=started_before)
-        return await self._call(m.ListVmsResponse, "list_vms", query=query)
+        page = await self._call(m.ListVmsResponse, "list_vms", query=query)
+        self.hosts.learn_all(page.vms)
+        return page
 
     async def get_vm(self, vm_id: str) -> m.Vm:
-        return await self._call(m.Vm, "get_vm", path={"vm_id": vm_id})
+        vm = await self._call(m.Vm, "get_vm", path={"vm_id": vm_id})
+        self.hosts.learn(vm)
+        return vm
 
     async def delete_vm(self, vm_id: str) -> m.DeleteVmResponse:
         return await self._call(m.DeleteVmResponse, "delete_vm", path={"vm_id": vm_id})
@@ -322,7 +349,10 @@ class ArkerClient:
             request = request.model_copy(update={"source_org_id": m.ARKER_ORG_ID})
         if not (request.source_vm_id or request.source_vm_name):
             raise ArkerError("bad_request", "fork needs a source VM id or name", 0)
-        return await self._call(m.Vm, "fork", body=request.model_dump(exclude_none=True))
+        host = self.hosts.for_fork(request.source_vm_id, request.source_vm_name, request.source_org_id)
+        vm = await self._call(m.Vm, "fork", body=request.model_dump(exclude_none=True), host=host)
+        self.hosts.learn(vm)
+        return vm
 
     async def resize(self, vm_id: str, request: m.ResizeRequest) -> m.ResizeResponse:
         return await self._call(m.ResizeResponse, "resize", path={"vm_id": vm_id},

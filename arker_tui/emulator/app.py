@@ -2,7 +2,8 @@
 ``Emulator`` holder.
 
 Every route of ``arker_tui.api.routes.ROUTES`` is served under ``/v1``
-(control and compute routes on one app, so one base URL serves both), plus:
+(control and compute routes on one app, so one base URL serves both; see
+``hosts`` and ``Emulator.hosts_transport`` for one app per host), plus:
 
 - ``GET /_presigned/{token}``: bytes of a large file read (presigned_url)
 - ``PUT /_presigned/upload/{upload_id}``: bytes of a presigned write
@@ -32,6 +33,7 @@ from .clock import ManualClock
 from . import hostile
 from .faults import DroppedConnection, Faults
 from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
+from .hosts import CONTROL, EmulatorHost, HostDispatch
 from .world import World
 
 BASE_URL = "http://emulator"
@@ -43,6 +45,7 @@ class RequestRecord:
     path: str  # the template, e.g. "/v1/vms/{vm_id}"
     route: str  # the route name, e.g. "get_vm"
     status: int = 0  # 0 while in flight, or when dropped / hung
+    host: str = CONTROL  # the host that answered: "control", "aws/eu-central-1", ...
 
 
 REQUEST_LOG_MAX = 100_000  # requests the emulator remembers for tests and figures
@@ -94,16 +97,33 @@ class Emulator:
         """Requests per route name (``counts["get_run"]``)."""
         return Counter(r.route for r in self.requests)
 
-    def count(self, route: str, method: str | None = None) -> int:
-        """Requests to a route name or a ``/v1/...`` template (optionally one method)."""
+    def count(self, route: str, method: str | None = None, host: str | None = None) -> int:
+        """Requests to a route name or a ``/v1/...`` template (optionally one method, one host)."""
         return sum(1 for r in self.requests
-                   if route in (r.route, r.path) and (method is None or r.method == method))
+                   if route in (r.route, r.path) and (method is None or r.method == method)
+                   and (host is None or r.host == host))
 
     def reset_counts(self) -> None:
         self.requests.clear()
 
     def transport(self) -> httpx.ASGITransport:
         return httpx.ASGITransport(app=self.app)
+
+    def host_app(self, host: EmulatorHost) -> Router:
+        """The app of one host over this world (the control plane: ``app``)."""
+        return self.app if host.control else self._build_app(host)
+
+    def hosts_app(self, hosts: list[EmulatorHost], ports: list[int] | None = None) -> HostDispatch:
+        """One ASGI app serving several hosts: by host name in-process
+        (``host.hostname``), by port when served (``ports``, in order)."""
+        apps = [self.host_app(h) for h in hosts]
+        return HostDispatch({h.hostname: a for h, a in zip(hosts, apps)},
+                            dict(zip(ports, apps)) if ports else None)
+
+    def hosts_transport(self, hosts: list[EmulatorHost]) -> tuple[httpx.ASGITransport, dict[str, str]]:
+        """A transport dispatching by host name, and each host's base URL by name."""
+        urls = {h.name: f"http://{h.hostname}" for h in hosts}
+        return httpx.ASGITransport(app=self.hosts_app(hosts)), urls
 
     def client(self, **kwargs: Any) -> httpx.AsyncClient:
         headers = dict(kwargs.pop("headers", {}) or {})
@@ -114,10 +134,11 @@ class Emulator:
 
     # --- the app ----------------------------------------------------------------
 
-    def _build_app(self) -> Router:
+    def _build_app(self, host: EmulatorHost | None = None) -> Router:
+        host = host or EmulatorHost(CONTROL)
         app = Router()
         for r in ROUTES.values():
-            app.add(API_PREFIX + r.path, [r.method], self._endpoint(r))
+            app.add(API_PREFIX + r.path, [r.method], self._endpoint(r, host))
         app.add("/_presigned/{token}", ["GET"], self._presigned_get)
         app.add("/_presigned/upload/{upload_id}", ["PUT"], self._presigned_put)
         app.add("/_emulator/faults", ["GET", "POST", "DELETE"], self._faults)
@@ -126,21 +147,22 @@ class Emulator:
         app.state.emulator = self
         return app
 
-    def _endpoint(self, route: Route):
+    def _endpoint(self, route: Route, host: EmulatorHost):
         async def endpoint(request: Request) -> Response:
-            return await self._handle(route, request)
+            return await self._handle(route, request, host)
 
         endpoint.__name__ = route.name
         return endpoint
 
-    async def _handle(self, route: Route, request: Request) -> Response:
-        record = RequestRecord(request.method, API_PREFIX + route.path, route.name)
+    async def _handle(self, route: Route, request: Request, host: EmulatorHost) -> Response:
+        record = RequestRecord(request.method, API_PREFIX + route.path, route.name, host=host.name)
         self.requests.append(record)
-        response = await self._answer(route, request, record)
+        response = await self._answer(route, request, record, host)
         record.status = 0 if isinstance(response, _DropResponse) else response.status_code
         return response
 
-    async def _answer(self, route: Route, request: Request, record: RequestRecord) -> Response:
+    async def _answer(self, route: Route, request: Request, record: RequestRecord,
+                      host: EmulatorHost) -> Response:
         f = self.faults
         faulted = f.active and f.matches(request.method, request.url_path)
         if faulted:
@@ -169,8 +191,9 @@ class Emulator:
             feature = FEATURE_OF_ROUTE.get(route.name)
             if feature:
                 self.world.require_feature(feature)
+            self._check_host(route, request.path_params, host)
             call = Call(self.world, request.path_params, request.query_params, body,
-                        request.headers, request.base_url)
+                        request.headers, request.base_url, host)
             endless = hostile.endless_page(f, route.name) if faulted else None
             payload = endless if endless is not None else HANDLERS[route.name](call)
             if faulted and f.hostile:
@@ -186,6 +209,17 @@ class Emulator:
             response = Response(text[: max(1, len(text) // 2)], response.status_code,
                                 "application/json")
         return response
+
+    def _check_host(self, route: Route, params: dict[str, str], host: EmulatorHost) -> None:
+        """A compute host knows only its own VMs; it serves no control-plane route."""
+        if host.control:
+            return
+        if route.host == "control":
+            raise ArkerError("not_found", f"no route: {route.method} {API_PREFIX}{route.path} "
+                             f"on compute host {host.name}", 404)
+        vm = self.world.vms.get(params.get("vm_id", ""))
+        if vm is not None and not host.owns(vm.provider, vm.region):
+            raise ArkerError("not_found", f"vm {vm.vm_id} not found", 404)
 
     @staticmethod
     def _parse_body(raw: bytes, method: str) -> dict[str, Any]:

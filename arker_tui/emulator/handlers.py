@@ -23,9 +23,11 @@ class Call:
     """What a handler sees: the world, path params, query, body, headers."""
 
     def __init__(self, world: World, path: Mapping[str, str], query: Mapping[str, str],
-                 body: dict[str, Any], headers: Mapping[str, str], base_url: str) -> None:
+                 body: dict[str, Any], headers: Mapping[str, str], base_url: str,
+                 host: Any = None) -> None:
         self.world, self.path, self.query, self.body = world, path, query, body
         self.headers, self.base_url = headers, base_url
+        self.host = host  # the EmulatorHost answering (None or control: every VM)
 
     def q(self, name: str) -> str | None:
         value = self.query.get(name)
@@ -49,7 +51,9 @@ def list_vms(c: Call) -> Any:
 
 
 def fork(c: Call) -> Any:
-    vm, tunnels = c.world.fork(model(m.ForkRequest, c.body))
+    host = c.host if c.host is not None and not c.host.control else None
+    place = (host.provider, host.region) if host is not None else None
+    vm, tunnels = c.world.fork(model(m.ForkRequest, c.body), place=place)
     data = vm.render(c.world.now())
     if tunnels:  # the create response is the only place tokens appear
         data["tunnels"] = tunnels

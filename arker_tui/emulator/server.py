@@ -2,7 +2,9 @@
 
 uvicorn is an optional extra (``pip install arker-tui[serve]``), imported
 only here. Point the client at ``http://HOST:PORT`` (as both the control and
-the compute base URL; the ``/v1`` prefix is part of every route).
+the compute base URL; the ``/v1`` prefix is part of every route). With
+``--hosts``, each host has its own port and the banner prints the profile
+that maps them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from .app import Emulator
 from .clock import RealClock
 from .faults import Faults
+from .hosts import EmulatorHost
 from .world import World
 
 
@@ -33,10 +36,24 @@ def make_emulator(*, demo: bool = True, api_key: str | None = None, scale: int |
     return Emulator(world, api_key=api_key, faults=faults)
 
 
+def hosts_banner(hosts: list[tuple[EmulatorHost, int]], bind: str) -> str:
+    """Where each host listens, and the profile that points arker-tui at them."""
+    lines = [f"  {h.name:<24} http://{bind}:{port}" for h, port in hosts]
+    control = next(port for h, port in hosts if h.control)
+    lines += ["", "A profile for these hosts (config file, see arker-tui --print-config-path):",
+              "  [profiles.emulator]", f'  control_url = "http://{bind}:{control}"',
+              "  [profiles.emulator.compute_hosts]"]
+    lines += [f'  "{h.name}" = "http://{bind}:{port}"' for h, port in hosts if not h.control]
+    return "\n".join(lines)
+
+
 def serve(port: int = 8765, host: str = "127.0.0.1", demo: bool = True, *,
           api_key: str | None = None, scale: int | None = None, log_level: str = "warning",
-          runs_per_vm: int = 3, output_lines: int = 100, seed: int = 0, **uvicorn_kwargs: Any) -> None:
-    """Block serving the emulator with uvicorn until interrupted."""
+          runs_per_vm: int = 3, output_lines: int = 100, seed: int = 0,
+          hosts: list[tuple[EmulatorHost, int]] | None = None, **uvicorn_kwargs: Any) -> None:
+    """Block serving the emulator with uvicorn until interrupted. ``hosts``:
+    serve one world as several hosts, each on its own port (one server, one
+    socket per port; the app picks the host by the port a request came in on)."""
     try:
         import uvicorn
     except ImportError as exc:  # pragma: no cover - depends on the extra
@@ -53,4 +70,19 @@ def serve(port: int = 8765, host: str = "127.0.0.1", demo: bool = True, *,
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     emulator = make_emulator(demo=demo, api_key=api_key, scale=scale, runs_per_vm=runs_per_vm,
                              output_lines=output_lines, seed=seed)
-    uvicorn.run(emulator.app, host=host, port=port, log_level=log_level, **uvicorn_kwargs)
+    if not hosts:
+        uvicorn.run(emulator.app, host=host, port=port, log_level=log_level, **uvicorn_kwargs)
+        return
+    import socket
+    import sys
+
+    sockets = []
+    for _, host_port in hosts:
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, host_port))
+        sockets.append(sock)
+    app = emulator.hosts_app([h for h, _ in hosts], [p for _, p in hosts])
+    print("arker-tui emulator: serving\n" + hosts_banner(hosts, host), file=sys.stderr, flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, **uvicorn_kwargs))
+    server.run(sockets=sockets)

@@ -152,8 +152,12 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         page, next_cursor = paginate((v for v in self.vms.values() if keep(v)), cursor, n)
         return {"vms": [vm.render(now) for vm in page], "next_cursor": next_cursor}
 
-    def fork(self, req: ForkRequest) -> tuple[VmRec, list[dict[str, Any]]]:
-        """Fork a VM; returns the new VM and its created tunnels (with tokens)."""
+    def fork(self, req: ForkRequest, *, place: tuple[str | None, str | None] | None = None
+             ) -> tuple[VmRec, list[dict[str, Any]]]:
+        """Fork a VM; returns the new VM and its created tunnels (with tokens).
+        ``place``: the (provider, region) of the compute host that took the
+        fork; that host must own the source unless it is public, and the
+        new VM lives there."""
         if not req.source_vm_id and not req.source_vm_name:
             raise fail("bad_request", "source_vm_id: source_vm_id or source_vm_name is required")
         if req.source_vm_id:
@@ -165,6 +169,9 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
                 src = self.find_vm_by_name(req.source_vm_name or "", ARKER_ORG_ID)
             if src is None or (src.owner_org_id != self.org_id and not src.public):
                 raise fail("not_found", f"vm {req.source_vm_name!r} not found in {org or self.org_id}")
+        if place is not None and not src.public and (
+                src.provider != place[0] or place[1] is not None and src.region != place[1]):
+            raise fail("not_found", f"vm {src.vm_id} not found")
         name = req.name or self._fork_name(src.name)
         if (self.org_id, name) in self.names:
             raise fail("conflict", f"name: a VM named {name!r} already exists")
@@ -177,6 +184,8 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         extra = req.extra_fields
         region = extra.get("region") or (src.region if not src.public else self.default_region)
         provider = extra.get("provider") or (src.provider if not src.public else self.default_provider)
+        if place is not None:  # a compute host makes its VMs where it is
+            provider, region = place[0] or provider, place[1] or region
         is_root = src.root_source_vm_id is None
         files = dict(src.files) if req.disk is not False else {}
         files["/etc/hostname"] = (name + "\n").encode()

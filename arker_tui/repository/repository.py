@@ -99,6 +99,12 @@ class Repository(Mutations, Status):
     def peek(self, query: Query) -> Entry | None:
         return self._entries.get(query)
 
+    def describe_host(self, vm: Any) -> tuple[str, str] | None:
+        """(URL, note) of the host serving ``vm``'s calls, for its details;
+        None when the client has no host resolver (a test double)."""
+        hosts = getattr(self.client, "hosts", None)
+        return hosts.describe_host(vm) if hosts is not None else None
+
     async def get(self, query: Query, max_age: float | None = None) -> Any:
         """The value of ``query``: from the cache when fresh (``max_age``
         seconds, default the kind's refresh interval; a finished run never
