@@ -336,3 +336,17 @@ async def test_enter_on_a_tunnel_shows_it_whole(backend):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TextView))
         assert tunnel.url in app.screen.body and "auth_token" not in app.screen.body
+
+
+async def test_details_name_the_host_serving_the_vm_and_why(backend):
+    app = demo_app(backend)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = app.screen
+        await select_vm(pilot, app, "ml-train")
+        await pilot.press("6")
+        detail = screen.workspace.vm_detail
+        await wait_for(pilot, lambda: detail.is_mounted and detail.total_count > 0)
+        host = next(f for f in detail.items() if f.name == "Host")
+        url, note = app.repository.describe_host(detail.vm)
+        assert str(detail.render_field(host)[1]) == f"{url} · chosen by {note}"
+        assert "control plane" in note  # the demo sets no compute hosts: the control plane routes

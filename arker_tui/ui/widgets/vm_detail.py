@@ -112,6 +112,14 @@ class VmDetail(IntentSource, DataList):
         cell.append(f"  ({_size(text)}, enter shows it whole)", style="dim")
         return [name, cell]
 
+    def _host(self, vm: m.Vm) -> str:
+        """Which host serves this VM's calls, and which setting chose it."""
+        described = self.app.repository.describe_host(vm)
+        if described is None:
+            return "-"
+        url, note = described
+        return f"{url} · chosen by {note}" if note else url
+
     def fields(self) -> list[Field]:
         vm = self.vm
         if vm is None:
@@ -132,6 +140,7 @@ class VmDetail(IntentSource, DataList):
             ("Owner org", vm.owner_org_id or "-"),
             ("Public", "yes: other orgs can fork it" if vm.public else "no"),
             ("Region", f"{vm.region or '-'} / {vm.provider or '-'}"),
+            ("Host", self._host(vm)),
             ("Worker", vm.worker_id or "-"),
             ("vCPU", _resource(vm.vcpu_count, vm.max_vcpus, _count)),
             ("Memory", memory),
