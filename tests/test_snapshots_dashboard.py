@@ -46,6 +46,11 @@ def snapshot_app(view: str):
         elif view == "confirm":
             screen.vm_tree.focus()
             await pilot.press("d")
+        elif view == "filtered":
+            screen.vm_tree.focus()
+            await pilot.press("slash", *"ml-", "enter")
+        elif view == "help":
+            await pilot.press("question_mark")
         if view == "runlog":
             await pilot.press("enter")
             await wait_for(pilot, lambda: screen.run_view.run is not None and screen.run_view.log_view.line_count > 0)
@@ -59,7 +64,26 @@ def snapshot_app(view: str):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-@pytest.mark.parametrize("view", ["runs", "runlog", "sessions", "tunnels", "filesystems", "details", "confirm"])
+@pytest.mark.parametrize("view", ["runs", "runlog", "sessions", "tunnels", "filesystems", "details", "confirm",
+                                  "filtered", "help"])
 def test_main_views(snap_compare, view, size):
     app, run_before = snapshot_app(view)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_the_control_plane_refusing_the_key_fills_the_main_area(snap_compare):
+    """No VMs could be loaded: the main area says why, names the host and
+    the setting to check, instead of "No VMs." (80x24, the smallest size)."""
+    backend = demo_backend()
+    backend.emulator.faults.update({"error_rate": 1.0, "error_status": 401})
+    app = demo_app(backend)
+
+    async def run_before(pilot) -> None:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.workspace.problem.display)
+        app.repository.pause()
+        await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
+        app.clear_notifications()
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
