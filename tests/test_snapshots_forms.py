@@ -89,11 +89,19 @@ TYPED = {
 }
 
 
+async def settled(pilot) -> None:
+    """The form has mounted, validated and focused its first field."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("name", sorted(SCREENS))
 def test_form_snapshot(name, snap_compare):
     size = (120, 40) if name in ("fork", "run_command", "file_view") else (80, 24)
-    assert snap_compare(FormHost(SCREENS[name]), press=TYPED.get(name, []), terminal_size=size)
+    assert snap_compare(FormHost(SCREENS[name]), press=TYPED.get(name, []), terminal_size=size,
+                        run_before=settled)
 
 
 def test_fork_snapshot_small_terminal(snap_compare):
-    assert snap_compare(FormHost(SCREENS["fork"]), terminal_size=(80, 24))
+    assert snap_compare(FormHost(SCREENS["fork"]), terminal_size=(80, 24), run_before=settled)
