@@ -49,8 +49,6 @@ __all__ = [
     "ansi_to_text",
     "line_segments",
     "safe_label",
-    "safe_markup",
-    "safe_text",
     "tame_unicode",
     "sanitize_line",
     "visible_text",
@@ -646,17 +644,3 @@ def safe_label(text: object, max_len: int | None = None) -> str:
     if max_len is not None and max_len >= 0 and cell_len(text) > max_len:
         text = set_cell_size(text, max(0, max_len - 1)).rstrip() + "…" if max_len else ""
     return text
-
-
-def safe_text(text: object, max_len: int | None = None, style: Style | str = "") -> Text:
-    """``safe_label`` as a ``Text``: what a widget is given for server text,
-    so that brackets in it are never read as markup (no link, no action)."""
-    return Text(safe_label(text, max_len), style=style, end="")
-
-
-def safe_markup(text: object, max_len: int | None = None) -> str:
-    """``safe_label`` escaped for a markup string (where an API takes only
-    markup): ``[@click=app.quit]`` stays those characters."""
-    from rich.markup import escape
-
-    return escape(safe_label(text, max_len))
