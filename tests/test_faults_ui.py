@@ -255,7 +255,7 @@ async def test_selected_vm_deleted_elsewhere():
         # The run view that was open says the run is gone instead of spinning.
         await wait_for(pilot, lambda: screen.run_view.error is not None)
         assert "no longer exists" in screen.run_view.error
-        assert "This run no" in screen_text(app)
+        await wait_for(pilot, lambda: "This run no" in screen_text(app))  # on the next frame
         # A VM that is gone is not a connection problem: the status goes back to live.
         await wait_for(pilot, lambda: "● live" in status_text(app))
         assert app.is_running
