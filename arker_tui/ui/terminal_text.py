@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Sequence
 
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.color import Color
@@ -48,6 +49,7 @@ __all__ = [
     "TerminalStream",
     "ansi_to_text",
     "line_segments",
+    "plain_of_stored",
     "safe_label",
     "tame_unicode",
     "sanitize_line",
@@ -567,6 +569,22 @@ def line_segments(stored: str, base: Style | None = None) -> list[Segment]:
 def visible_text(stored: str) -> str:
     """The text of a stored line without its SGR sequences."""
     return _STORED_SGR.sub("", stored) if "\x1b" in stored else stored
+
+
+# What is not text in a stored line: SGR sequences, a caller's one-character
+# tag in the control range (\x00 .. \x08), and a tagged label row (\x01...).
+_NOT_TEXT = re.compile("\x1b\\[[0-9;:]*m|\x01[^\n]*|[\x00\x02-\x08]")
+
+
+def plain_of_stored(lines: Sequence[str]) -> list[str]:
+    """The visible text of many stored lines at once (one C-speed pass over
+    the joined batch; a label row becomes an empty line)."""
+    if not lines:
+        return []
+    joined = "\n".join(lines)
+    if not _NOT_TEXT.search(joined):
+        return list(lines)
+    return _NOT_TEXT.sub("", joined).split("\n")
 
 
 def wrap_cuts(text: str, width: int) -> list[int]:

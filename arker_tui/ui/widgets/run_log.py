@@ -14,12 +14,14 @@ rest of it arrives.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
-from typing import Iterable
+from itertools import islice
+from typing import Iterable, Literal, Sequence
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -29,9 +31,17 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..terminal_text import TerminalStream, line_segments, visible_text, wrap_cuts, wrap_rows
+from ..log_search import Corpus, LogSearch, Match, Query
+from ..terminal_text import TerminalStream, line_segments, plain_of_stored, visible_text, wrap_cuts, wrap_rows
 
 STDERR_MARK = "\x00"  # first char of a stored stderr line (never in sanitized text)
+# A stored entry "\x01stderr" / "\x01stdout" is the label row at the top of a
+# block of that stream: the API returns the two streams apart, so the log
+# shows them as blocks in the order they arrived and never interleaves them.
+LABEL_MARK = "\x01"
+LABELS = {"stderr": LABEL_MARK + "stderr", "stdout": LABEL_MARK + "stdout"}
+STREAM_CHOICES = ("both", "stdout", "stderr")
+Streams = Literal["both", "stdout", "stderr"]
 GUTTER = 1  # cells before each line: "▌" for stderr, blank for stdout
 # Rendered lines kept (by absolute line number): a few screens' worth, enough
 # for scrolling back and forth without re-rendering. Each cached line is a
@@ -61,8 +71,11 @@ class RunLog(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "run-log--stderr",
         "run-log--stderr-gutter",
+        "run-log--label",
         "run-log--note",
         "run-log--empty",
+        "run-log--match",
+        "run-log--match-current",
     }
 
     DEFAULT_CSS = """
@@ -74,8 +87,11 @@ class RunLog(ScrollView, can_focus=True):
     }
     RunLog > .run-log--stderr { color: $text-error; }
     RunLog > .run-log--stderr-gutter { color: $error; }
+    RunLog > .run-log--label { color: $text-muted; text-style: bold; }
     RunLog > .run-log--note { color: $warning; text-style: italic; }
     RunLog > .run-log--empty { color: $text-muted; text-style: italic; }
+    RunLog > .run-log--match { background: $warning 45%; color: $text; }
+    RunLog > .run-log--match-current { background: $accent; color: $text; text-style: bold; }
     """
 
     following: var[bool] = var(True, init=False)
@@ -88,6 +104,17 @@ class RunLog(ScrollView, can_focus=True):
             super().__init__()
             self.run_log = run_log
             self.following = following
+
+        @property
+        def control(self) -> "RunLog":
+            return self.run_log
+
+    class SearchChanged(Message):
+        """The search's count, current match or error changed (for the search line)."""
+
+        def __init__(self, run_log: "RunLog") -> None:
+            super().__init__()
+            self.run_log = run_log
 
         @property
         def control(self) -> "RunLog":
@@ -109,18 +136,29 @@ class RunLog(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._wrap = wrap
         self.set_reactive(RunLog.following, following)
+        # Held entries: lines and the stream labels between blocks.
         self._lines: deque[str] = deque(maxlen=self.max_lines)
-        self._dropped = 0
+        self._dropped = 0  # entries dropped by the cap (absolute number of _lines[0])
+        self._labels_held = 0
+        self._labels_dropped = 0
+        self._last_stream: str | None = None  # the stream of the last held line
         self._out = TerminalStream()
         self._err = TerminalStream(mark=STDERR_MARK)
         self._widest = 0  # widest line seen (cells); horizontal scroll extent
         self._cache: LRUCache[object, object] = LRUCache(STRIP_CACHE_SIZE)
-        # Wrap bookkeeping: absolute first row of each held line, for _wrap_width.
+        # Wrap bookkeeping: absolute first row of each shown entry, for _wrap_width.
         self._wrap_starts: deque[int] = deque(maxlen=self.max_lines)
         self._wrap_end = 0
         self._wrap_width = -1
         self._auto_scroll = False  # True while we scroll (not the user)
         self._snap_pending = False
+        # What is shown: both streams or one; with the search's filter, only
+        # matching lines. ``_view`` holds the absolute numbers of the shown
+        # entries (None: every entry).
+        self._streams: Streams = "both"
+        self._view: deque[int] | None = None
+        self.search: LogSearch | None = None
+        self._search_note_pending = False
         self.lines_rendered = 0  # benchmark counter: lines turned into strips
 
     # --- model ----------------------------------------------------------------
@@ -128,21 +166,34 @@ class RunLog(ScrollView, can_focus=True):
     @property
     def line_count(self) -> int:
         """Lines held (including a partial line still waiting for its newline)."""
-        return len(self._lines) + len(self._pending())
+        return len(self._lines) - self._labels_held + len(self._pending(all_lines=True))
 
     @property
     def dropped_count(self) -> int:
         """Lines dropped from the top because of ``max_lines``."""
-        return self._dropped
+        return self._dropped - self._labels_dropped
+
+    @property
+    def streams(self) -> Streams:
+        """Which streams are shown: "both", "stdout" or "stderr"."""
+        return self._streams
+
+    @property
+    def hidden_count(self) -> int:
+        """Held lines not shown (another stream, or no match under the filter)."""
+        if self._view is None:
+            return 0
+        shown = sum(1 for n in self._view if self._lines[n - self._dropped][:1] != LABEL_MARK)
+        return len(self._lines) - self._labels_held - shown
 
     def append(self, stdout: str = "", stderr: str = "") -> None:
         """Add new output chunks (each may end mid-line)."""
         anchor = None if self.following else self._anchor()
-        for stream, chunk in ((self._out, stdout), (self._err, stderr)):
+        for stream, chunk, name in ((self._out, stdout, "stdout"), (self._err, stderr, "stderr")):
             if chunk:
                 lines, width = stream.feed(chunk)
                 if lines:
-                    self._add_lines(lines)
+                    self._add_lines(lines, name)
                 if width > self._widest:
                     self._widest = width
         self._after_change()
@@ -150,7 +201,7 @@ class RunLog(ScrollView, can_focus=True):
             self._restore(anchor)
 
     def _anchor(self) -> tuple[int, int, int] | None:
-        """(absolute line at the top of the view, rows into it, dropped count)."""
+        """(absolute entry at the top of the view, rows into it, dropped count)."""
         where = self._locate(round(self.scroll_y))
         if where is None or where[0] != "line":
             return None
@@ -180,32 +231,100 @@ class RunLog(ScrollView, can_focus=True):
         """``"stdout"`` or ``"stderr"`` for each line of ``plain_lines``."""
         return ["stderr" if s[:1] == STDERR_MARK else "stdout" for s in self._all_stored()]
 
+    def stored_lines(self) -> list[tuple[str, str]]:
+        """(stream, stored form) of every held entry, labels as ("label", name), then partial lines."""
+        out = []
+        for stored in self._lines:
+            mark = stored[:1]
+            if mark == LABEL_MARK:
+                out.append(("label", stored[1:]))
+            else:
+                out.append(("stderr", stored[1:]) if mark == STDERR_MARK else ("stdout", stored))
+        for stored in self._pending(all_lines=True):
+            out.append(("stderr", stored[1:]) if stored[:1] == STDERR_MARK else ("stdout", stored))
+        return out
+
     def _all_stored(self) -> Iterable[str]:
-        yield from self._lines
-        yield from self._pending()
+        yield from (s for s in self._lines if s[:1] != LABEL_MARK)
+        yield from self._pending(all_lines=True)
 
     def _reset(self) -> None:
         self._lines.clear()
-        self._dropped = 0
+        self._dropped = self._labels_held = self._labels_dropped = 0
+        self._last_stream = None
         self._out.reset()
         self._err.reset()
         self._widest = 0
         self._cache.clear()
         self._wrap_starts.clear()
         self._wrap_end = 0
+        if self.search is not None:
+            self.search.corpus = Corpus((), 0, self.max_lines)
+            self.search.set_query(self.search.query)
+        if self._view is not None:
+            self._view = deque()
+        self._note_search_changed()
 
-    def _add_lines(self, lines: list[str]) -> None:
+    def _add_lines(self, lines: list[str], stream: str) -> None:
+        if stream == "stderr" and self._last_stream != "stderr" or (
+                stream == "stdout" and self._last_stream == "stderr"):
+            lines = [LABELS[stream], *lines]
+            self._labels_held += 1
+        self._last_stream = stream
         cap = self.max_lines
         overflow = len(self._lines) + len(lines) - cap
         if overflow > 0:
+            if self._labels_held:  # labels are not lines: count them apart
+                gone = list(islice(self._lines, min(overflow, len(self._lines))))
+                if len(lines) > cap:
+                    gone += lines[: len(lines) - cap]
+                labels = sum(1 for g in gone if g[:1] == LABEL_MARK)
+                self._labels_held -= labels
+                self._labels_dropped += labels
             self._dropped += overflow
+        plain = None
+        if self.search is not None:
+            plain = plain_of_stored(lines)
+            self.search.extend(plain)  # keeps its own cap, in step with _lines
+            self._note_search_changed()
         if len(lines) > cap:
             lines = lines[-cap:]
+            plain = plain[-cap:] if plain is not None else None
+        start = self._dropped + max(0, min(cap, len(self._lines) + len(lines)) - len(lines))  # first new entry
         self._lines.extend(lines)
-        if self.wrap and self._wrap_width > 0:
+        if self._view is not None:
+            view = self._view
+            while view and view[0] < self._dropped:
+                view.popleft()
+                if self.wrap and self._wrap_starts:
+                    self._wrap_starts.popleft()
+            shown = [start + i for i, stored in enumerate(lines) if self._shows(stored, plain[i] if plain else None)]
+            view.extend(shown)
+            if self.wrap and self._wrap_width > 0:
+                self._extend_wrap(self._lines[n - self._dropped] for n in shown)
+        elif self.wrap and self._wrap_width > 0:
             self._extend_wrap(lines)
 
-    def _pending(self) -> list[str]:
+    def _shows(self, stored: str, plain: str | None) -> bool:
+        """Whether an entry is shown under the current streams choice and filter."""
+        mark = stored[:1]
+        if mark == LABEL_MARK:
+            return self._streams == "both" and not self._filtering
+        if self._streams != "both" and (mark == STDERR_MARK) != (self._streams == "stderr"):
+            return False
+        if self._filtering:
+            assert self.search is not None
+            if plain is None:
+                plain = visible_text(self._strip_mark(stored)[0])
+            return self.search.line_matches(plain)
+        return True
+
+    @property
+    def _filtering(self) -> bool:
+        search = self.search
+        return search is not None and search.filter and search.active
+
+    def _pending(self, all_lines: bool = False) -> list[str]:
         out = self._out.pending_line()
         err = self._err.pending_line()
         if out is None and err is None:
@@ -213,6 +332,8 @@ class RunLog(ScrollView, can_focus=True):
         pending = []
         for view in (out, err):
             if view is not None:
+                if not all_lines and self._view is not None and not self._shows(view[0], None):
+                    continue
                 pending.append(view[0])
                 if view[1] > self._widest:
                     self._widest = view[1]
@@ -224,6 +345,59 @@ class RunLog(ScrollView, can_focus=True):
             return stored[1:], True
         return stored, False
 
+    # --- what is shown: streams and the filter --------------------------------------
+
+    def set_streams(self, streams: Streams) -> None:
+        """Show both streams, stdout only or stderr only."""
+        if streams not in STREAM_CHOICES:
+            raise ValueError(streams)
+        self._streams = streams
+        self._rebuild_view()
+
+    def cycle_streams(self) -> Streams:
+        """both -> stdout only -> stderr only -> both."""
+        self.set_streams(STREAM_CHOICES[(STREAM_CHOICES.index(self._streams) + 1) % len(STREAM_CHOICES)])
+        return self._streams
+
+    def _rebuild_view(self) -> None:
+        top = self._top_line()
+        if self._streams == "both" and not self._filtering:
+            self._view = None
+        else:
+            first = self._dropped
+            if self._filtering:
+                assert self.search is not None
+                candidates: Iterable[int] = self.search.matching_lines()
+                if self._streams != "both":
+                    want_err = self._streams == "stderr"
+                    lines = self._lines
+                    candidates = [n for n in candidates if (lines[n - first][:1] == STDERR_MARK) == want_err]
+            else:
+                want = STDERR_MARK if self._streams == "stderr" else None
+                candidates = [first + i for i, stored in enumerate(self._lines)
+                              if stored[:1] != LABEL_MARK and (stored[:1] == STDERR_MARK) == (want is not None)]
+            self._view = deque(candidates)
+        self._cache.clear()
+        if self.wrap:
+            self._rebuild_wrap()
+        self._update_size()
+        if self.following:
+            self._scroll_tail()
+            self._schedule_snap()
+        else:
+            self._scroll_quietly(self._row_of_line(self._nearest_shown(top)))
+        self.refresh()
+
+    def _nearest_shown(self, index: int) -> int:
+        """The shown held entry at or after held ``index`` (else the last shown)."""
+        view = self._view
+        if view is None:
+            return min(index, max(0, len(self._lines) - 1))
+        if not view:
+            return 0
+        k = min(bisect_left(view, self._dropped + index), len(view) - 1)
+        return view[k] - self._dropped
+
     # --- rows -----------------------------------------------------------------
 
     def _text_width(self) -> int:
@@ -233,13 +407,16 @@ class RunLog(ScrollView, can_focus=True):
             width -= self.styles.scrollbar_size_vertical
         return max(1, width - GUTTER)
 
+    def _rows_of(self, stored: str, width: int) -> int:
+        return 1 if stored[:1] == LABEL_MARK else wrap_rows(self._strip_mark(stored)[0], width)
+
     def _extend_wrap(self, lines: Iterable[str]) -> None:
         width = self._wrap_width
         end = self._wrap_end
         starts = []
         for stored in lines:
             starts.append(end)
-            end += wrap_rows(self._strip_mark(stored)[0], width)
+            end += self._rows_of(stored, width)
         self._wrap_starts.extend(starts)
         self._wrap_end = end
 
@@ -247,20 +424,33 @@ class RunLog(ScrollView, can_focus=True):
         self._wrap_width = self._text_width()
         self._wrap_starts.clear()
         self._wrap_end = 0
-        self._extend_wrap(self._lines)
+        self._extend_wrap(self._shown_entries())
+
+    def _shown_entries(self) -> Iterable[str]:
+        if self._view is None:
+            return self._lines
+        lines, first = self._lines, self._dropped
+        return (lines[n - first] for n in self._view)
+
+    def _shown_count(self) -> int:
+        return len(self._lines) if self._view is None else len(self._view)
+
+    def _entry_index(self, k: int) -> int:
+        """The held index of the k-th shown entry."""
+        return k if self._view is None else self._view[k] - self._dropped
 
     def _held_rows(self) -> int:
         if not self.wrap:
-            return len(self._lines)
-        return self._wrap_end - self._wrap_starts[0] if self._lines else 0
+            return self._shown_count()
+        return self._wrap_end - self._wrap_starts[0] if self._wrap_starts else 0
 
     def _total_rows(self) -> int:
         note = 1 if self._dropped else 0
         pending = self._pending()
         if not self.wrap:
-            return note + len(self._lines) + len(pending)
+            return note + self._shown_count() + len(pending)
         width = self._wrap_width
-        return note + self._held_rows() + sum(wrap_rows(self._strip_mark(p)[0], width) for p in pending)
+        return note + self._held_rows() + sum(self._rows_of(p, width) for p in pending)
 
     def _locate(self, row: int) -> tuple[str, object, int] | None:
         """What is at content ``row``: ("note"|"line"|"pending", key, sub-row)."""
@@ -270,33 +460,35 @@ class RunLog(ScrollView, can_focus=True):
             if row == 0:
                 return ("note", None, 0)
             row -= 1
-        lines = self._lines
         if not self.wrap:
-            if row < len(lines):
-                return ("line", row, 0)
-            row -= len(lines)
+            count = self._shown_count()
+            if row < count:
+                return ("line", self._entry_index(row), 0)
+            row -= count
             pending = self._pending()
             return ("pending", pending[row], 0) if row < len(pending) else None
         held = self._held_rows()
         if row < held:
             starts = self._wrap_starts
             target = starts[0] + row
-            index = bisect_right(starts, target) - 1
-            return ("line", index, target - starts[index])
+            k = bisect_right(starts, target) - 1
+            return ("line", self._entry_index(k), target - starts[k])
         row -= held
         for stored in self._pending():
-            rows = wrap_rows(self._strip_mark(stored)[0], self._wrap_width)
+            rows = self._rows_of(stored, self._wrap_width)
             if row < rows:
                 return ("pending", stored, row)
             row -= rows
         return None
 
     def _row_of_line(self, index: int) -> int:
-        """The content row where held line ``index`` starts."""
+        """The content row where held entry ``index`` starts (or the next shown one)."""
         note = 1 if self._dropped else 0
-        if not self.wrap or not self._lines:
-            return note + index
-        return note + self._wrap_starts[index] - self._wrap_starts[0]
+        k = index if self._view is None else bisect_left(self._view, self._dropped + index)
+        if not self.wrap or not self._wrap_starts:
+            return note + k
+        k = min(k, len(self._wrap_starts) - 1)
+        return note + self._wrap_starts[k] - self._wrap_starts[0]
 
     def _top_line(self) -> int:
         where = self._locate(round(self.scroll_y))
@@ -437,16 +629,202 @@ class RunLog(ScrollView, can_focus=True):
     def action_column_right(self) -> None:
         self.scroll_to(x=self.scroll_x + 4, animate=False, immediate=True)
 
+    # --- search -------------------------------------------------------------------
+
+    def start_search(self) -> LogSearch:
+        """Begin (or return) the search; its text follows the log from now on."""
+        if self.search is None:
+            corpus = Corpus(plain_of_stored(list(self._lines)), self._dropped, self.max_lines)
+            self.search = LogSearch(corpus)
+        return self.search
+
+    def stop_search(self) -> None:
+        """End the search: highlights and the filter go; the view stays where it is."""
+        if self.search is None:
+            return
+        top = self._top_line()
+        filtering = self._filtering
+        self.search = None
+        self._cache.clear()
+        if filtering:
+            self._rebuild_view()
+            if not self.following:
+                self._scroll_quietly(self._row_of_line(top))
+        self.refresh()
+        self._note_search_changed(now=True)
+
+    def set_query(self, query: Query) -> None:
+        """Search for ``query`` (incremental: each keystroke), jumping to the
+        first match at or below the top of the view."""
+        search = self.start_search()
+        origin = self._dropped + self._top_line()
+        search.set_query(query)
+        self._cache.clear()
+        if search.filter:
+            self._rebuild_view()
+        if search.active and search.total:
+            match, _wrapped = search.first_from(origin)
+            if match is not None:
+                search.current = match
+                self._show_match(match)
+        self.refresh()
+        self._note_search_changed(now=True)
+
+    def set_filter(self, on: bool) -> None:
+        """Show only the lines that match (on), or every line."""
+        search = self.start_search()
+        if search.filter == on:
+            return
+        search.filter = on
+        self._rebuild_view()
+        if search.current is not None:
+            self._show_match(search.current)
+        self._note_search_changed(now=True)
+
+    def next_match(self, forward: bool = True) -> bool:
+        """Move to the next (previous) match and stop following; False when there is none."""
+        search = self.search
+        if search is None or not search.active or not search.total:
+            return False
+        match, wrapped = search.step(forward, self._dropped + self._top_line())
+        if match is None:
+            return False
+        search.current = match
+        self.search_wrapped = wrapped
+        self._cache.clear()
+        self._show_match(match)
+        self.refresh()
+        self._note_search_changed(now=True)
+        return True
+
+    search_wrapped = False
+
+    def _show_match(self, match: Match) -> None:
+        """Scroll so that the match's line is in view (a third from the top), not following."""
+        index = match[0] - self._dropped
+        if not 0 <= index < len(self._lines):
+            return
+        if self.following:
+            self.following = False
+        row = self._row_of_line(index)
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_y)
+        if not top <= row < top + height:
+            self._scroll_quietly(max(0, row - height // 3))
+        if not self.wrap:
+            self._show_column(match)
+
+    def _show_column(self, match: Match) -> None:
+        spans = self.search.matcher.spans(self._plain_at(match[0] - self._dropped)) if self.search else []
+        if match[1] >= len(spans):
+            return
+        plain = self._plain_at(match[0] - self._dropped)
+        start, end = (cell_len(plain[:i]) for i in spans[match[1]])
+        width = max(1, self.scrollable_content_region.width - GUTTER)
+        x = round(self.scroll_x)
+        if start < x or end > x + width:
+            self.scroll_to(x=max(0, start - width // 4), animate=False, immediate=True)
+
+    def _plain_at(self, index: int) -> str:
+        stored = self._lines[index]
+        return "" if stored[:1] == LABEL_MARK else visible_text(self._strip_mark(stored)[0])
+
+    def search_status(self) -> str:
+        """What the search line says: "match 3 of 41", "no match", the error, the filter's count."""
+        search = self.search
+        if search is None:
+            return ""
+        if search.error:
+            return search.error
+        if not search.query.text:
+            return ""
+        if not search.total:
+            words = "no match"
+        elif search.current is not None and search.current[0] >= self._dropped:
+            words = f"match {min(search.ordinal(search.current), search.total):,} of {search.total:,}"
+        else:
+            words = f"{search.total:,} match" + ("" if search.total == 1 else "es")
+        if self._filtering:
+            words += f" · {self.hidden_count:,} lines hidden"
+        return words
+
+    def _note_search_changed(self, now: bool = False) -> None:
+        """Tell the search line; output arriving is told at most ~5 times a second."""
+        if self.search is None and not now:
+            return
+        if now:
+            self.post_message(self.SearchChanged(self))
+        elif not self._search_note_pending and self.is_attached:
+            self._search_note_pending = True
+            self.set_timer(0.2, self._flush_search_note)
+
+    def _flush_search_note(self) -> None:
+        self._search_note_pending = False
+        self.post_message(self.SearchChanged(self))
+
+    # --- copy --------------------------------------------------------------------------
+
+    def screen_text(self) -> str:
+        """The lines on screen as plain text (partial lines too, no labels)."""
+        out: list[str] = []
+        top = round(self.scroll_y)
+        seen: set[object] = set()
+        for y in range(self.scrollable_content_region.height):
+            where = self._locate(top + y)
+            if where is None:
+                break
+            kind, key, _sub = where
+            if kind == "note" or (kind, key) in seen:
+                continue
+            seen.add((kind, key))
+            stored = self._lines[key] if kind == "line" else key  # type: ignore[index]
+            if stored[:1] != LABEL_MARK:  # type: ignore[index]
+                out.append(visible_text(self._strip_mark(stored)[0]))  # type: ignore[arg-type]
+        return "\n".join(out)
+
     # --- rendering --------------------------------------------------------------
 
-    def _content_strip(self, stored: str) -> Strip:
+    def _content_strip(self, stored: str, number: int | None = None) -> Strip:
+        """One entry's text as a strip: colours, stderr style, search highlights."""
+        if stored[:1] == LABEL_MARK:
+            return self._label_strip(stored[1:])
         text, is_err = self._strip_mark(stored)
         base = self.get_component_rich_style("run-log--stderr", partial=True) if is_err else None
         self.lines_rendered += 1
-        return Strip(line_segments(text, base))
+        strip = Strip(line_segments(text, base))
+        search = self.search
+        if search is not None and search.active:
+            strip = self._highlight(strip, visible_text(text), number)
+        return strip
+
+    def _highlight(self, strip: Strip, plain: str, number: int | None) -> Strip:
+        assert self.search is not None
+        spans = self.search.matcher.spans(plain)
+        if not spans:
+            return strip
+        current = self.search.current
+        chosen = current[1] if current is not None and number is not None and current[0] == number else -1
+        ascii_text = plain.isascii()
+        cuts: list[int] = []
+        for start, end in spans:
+            cuts += [start, end] if ascii_text else [cell_len(plain[:start]), cell_len(plain[:end])]
+        pieces = list(strip.divide([*cuts, strip.cell_length]))  # [before, m0, between, m1, ...]
+        style = self.get_component_rich_style("run-log--match", partial=True)
+        current_style = self.get_component_rich_style("run-log--match-current", partial=True)
+        for i in range(1, len(pieces), 2):
+            pieces[i] = pieces[i].apply_style(current_style if (i - 1) // 2 == chosen else style)
+        return Strip.join(pieces)
+
+    def _label_strip(self, stream: str) -> Strip:
+        """The row at the top of a block of one stream."""
+        style = self.get_component_rich_style("run-log--label", partial=True)
+        rule = Style(dim=True)
+        words = f"{stream} " if stream == "stdout" else f"{stream} (a separate stream: its order against stdout is unknown) "
+        return Strip([Segment(words, style), Segment("─" * 400, rule)])
 
     def _gutter(self, stored: str) -> Segment:
-        if stored[:1] == STDERR_MARK:
+        mark = stored[:1]
+        if mark == STDERR_MARK or stored == LABELS["stderr"]:
             return Segment("▌", self.get_component_rich_style("run-log--stderr-gutter", partial=True))
         return Segment(" ")
 
@@ -455,7 +833,9 @@ class RunLog(ScrollView, can_focus=True):
         cache_key = ("wrap", key, width)
         pieces = self._cache.get(cache_key) if key is not None else None
         if pieces is None:
-            content = self._content_strip(stored)
+            if stored[:1] == LABEL_MARK:
+                return [self._label_strip(stored[1:]).crop(0, width)]
+            content = self._content_strip(stored, key if isinstance(key, int) else None)
             cuts = wrap_cuts(visible_text(self._strip_mark(stored)[0]), width)
             pieces = content.divide([*cuts, content.cell_length]) if cuts else [content]
             if key is not None:
@@ -475,7 +855,7 @@ class RunLog(ScrollView, can_focus=True):
             return Strip.blank(width)
         kind, key, sub = where
         if kind == "note":
-            text = f" … {self._dropped:,} earlier lines dropped (cap {self.max_lines:,})"
+            text = f" … {self.dropped_count:,} earlier lines dropped (cap {self.max_lines:,})"
             style = self.get_component_rich_style("run-log--note")
             return Strip([Segment(set_cell_size(text, width), style)])
         if kind == "line":
@@ -490,10 +870,12 @@ class RunLog(ScrollView, can_focus=True):
             return Strip([gutter, *piece]).extend_cell_length(width).crop(0, width)
         content = self._cache.get(cache_key) if cache_key is not None else None
         if content is None:
-            content = self._content_strip(stored)
+            content = self._content_strip(stored, cache_key if isinstance(cache_key, int) else None)
             if cache_key is not None:
                 self._cache.set(cache_key, content)
         x = self.scroll_offset.x
         text_width = max(0, width - GUTTER)
+        if stored[:1] == LABEL_MARK:
+            x = 0  # the label stays put when the lines scroll sideways
         visible = content.crop(x, x + text_width)  # type: ignore[union-attr]
         return Strip([gutter, *visible]).extend_cell_length(width)
