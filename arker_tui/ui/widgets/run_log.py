@@ -23,7 +23,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -31,6 +30,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..actions import bindings
 from ..log_search import Corpus, LogSearch, Match, Query
 from ..terminal_text import TerminalStream, line_segments, plain_of_stored, visible_text, wrap_cuts, wrap_rows
 
@@ -55,18 +55,7 @@ STRIP_CACHE_SIZE = 256
 class RunLog(ScrollView, can_focus=True):
     """A bounded, virtual, follow-the-tail log of a run's output."""
 
-    BINDINGS = [
-        Binding("s", "toggle_follow", "Follow", id="runlog.follow"),
-        Binding("w", "toggle_wrap", "Wrap", id="runlog.wrap"),
-        Binding("end,G", "tail", "Tail", show=False, id="runlog.end"),
-        Binding("home,g", "top", "Top", show=False, id="runlog.home"),
-        Binding("up,k", "line_up", "Up", show=False, id="runlog.up"),
-        Binding("down,j", "line_down", "Down", show=False, id="runlog.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="runlog.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="runlog.page_down"),
-        Binding("left", "column_left", "Left", show=False, id="runlog.left"),
-        Binding("right", "column_right", "Right", show=False, id="runlog.right"),
-    ]
+    BINDINGS = bindings("runlog")
 
     COMPONENT_CLASSES = {
         "run-log--stderr",
@@ -90,8 +79,8 @@ class RunLog(ScrollView, can_focus=True):
     RunLog > .run-log--label { color: $text-muted; text-style: bold; }
     RunLog > .run-log--note { color: $warning; text-style: italic; }
     RunLog > .run-log--empty { color: $text-muted; text-style: italic; }
-    RunLog > .run-log--match { background: $warning 45%; color: $text; }
-    RunLog > .run-log--match-current { background: $accent; color: $text; text-style: bold; }
+    RunLog > .run-log--match { background: $primary 70%; color: $text; }
+    RunLog > .run-log--match-current { background: $warning; color: $background; text-style: bold; }
     """
 
     following: var[bool] = var(True, init=False)
@@ -591,6 +580,14 @@ class RunLog(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         self._cache.clear()
         super().notify_style_update()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_search":
+            return self.search is not None  # else esc goes on (closing the run log)
+        return True
+
+    def action_close_search(self) -> None:
+        self.stop_search()
 
     def action_toggle_follow(self) -> None:
         self.following = not self.following
