@@ -177,11 +177,14 @@ class Corpus:
 
     def starts(self, lower: bool) -> list[int]:
         """Offset of each line in ``text(lower)`` (lower-casing may change lengths)."""
+        if lower and self.text(False).isascii():
+            lower = False  # same lengths: the same offsets
         key = ("starts", lower)
         starts = self._cache.get(key)
         if starts is None:
             lines = self.lower_lines() if lower else self.lines
-            starts = self._cache[key] = [0, *accumulate(len(line) + 1 for line in lines)][: len(self.lines)]
+            lengths = accumulate(map(len, lines))  # line i starts after i newlines
+            starts = self._cache[key] = [0, *(n + i for i, n in enumerate(lengths, 1))][: len(self.lines)]
         return starts  # type: ignore[return-value]
 
     def line_of(self, offset: int, lower: bool) -> int:

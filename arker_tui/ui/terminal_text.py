@@ -571,20 +571,39 @@ def visible_text(stored: str) -> str:
     return _STORED_SGR.sub("", stored) if "\x1b" in stored else stored
 
 
-# What is not text in a stored line: SGR sequences, a caller's one-character
-# tag in the control range (\x00 .. \x08), and a tagged label row (\x01...).
-_NOT_TEXT = re.compile("\x1b\\[[0-9;:]*m|\x01[^\n]*|[\x00\x02-\x08]")
+_LABEL_ROW = re.compile("\x01[^\n]*")
+
+
+def _without_sgr(text: str) -> str:
+    """``text`` without its SGR sequences. A log uses few distinct ones, so each
+    is removed everywhere at once with ``str.replace`` (C speed); ``re.sub``
+    over 200,000 sequences costs ten times more. Many distinct ones: re.sub."""
+    for _ in range(32):
+        at = text.find("\x1b")
+        if at < 0:
+            return text
+        found = _STORED_SGR.match(text, at)
+        if found is None:
+            break
+        text = text.replace(found.group(), "")
+    return _STORED_SGR.sub("", text)
 
 
 def plain_of_stored(lines: Sequence[str]) -> list[str]:
-    """The visible text of many stored lines at once (one C-speed pass over
-    the joined batch; a label row becomes an empty line)."""
+    """The visible text of many stored lines at once, over the joined batch
+    (the run log's stderr tag \\x00 removed, its label rows \\x01... made
+    empty lines; str.find / replace passes, not regex scans: 100,000 lines
+    in a few milliseconds)."""
     if not lines:
         return []
     joined = "\n".join(lines)
-    if not _NOT_TEXT.search(joined):
-        return list(lines)
-    return _NOT_TEXT.sub("", joined).split("\n")
+    if "\x01" in joined:
+        joined = _LABEL_ROW.sub("", joined)
+    if "\x00" in joined:
+        joined = joined.replace("\x00", "")
+    if "\x1b" in joined:
+        joined = _without_sgr(joined)
+    return joined.split("\n")
 
 
 def wrap_cuts(text: str, width: int) -> list[int]:

@@ -488,10 +488,36 @@ class RunLog(ScrollView, can_focus=True):
             width = self._text_width()
             if width != self._wrap_width:
                 self._rebuild_wrap()
-            self.virtual_size = Size(self.scrollable_content_region.width, self._total_rows())
+            self._set_virtual_size(Size(self.scrollable_content_region.width, self._total_rows()))
         else:
             total = self._total_rows()  # also updates _widest from partial lines
-            self.virtual_size = Size(self._widest + GUTTER, total)
+            self._set_virtual_size(Size(self._widest + GUTTER, total))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Grow the scrollable size. ``virtual_size`` is a layout reactive:
+        setting it lays out and repaints the whole screen, which under a flood
+        of output (20,000 lines/s) is most of a frame, every frame. When no
+        scrollbar appears or goes, only this log and its scrollbars change:
+        set it without the layout and update the scrollbars (all public API)."""
+        old = self.virtual_size
+        if size == old:
+            return
+        width, height = self.container_size
+        bar_v, bar_h = self.styles.scrollbar_size_vertical, self.styles.scrollbar_size_horizontal
+        same_bars = (
+            self.is_attached and bool(width and height)
+            and all((old.height > h) == (size.height > h) for h in (height, height - bar_h))
+            and all((old.width > w) == (size.width > w) for w in (width, width - bar_v))
+        )
+        if not same_bars:
+            self.virtual_size = size
+            return
+        self.set_reactive(RunLog.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if self.show_horizontal_scrollbar:
+            self.horizontal_scrollbar.window_virtual_size = size.width
+        self.refresh()
 
     def _after_change(self) -> None:
         self._update_size()
@@ -874,5 +900,12 @@ class RunLog(ScrollView, can_focus=True):
         text_width = max(0, width - GUTTER)
         if stored[:1] == LABEL_MARK:
             x = 0  # the label stays put when the lines scroll sideways
-        visible = content.crop(x, x + text_width)  # type: ignore[union-attr]
-        return Strip([gutter, *visible]).extend_cell_length(width)
+        # One Strip per row (each carries caches of its own: under a flood,
+        # building them is much of a frame).
+        length = content.cell_length  # type: ignore[union-attr]
+        visible = content if x == 0 and length <= text_width else content.crop(x, x + text_width)  # type: ignore[union-attr]
+        segments = [gutter, *visible]
+        pad = text_width - visible.cell_length
+        if pad > 0:
+            segments.append(Segment(" " * pad))
+        return Strip(segments, GUTTER + max(text_width, visible.cell_length))
