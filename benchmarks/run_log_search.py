@@ -112,6 +112,7 @@ async def flood_key_latency(seconds: float) -> Figure:
             await asyncio.sleep(max(0.0, 0.08 - (time.perf_counter() - sent)))
         await producer
         wall = seconds
+        load = os.getloadavg()[0]
         ok = _p99(latencies) <= 0.050 and median(latencies) <= 0.016 and log.following
         return Figure(
             "run log: key -> paint while following 20,000 lines/s", "p99 <= 50 ms, median <= 16 ms",
@@ -119,7 +120,7 @@ async def flood_key_latency(seconds: float) -> Figure:
             f"{len(latencies)} keys (right / left) over ~{wall:.0f} s while {appended:,} coloured lines arrived "
             f"in appends of {BATCH:,} every 50 ms; max {max(latencies) * 1000:.1f} ms; from posting the key to "
             f"the first frame composited after its handler, incl. Textual's frame wait; still following: "
-            f"{log.following}")
+            f"{log.following}; load average {load:.1f} on {os.cpu_count()} CPUs")
 
 
 async def search_figures() -> list[Figure]:

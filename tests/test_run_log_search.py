@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from textual.geometry import Offset
+from textual.selection import Selection
 
 from arker_tui.api import models as m
 from arker_tui.ui.forms.save_log import SaveLogForm
@@ -232,6 +234,19 @@ async def test_y_copies_the_lines_on_screen(backend):
         await pilot.press("y")
         assert app.clipboard.splitlines() == on_screen() != copied
         assert any(line.startswith("progress") for line in app.clipboard.splitlines())
+
+        # A selection (as the mouse makes one) is copied instead, and shown.
+        log.action_top()
+        await pilot.pause()
+        rows = row_texts(log)
+        first = next(i for i, t in enumerate(rows) if "progress 1/" in t)
+        app.screen.selections = {log: Selection(Offset(9, first), Offset(4, first + 2))}
+        await pilot.pause()
+        await pilot.press("y")
+        assert app.clipboard == "1/40 2%\nprogress 2/40 5%\nprog"
+        selected_style = app.screen.get_component_rich_style("screen--selection")
+        assert any(seg.style and selected_style.bgcolor and seg.style.bgcolor == selected_style.bgcolor
+                   for seg in log.render_line(first + 1))
 
 
 async def test_search_keys_are_in_the_palette_and_slash_elsewhere_still_filters(backend):

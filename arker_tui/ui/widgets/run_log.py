@@ -28,6 +28,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
 from ..actions import bindings
@@ -890,6 +891,7 @@ class RunLog(ScrollView, can_focus=True):
         if self.wrap:
             pieces = self._wrapped(stored, cache_key)
             piece = pieces[sub] if sub < len(pieces) else Strip.blank(0)
+            piece = self._selected(piece, row, 0).apply_offsets(0, row)
             return Strip([gutter, *piece]).extend_cell_length(width).crop(0, width)
         content = self._cache.get(cache_key) if cache_key is not None else None
         if content is None:
@@ -904,8 +906,57 @@ class RunLog(ScrollView, can_focus=True):
         # building them is much of a frame).
         length = content.cell_length  # type: ignore[union-attr]
         visible = content if x == 0 and length <= text_width else content.crop(x, x + text_width)  # type: ignore[union-attr]
+        visible = self._selected(visible, row, x).apply_offsets(x, row)  # offsets: for mouse selection
         segments = [gutter, *visible]
         pad = text_width - visible.cell_length
         if pad > 0:
             segments.append(Segment(" " * pad))
         return Strip(segments, GUTTER + max(text_width, visible.cell_length))
+
+    # --- mouse selection ------------------------------------------------------------
+
+    def _selected(self, strip: Strip, row: int, x: int) -> Strip:
+        """``strip`` (text starting at column ``x`` of content ``row``) with the selection shown."""
+        selection = self.text_selection
+        if selection is None:
+            return strip
+        span = selection.get_span(row)
+        if span is None:
+            return strip
+        start, end = span
+        end = strip.cell_length + x if end == -1 else end
+        start, end = max(0, start - x), min(strip.cell_length, end - x)
+        if start >= end:
+            return strip
+        style = self.screen.get_component_rich_style("screen--selection")
+        before, chosen, after = strip.divide([start, end, strip.cell_length])
+        return Strip.join([before, chosen.apply_style(style), after])
+
+    def _row_text(self, row: int) -> str:
+        """The text of one content row as selection offsets count it."""
+        where = self._locate(row)
+        if where is None:
+            return ""
+        kind, key, sub = where
+        if kind == "note":
+            return ""
+        stored = self._lines[key] if kind == "line" else key  # type: ignore[index]
+        if stored[:1] == LABEL_MARK:  # type: ignore[index]
+            return ""
+        if self.wrap:
+            pieces = self._wrapped(stored, None)  # type: ignore[arg-type]
+            return pieces[sub].text if sub < len(pieces) else ""
+        return visible_text(self._strip_mark(stored)[0])  # type: ignore[arg-type]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text (rows before the selection stay empty: only the selected rows are read)."""
+        total = self._total_rows()
+        first = selection.start.y if selection.start is not None else 0
+        last = min(total - 1, selection.end.y if selection.end is not None else total - 1)
+        if last < first:
+            return None
+        rows = [""] * first + [self._row_text(row) for row in range(first, last + 1)]
+        return selection.extract("\n".join(rows)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
