@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import deque
 from itertools import islice
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Literal
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
