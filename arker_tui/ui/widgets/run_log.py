@@ -150,6 +150,10 @@ class RunLog(ScrollView, can_focus=True):
         self.search: LogSearch | None = None
         self._search_note_pending = False
         self.lines_rendered = 0  # benchmark counter: lines turned into strips
+        # Following while each append brings more than a screenful: no line
+        # stays put long enough to select with the mouse, so rows are drawn
+        # without the selection offsets (a quarter of a frame under a flood).
+        self._pouring = False
 
     # --- model ----------------------------------------------------------------
 
@@ -179,6 +183,7 @@ class RunLog(ScrollView, can_focus=True):
     def append(self, stdout: str = "", stderr: str = "") -> None:
         """Add new output chunks (each may end mid-line)."""
         anchor = None if self.following else self._anchor()
+        before = len(self._lines) + self._dropped
         for stream, chunk, name in ((self._out, stdout, "stdout"), (self._err, stderr, "stderr")):
             if chunk:
                 lines, width = stream.feed(chunk)
@@ -186,6 +191,8 @@ class RunLog(ScrollView, can_focus=True):
                     self._add_lines(lines, name)
                 if width > self._widest:
                     self._widest = width
+        added = len(self._lines) + self._dropped - before
+        self._pouring = self.following and added > self.scrollable_content_region.height
         self._after_change()
         if anchor is not None and anchor[2] != self._dropped:
             self._restore(anchor)
@@ -569,6 +576,9 @@ class RunLog(ScrollView, can_focus=True):
             self.following = True  # the user scrolled back down to the tail
 
     def watch_following(self, following: bool) -> None:
+        if not following and self._pouring:
+            self._pouring = False
+            self.refresh()  # the rows get their selection offsets back
         if following:
             self._scroll_tail()
         self.post_message(self.FollowChanged(self, following))
@@ -891,7 +901,9 @@ class RunLog(ScrollView, can_focus=True):
         if self.wrap:
             pieces = self._wrapped(stored, cache_key)
             piece = pieces[sub] if sub < len(pieces) else Strip.blank(0)
-            piece = self._selected(piece, row, 0).apply_offsets(0, row)
+            piece = self._selected(piece, row, 0)
+            if not self._pouring:
+                piece = piece.apply_offsets(0, row)
             return Strip([gutter, *piece]).extend_cell_length(width).crop(0, width)
         content = self._cache.get(cache_key) if cache_key is not None else None
         if content is None:
@@ -906,7 +918,9 @@ class RunLog(ScrollView, can_focus=True):
         # building them is much of a frame).
         length = content.cell_length  # type: ignore[union-attr]
         visible = content if x == 0 and length <= text_width else content.crop(x, x + text_width)  # type: ignore[union-attr]
-        visible = self._selected(visible, row, x).apply_offsets(x, row)  # offsets: for mouse selection
+        visible = self._selected(visible, row, x)
+        if not self._pouring:  # offsets: what mouse selection reads
+            visible = visible.apply_offsets(x, row)
         segments = [gutter, *visible]
         pad = text_width - visible.cell_length
         if pad > 0:
