@@ -9,7 +9,13 @@ chunk, one ``deque.extend``, one ``virtual_size`` update and one refresh.
 Rows, top to bottom: a note when old lines were dropped by the cap, the held
 lines, then the partial (not yet newline-terminated) line of stdout and of
 stderr, if any. A partial line is replaced by the complete line when the
-rest of it arrives.
+rest of it arrives. The streams come in blocks (the API keeps them apart):
+a label row tops each stderr block, and a stdout block that follows one.
+
+What is shown can be narrowed (stdout only, stderr only, the search's
+filter): then a list of the shown entries stands between rows and held
+entries. Searching is in ``run_log_search``, copying and the mouse
+selection in ``run_log_select``.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections import deque
 from itertools import islice
 from typing import Iterable, Literal
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -28,22 +34,17 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
-from textual.selection import Selection
 from textual.strip import Strip
 
 from ..actions import bindings
-from ..log_search import Corpus, LogSearch, Match, Query
+from ..log_search import Corpus, LogSearch
 from ..terminal_text import TerminalStream, line_segments, plain_of_stored, visible_text, wrap_cuts, wrap_rows
+from .run_log_marks import GUTTER, LABEL_MARK, LABELS, STDERR_MARK
+from .run_log_search import LogSearching
+from .run_log_select import LogSelecting
 
-STDERR_MARK = "\x00"  # first char of a stored stderr line (never in sanitized text)
-# A stored entry "\x01stderr" / "\x01stdout" is the label row at the top of a
-# block of that stream: the API returns the two streams apart, so the log
-# shows them as blocks in the order they arrived and never interleaves them.
-LABEL_MARK = "\x01"
-LABELS = {"stderr": LABEL_MARK + "stderr", "stdout": LABEL_MARK + "stdout"}
 STREAM_CHOICES = ("both", "stdout", "stderr")
 Streams = Literal["both", "stdout", "stderr"]
-GUTTER = 1  # cells before each line: "▌" for stderr, blank for stdout
 # Rendered lines kept (by absolute line number): a few screens' worth, enough
 # for scrolling back and forth without re-rendering. Each cached line is a
 # Strip carrying seven small caches of its own (about 1.5 KiB), and a followed
@@ -53,7 +54,7 @@ GUTTER = 1  # cells before each line: "▌" for stderr, blank for stdout
 STRIP_CACHE_SIZE = 256
 
 
-class RunLog(ScrollView, can_focus=True):
+class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
     """A bounded, virtual, follow-the-tail log of a run's output."""
 
     BINDINGS = bindings("runlog")
@@ -663,159 +664,6 @@ class RunLog(ScrollView, can_focus=True):
     def action_column_right(self) -> None:
         self.scroll_to(x=self.scroll_x + 4, animate=False, immediate=True)
 
-    # --- search -------------------------------------------------------------------
-
-    def start_search(self) -> LogSearch:
-        """Begin (or return) the search; its text follows the log from now on."""
-        if self.search is None:
-            corpus = Corpus(plain_of_stored(list(self._lines)), self._dropped, self.max_lines)
-            self.search = LogSearch(corpus)
-        return self.search
-
-    def stop_search(self) -> None:
-        """End the search: highlights and the filter go; the view stays where it is."""
-        if self.search is None:
-            return
-        top = self._top_line()
-        filtering = self._filtering
-        self.search = None
-        self._cache.clear()
-        if filtering:
-            self._rebuild_view()
-            if not self.following:
-                self._scroll_quietly(self._row_of_line(top))
-        self.refresh()
-        self._note_search_changed(now=True)
-
-    def set_query(self, query: Query) -> None:
-        """Search for ``query`` (incremental: each keystroke), jumping to the
-        first match at or below the top of the view."""
-        search = self.start_search()
-        origin = self._dropped + self._top_line()
-        search.set_query(query)
-        self._cache.clear()
-        if search.filter:
-            self._rebuild_view()
-        if search.active and search.total:
-            match, _wrapped = search.first_from(origin)
-            if match is not None:
-                search.current = match
-                self._show_match(match)
-        self.refresh()
-        self._note_search_changed(now=True)
-
-    def set_filter(self, on: bool) -> None:
-        """Show only the lines that match (on), or every line."""
-        search = self.start_search()
-        if search.filter == on:
-            return
-        search.filter = on
-        self._rebuild_view()
-        if search.current is not None:
-            self._show_match(search.current)
-        self._note_search_changed(now=True)
-
-    def next_match(self, forward: bool = True) -> bool:
-        """Move to the next (previous) match and stop following; False when there is none."""
-        search = self.search
-        if search is None or not search.active or not search.total:
-            return False
-        match, wrapped = search.step(forward, self._dropped + self._top_line())
-        if match is None:
-            return False
-        search.current = match
-        self.search_wrapped = wrapped
-        self._cache.clear()
-        self._show_match(match)
-        self.refresh()
-        self._note_search_changed(now=True)
-        return True
-
-    search_wrapped = False
-
-    def _show_match(self, match: Match) -> None:
-        """Scroll so that the match's line is in view (a third from the top), not following."""
-        index = match[0] - self._dropped
-        if not 0 <= index < len(self._lines):
-            return
-        if self.following:
-            self.following = False
-        row = self._row_of_line(index)
-        height = max(1, self.scrollable_content_region.height)
-        top = round(self.scroll_y)
-        if not top <= row < top + height:
-            self._scroll_quietly(max(0, row - height // 3))
-        if not self.wrap:
-            self._show_column(match)
-
-    def _show_column(self, match: Match) -> None:
-        spans = self.search.matcher.spans(self._plain_at(match[0] - self._dropped)) if self.search else []
-        if match[1] >= len(spans):
-            return
-        plain = self._plain_at(match[0] - self._dropped)
-        start, end = (cell_len(plain[:i]) for i in spans[match[1]])
-        width = max(1, self.scrollable_content_region.width - GUTTER)
-        x = round(self.scroll_x)
-        if start < x or end > x + width:
-            self.scroll_to(x=max(0, start - width // 4), animate=False, immediate=True)
-
-    def _plain_at(self, index: int) -> str:
-        stored = self._lines[index]
-        return "" if stored[:1] == LABEL_MARK else visible_text(self._strip_mark(stored)[0])
-
-    def search_status(self) -> str:
-        """What the search line says: "match 3 of 41", "no match", the error, the filter's count."""
-        search = self.search
-        if search is None:
-            return ""
-        if search.error:
-            return search.error
-        if not search.query.text:
-            return ""
-        if not search.total:
-            words = "no match"
-        elif search.current is not None and search.current[0] >= self._dropped:
-            words = f"match {min(search.ordinal(search.current), search.total):,} of {search.total:,}"
-        else:
-            words = f"{search.total:,} match" + ("" if search.total == 1 else "es")
-        if self._filtering:
-            words += f" · {self.hidden_count:,} lines hidden"
-        return words
-
-    def _note_search_changed(self, now: bool = False) -> None:
-        """Tell the search line; output arriving is told at most ~5 times a second."""
-        if self.search is None and not now:
-            return
-        if now:
-            self.post_message(self.SearchChanged(self))
-        elif not self._search_note_pending and self.is_attached:
-            self._search_note_pending = True
-            self.set_timer(0.2, self._flush_search_note)
-
-    def _flush_search_note(self) -> None:
-        self._search_note_pending = False
-        self.post_message(self.SearchChanged(self))
-
-    # --- copy --------------------------------------------------------------------------
-
-    def screen_text(self) -> str:
-        """The lines on screen as plain text (partial lines too, no labels)."""
-        out: list[str] = []
-        top = round(self.scroll_y)
-        seen: set[object] = set()
-        for y in range(self.scrollable_content_region.height):
-            where = self._locate(top + y)
-            if where is None:
-                break
-            kind, key, _sub = where
-            if kind == "note" or (kind, key) in seen:
-                continue
-            seen.add((kind, key))
-            stored = self._lines[key] if kind == "line" else key  # type: ignore[index]
-            if stored[:1] != LABEL_MARK:  # type: ignore[index]
-                out.append(visible_text(self._strip_mark(stored)[0]))  # type: ignore[arg-type]
-        return "\n".join(out)
-
     # --- rendering --------------------------------------------------------------
 
     def _content_strip(self, stored: str, number: int | None = None) -> Strip:
@@ -830,24 +678,6 @@ class RunLog(ScrollView, can_focus=True):
         if search is not None and search.active:
             strip = self._highlight(strip, visible_text(text), number)
         return strip
-
-    def _highlight(self, strip: Strip, plain: str, number: int | None) -> Strip:
-        assert self.search is not None
-        spans = self.search.matcher.spans(plain)
-        if not spans:
-            return strip
-        current = self.search.current
-        chosen = current[1] if current is not None and number is not None and current[0] == number else -1
-        ascii_text = plain.isascii()
-        cuts: list[int] = []
-        for start, end in spans:
-            cuts += [start, end] if ascii_text else [cell_len(plain[:start]), cell_len(plain[:end])]
-        pieces = list(strip.divide([*cuts, strip.cell_length]))  # [before, m0, between, m1, ...]
-        style = self.get_component_rich_style("run-log--match", partial=True)
-        current_style = self.get_component_rich_style("run-log--match-current", partial=True)
-        for i in range(1, len(pieces), 2):
-            pieces[i] = pieces[i].apply_style(current_style if (i - 1) // 2 == chosen else style)
-        return Strip.join(pieces)
 
     def _label_strip(self, stream: str) -> Strip:
         """The row at the top of a block of one stream."""
@@ -927,50 +757,6 @@ class RunLog(ScrollView, can_focus=True):
             segments.append(Segment(" " * pad))
         return Strip(segments, GUTTER + max(text_width, visible.cell_length))
 
-    # --- mouse selection ------------------------------------------------------------
 
-    def _selected(self, strip: Strip, row: int, x: int) -> Strip:
-        """``strip`` (text starting at column ``x`` of content ``row``) with the selection shown."""
-        selection = self.text_selection
-        if selection is None:
-            return strip
-        span = selection.get_span(row)
-        if span is None:
-            return strip
-        start, end = span
-        end = strip.cell_length + x if end == -1 else end
-        start, end = max(0, start - x), min(strip.cell_length, end - x)
-        if start >= end:
-            return strip
-        style = self.screen.get_component_rich_style("screen--selection")
-        before, chosen, after = strip.divide([start, end, strip.cell_length])
-        return Strip.join([before, chosen.apply_style(style), after])
 
-    def _row_text(self, row: int) -> str:
-        """The text of one content row as selection offsets count it."""
-        where = self._locate(row)
-        if where is None:
-            return ""
-        kind, key, sub = where
-        if kind == "note":
-            return ""
-        stored = self._lines[key] if kind == "line" else key  # type: ignore[index]
-        if stored[:1] == LABEL_MARK:  # type: ignore[index]
-            return ""
-        if self.wrap:
-            pieces = self._wrapped(stored, None)  # type: ignore[arg-type]
-            return pieces[sub].text if sub < len(pieces) else ""
-        return visible_text(self._strip_mark(stored)[0])  # type: ignore[arg-type]
 
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text (rows before the selection stay empty: only the selected rows are read)."""
-        total = self._total_rows()
-        first = selection.start.y if selection.start is not None else 0
-        last = min(total - 1, selection.end.y if selection.end is not None else total - 1)
-        if last < first:
-            return None
-        rows = [""] * first + [self._row_text(row) for row in range(first, last + 1)]
-        return selection.extract("\n".join(rows)), "\n"
-
-    def selection_updated(self, selection: Selection | None) -> None:
-        self.refresh()
