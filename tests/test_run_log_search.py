@@ -6,7 +6,10 @@ import pytest
 from textual.geometry import Offset
 from textual.selection import Selection
 
+from textual.app import App, ComposeResult
+
 from arker_tui.api import models as m
+from arker_tui.ui.log_search import Query
 from arker_tui.ui.forms.save_log import SaveLogForm
 from arker_tui.ui.widgets.run_log import RunLog
 
@@ -119,6 +122,9 @@ async def test_a_bad_regular_expression_is_reported_in_the_search_line(backend):
         await wait_for(pilot, lambda: "of 12" in status(view))  # groups count once per match
         assert not view.search_bar.status.has_class("error")
         assert app.is_running
+        await pilot.press("escape")  # in the search line: closes the search, not the run log
+        assert view.log_view.search is None and not view.search_bar.display
+        assert main_screen(app).run_view_open and view.log_view.has_focus
 
 
 async def test_the_filter_hides_and_counts_lines_and_filters_new_output(backend):
@@ -261,3 +267,42 @@ async def test_search_keys_are_in_the_palette_and_slash_elsewhere_still_filters(
         await pilot.press("slash")
         vm_pane = main_screen(app).workspace.vm_pane
         assert vm_pane.filter_input is not None and vm_pane.filter_input.has_focus
+
+
+class LogApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield RunLog(wrap=True, max_lines=50)
+
+
+async def test_filter_and_streams_with_wrapped_lines_and_the_cap():
+    app = LogApp()
+    async with app.run_test(size=(30, 12)) as pilot:
+        log = app.query_one(RunLog)
+        long = "x" * 45
+        log.append("".join(f"out {i} {long if i % 3 == 0 else ''}\n" for i in range(20)),
+                   "".join(f"err {i} needle\n" for i in range(5)))
+        await pilot.pause()
+        log.set_query(Query("needle"))
+        log.set_filter(True)
+        await pilot.pause()
+        texts = [t.strip() for t in row_texts(log) if t.strip()]
+        assert texts == [f"▌err {i} needle" for i in range(5)]
+        assert log.hidden_count == 20
+        log.set_filter(False)
+        log.set_streams("stdout")
+        await pilot.pause()
+        rows = row_texts(log)
+        assert not any("err" in t or "stderr" in t for t in rows)
+        assert rows[0].strip().startswith("out 0 xxx") and rows[1].strip().startswith("xxx")  # wrapped
+        assert rows[0][1:].rstrip() + rows[1][1:].rstrip() == "out 0 " + long and rows[2].strip() == "out 1"
+        # More than the cap: the filtered view drops what the cap drops.
+        log.set_streams("both")
+        log.set_filter(True)
+        log.append("", "".join(f"late {i} needle\n" for i in range(60)))
+        await pilot.pause()
+        assert log.search.total == log.line_count - log.hidden_count == log.line_count  # only needles held
+        log.action_top()
+        await pilot.pause()
+        shown = [t.strip() for t in row_texts(log) if t.strip()]
+        assert "earlier lines dropped" in shown[0]
+        assert shown[1] == f"▌late {60 - log.line_count} needle"
