@@ -27,11 +27,15 @@ class LogSearching:
     search: LogSearch | None = None
     search_wrapped = False  # the last n / N went round the end
 
-    def start_search(self: "RunLog") -> LogSearch:
-        """Begin (or return) the search; its text follows the log from now on."""
+    def start_search(self: "RunLog", warm: bool = False) -> LogSearch:
+        """Begin (or return) the search; its text follows the log from now on.
+        ``warm``: also join and lower-case it now (else the first keystroke does)."""
         if self.search is None:
             corpus = Corpus(plain_of_stored(list(self._lines)), self._dropped, self.max_lines)
             self.search = LogSearch(corpus)
+        if warm:
+            self.search.corpus.text(False)
+            self.search.corpus.text(True)
         return self.search
 
     def stop_search(self: "RunLog") -> None:
@@ -131,7 +135,7 @@ class LogSearching:
         if search.error:
             return search.error
         if not search.query.text:
-            return ""
+            return "type to search · enter: to the log · esc: close"
         if not search.total:
             words = "no match"
         elif search.current is not None and search.current[0] >= self._dropped:
