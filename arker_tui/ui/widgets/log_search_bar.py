@@ -85,7 +85,7 @@ class LogSearchBar(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.input = Input(placeholder="search the log", compact=True, id="log-search-input")
+        self.input = Input(placeholder="search", compact=True, id="log-search-input")
         self.status = Static("", id="log-search-status", markup=False)
         self.toggles = {name: Toggle(name) for name in TOGGLES}
         self.state = {name: False for name in TOGGLES}

@@ -683,7 +683,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         """The row at the top of a block of one stream."""
         style = self.get_component_rich_style("run-log--label", partial=True)
         rule = Style(dim=True)
-        words = f"{stream} " if stream == "stdout" else f"{stream} (a separate stream: its order against stdout is unknown) "
+        words = f"{stream} " if stream == "stdout" else f"{stream} (apart from stdout: order unknown) "
         return Strip([Segment(words, style), Segment("─" * 400, rule)])
 
     def _gutter(self, stored: str) -> Segment:

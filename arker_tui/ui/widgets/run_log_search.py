@@ -135,7 +135,7 @@ class LogSearching:
         if search.error:
             return search.error
         if not search.query.text:
-            return "type to search · enter: to the log · esc: close"
+            return "enter: to the log · esc: close"
         if not search.total:
             words = "no match"
         elif search.current is not None and search.current[0] >= self._dropped:
