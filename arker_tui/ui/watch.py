@@ -31,12 +31,15 @@ class WatchStatus:
     loaded: bool  # a value arrived at least once
     error: ArkerError | None = None
     retry_in: float | None = None  # seconds until the next attempt, when failing
+    paused: bool = False  # live refresh is paused: nothing retries on its own
 
     @property
     def unavailable(self) -> bool:
         return self.error is not None and self.error.code in UNAVAILABLE_CODES
 
     def retry_words(self) -> str:
+        if self.paused:
+            return "refresh is paused: r retries now, p resumes"
         if self.retry_in is None:
             return "r retries"
         return f"retrying in {max(1, round(self.retry_in))} s, r retries now"
@@ -115,10 +118,11 @@ class QueryWatch:
         entry = self.entry
         if entry is None:
             return WatchStatus(loaded=False)
+        paused = bool(self.repository.paused)
         retry_in = None
-        if entry.error is not None and entry.next_refresh_at is not None:
+        if entry.error is not None and entry.next_refresh_at is not None and not paused:
             retry_in = entry.next_refresh_at - self.repository.clock.now()
-        return WatchStatus(loaded=entry.has_value, error=entry.error, retry_in=retry_in)
+        return WatchStatus(loaded=entry.has_value, error=entry.error, retry_in=retry_in, paused=paused)
 
     def _post(self, event: ChangeEvent) -> None:
         # On the owner's queue: handled like a message, dropped once it is closed.
