@@ -56,8 +56,6 @@ def snapshot_app(view: str):
             await wait_for(pilot, lambda: screen.run_view.run is not None and screen.run_view.log_view.line_count > 0)
         app.repository.pause()
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
-        # the panel's next tick says refresh is paused (it promises no retry then)
-        await wait_for(pilot, lambda: "paused" in str(screen.workspace.problem.render()))
         app.clear_notifications()
         await pilot.wait_for_scheduled_animations()
         await pilot.pause(0.1)
