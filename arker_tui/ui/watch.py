@@ -32,6 +32,7 @@ class WatchStatus:
     error: ArkerError | None = None
     retry_in: float | None = None  # seconds until the next attempt, when failing
     paused: bool = False  # live refresh is paused: nothing retries on its own
+    notice: str | None = None  # the list is incomplete (a page cut, a page chain stopped): why
 
     @property
     def unavailable(self) -> bool:
@@ -58,7 +59,7 @@ class WatchStatus:
         """The line under the list (None when all is well)."""
         error = self.error
         if error is None:
-            return None
+            return plain(f"list incomplete: {self.notice}", 300, style="yellow") if self.notice else None
         if self.unavailable:
             return plain(f"unavailable on this server: {error.code}: {error.message}", 300)
         tail = "showing the last good data · " if self.loaded else ""
@@ -122,7 +123,8 @@ class QueryWatch:
         retry_in = None
         if entry.error is not None and entry.next_refresh_at is not None and not paused:
             retry_in = entry.next_refresh_at - self.repository.clock.now()
-        return WatchStatus(loaded=entry.has_value, error=entry.error, retry_in=retry_in, paused=paused)
+        return WatchStatus(loaded=entry.has_value, error=entry.error, retry_in=retry_in, paused=paused,
+                           notice=entry.notice)
 
     def _post(self, event: ChangeEvent) -> None:
         # On the owner's queue: handled like a message, dropped once it is closed.
