@@ -1,5 +1,7 @@
 """Command line: ``arker-tui [--demo] [--readonly] [--refresh S]``,
-and ``arker-tui emulator [--port N] [--hosts ...]``."""
+``arker-tui emulator [--port N] [--hosts ...]``, ``arker-tui doctor [--json]``
+and ``arker-tui auth login|status|logout``. Parsing only: the work is in
+``doctor`` and ``auth``."""
 
 from __future__ import annotations
 

@@ -278,7 +278,8 @@ async def _route_check(report: Report, client: Any, label: str, route_name: str,
         report.add("routes", label, FAIL, f"{where}: the answer does not fit the models ("
                    + "; ".join(findings.sentences()) + "); the app cannot show it", **facts)
         return None
-    got = f"{len(getattr(parsed, items))} {items}" if items else "answered"
+    count = len(getattr(parsed, items)) if items else 0
+    got = f"{count} {items if count != 1 else items[:-1]}" if items else "answered"
     if findings.dialect:
         report.add("routes", label, WARN, f"{where}: {got}, read, with " + "; ".join(findings.sentences())
                    + " (shown as they are)", **facts)
@@ -418,7 +419,8 @@ def render(report: Report, width: int = 100) -> str:
     lines = [f"arker-tui {report.version} doctor · Python {env.get('python', '?')} · {libs}"]
     label_width = max(len(name) for name, _, _ in report.setup)
     for name, value, source in report.setup:
-        lines.append(f"  {name:<{label_width}}  {value}  [{source}]")
+        lines.extend(textwrap.wrap(f"{value}  [{source}]", max(40, width), initial_indent=f"  {name:<{label_width}}  ",
+                                   subsequent_indent=" " * (label_width + 4), break_on_hyphens=False))
     for section, title in SECTIONS:
         checks = [c for c in report.checks if c.section == section]
         if not checks:
