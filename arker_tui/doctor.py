@@ -180,21 +180,20 @@ def _skew(answer: _Answer) -> tuple[float | None, str]:
     return skew, f"clock {abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} this machine"
 
 
-def _host_check(report: Report, name: str, url: str, rule: str, answer: _Answer) -> bool:
-    """Reachability of one host; True when it answered."""
+def _host_check(report: Report, name: str, url: str, rule: str, answer: _Answer) -> Check:
+    """Reachability of one host (status FAIL when it did not answer)."""
     facts: dict[str, Any] = {"url": url, "rule": rule, "latency_ms": round(answer.latency_ms, 1)}
     if answer.status is None:
-        report.add("hosts", name, FAIL, f"{url} cannot be reached ({safe_label(answer.error, 160)}); "
-                   f"check the URL, set by {rule}, and that the server is up", reachable=False, **facts)
-        return False
+        return report.add("hosts", name, FAIL, f"{url} cannot be reached ({safe_label(answer.error, 160)}); "
+                          f"check the URL, set by {rule}, and that the server is up", reachable=False, **facts)
     skew, skew_words = _skew(answer)
     facts.update(reachable=True, clock_skew_s=None if skew is None else round(skew, 1))
     if answer.server:
         facts["server"] = safe_label(answer.server, 60)
     status = WARN if skew is not None and abs(skew) > MAX_SKEW_SECONDS else OK
-    report.add("hosts", name, status, f"{url} reachable in {answer.latency_ms:.0f} ms, {skew_words} ({rule})",
-               **facts)
-    return True
+    # The rule is said when it is not the obvious one (the entry of the same name).
+    said = "" if rule == f'compute_hosts "{name}"' else f" ({rule})"
+    return report.add("hosts", name, status, f"{url}{said} in {answer.latency_ms:.0f} ms, {skew_words}", **facts)
 
 
 def _auth_check(report: Report, answer: _Answer, has_key: bool) -> bool:
@@ -284,7 +283,7 @@ async def _route_check(report: Report, client: Any, label: str, route_name: str,
         report.add("routes", label, WARN, f"{where}: {got}, read, with " + "; ".join(findings.sentences())
                    + " (shown as they are)", **facts)
     else:
-        report.add("routes", label, OK, f"{where}: {got}, as the models expect", **facts)
+        report.add("routes", label, OK, f"{got} in {facts['latency_ms']:.0f} ms", **facts)
     return parsed
 
 
@@ -321,25 +320,26 @@ async def _compute_hosts(report: Report, client: Any, http: httpx.AsyncClient, v
         target = f"{url}{API_PREFIX}/vms/{vm.vm_id}" if vm else f"{url}{API_PREFIX}"
         answer = await _probe(http, target, scrub)
         rule = hosts.for_vm(vm).rule if vm else ", ".join(_rule_of(hosts, n) for n in names)
-        label = " / ".join(names)
-        if not _host_check(part, label, url, rule, answer):
+        host = _host_check(part, " / ".join(names), url, rule, answer)
+        if not host.facts["reachable"]:
             return part, False
+        # Reached: does it serve the VMs it is meant to serve? One line says both.
         if vm is None:
-            why = ("the VM list could not be read" if vms is None else f"no VM of the org lives on {url}")
-            part.add("hosts", f"{label} routes", SKIP, f"not checked: {why}")
+            why = "the VM list could not be read" if vms is None else "no VM of the org lives there"
+            host.detail += f"; routing not checked: {why}"
             return part, True
         placement = f"{vm.provider}/{vm.region}"
         vm_words = f"VM {safe_label(vm.name or vm.vm_id, 40)} ({safe_label(vm.vm_id, 40)}, {safe_label(placement, 40)})"
+        host.facts.update(vm_id=vm.vm_id, http_status=answer.status)
         if answer.status is not None and 200 <= answer.status < 300:
-            part.add("hosts", f"{label} routes", OK, f"serves {vm_words}", vm_id=vm.vm_id)
+            host.detail += f"; serves {vm_words}"
+            host.facts["routes"] = True
             return part, True
+        host.status, host.facts["routes"] = FAIL, False
         if answer.status == 404:
-            part.add("hosts", f"{label} routes", FAIL,
-                     f"{url} does not know {vm_words}, which {rule} sends there: that entry points at "
-                     "the wrong host", vm_id=vm.vm_id, http_status=404)
+            host.detail += f"; but it does not know {vm_words}, which {rule} sends there: that entry points at the wrong host"
         else:
-            part.add("hosts", f"{label} routes", FAIL, f"{url} answered HTTP {answer.status} for {vm_words}",
-                     vm_id=vm.vm_id, http_status=answer.status)
+            host.detail += f"; but it answered HTTP {answer.status} for {vm_words}"
         return part, False
 
     urls = [url for url in by_url if url != control_url]
@@ -375,7 +375,7 @@ async def diagnose(config: Any, resolved: Any, *, transport: httpx.AsyncBaseTran
         try:
             answer = await _probe(http, f"{control}{API_PREFIX}/vms?limit=1", scrub)
             reached = _host_check(report, "control plane", control, resolved.sources.get("control_url", "default"),
-                                  answer)
+                                  answer).facts["reachable"]
             accepted = _auth_check(report, answer, bool(key))
             vms: list[Any] | None = None
             if reached and accepted:
@@ -419,6 +419,8 @@ def render(report: Report, width: int = 100) -> str:
     lines = [f"arker-tui {report.version} doctor · Python {env.get('python', '?')} · {libs}"]
     label_width = max(len(name) for name, _, _ in report.setup)
     for name, value, source in report.setup:
+        if name == "api_key" or (source in ("default", "none") and name not in ("control_url", "region")):
+            continue  # the key has its own check; unset defaults say nothing (all of it: --json)
         lines.extend(textwrap.wrap(f"{value}  [{source}]", max(40, width), initial_indent=f"  {name:<{label_width}}  ",
                                    subsequent_indent=" " * (label_width + 4), break_on_hyphens=False))
     for section, title in SECTIONS:
