@@ -22,16 +22,27 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _store(profiles: Any) -> Any:
+    """The profiles' key store when it can hold keys here, else None."""
+    store = profiles.keys
+    usable = getattr(store, "usable", None)
+    return None if store is None or (usable is not None and not usable()) else store
+
+
 def _no_keyring(profiles: Any) -> str:
     """Why there is no keyring, and how to keep the key without one."""
     from .keys import keyring_installed
 
     name = profiles.initial_name()
-    why = (f"the keyring is switched off ({DISABLE_ENV}={profiles.env.get(DISABLE_ENV)})"
-           if keyring_installed() else "the keyring extra is not installed (pip install 'arker-tui[keyring]')")
+    if profiles.keys is not None:
+        why = "keyring is installed, but no keyring backend works on this machine"
+    elif keyring_installed():
+        why = f"the keyring is switched off ({DISABLE_ENV}={profiles.env.get(DISABLE_ENV)})"
+    else:
+        why = "the keyring extra is not installed (pip install 'arker-tui[keyring]')"
     return (f"No system keyring: {why}.\n"
-            "Keep the key in your environment instead:\n"
-            "  export ARKER_API_KEY=...        (read hidden: read -rs ARKER_API_KEY && export ARKER_API_KEY)\n"
+            "Keep the key in your environment instead (read -rs reads it hidden):\n"
+            "  read -rs ARKER_API_KEY && export ARKER_API_KEY\n"
             f"or name a variable of your own in [profiles.{name}] of {profiles.config.path}:\n"
             "  api_key_env = \"MY_ARKER_KEY\"\n"
             "arker-tui never writes the key into a plain file.")
@@ -57,7 +68,7 @@ def login(profiles: Any, read_secret: Callable[[str], str], say: Say = print, er
     name = _profile(profiles, err)
     if name is None:
         return 2
-    store = profiles.keys
+    store = _store(profiles)
     if store is None:
         err(_no_keyring(profiles))
         return 1
@@ -88,7 +99,7 @@ def logout(profiles: Any, say: Say = print, err: Say = _err) -> int:
     name = _profile(profiles, err)
     if name is None:
         return 2
-    store = profiles.keys
+    store = _store(profiles)
     if store is None:
         err(_no_keyring(profiles).split("\n", 1)[0] + " Nothing to remove.")
         return 1
@@ -111,7 +122,7 @@ def status(profiles: Any, say: Say = print, err: Say = _err) -> int:
     current = _profile(profiles, err)
     if current is None:
         return 2
-    store = profiles.keys
+    store = _store(profiles)
     names = sorted(set(profiles.names) | {current})
     width = max(len(n) for n in names)
     if store is None:

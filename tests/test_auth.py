@@ -232,3 +232,20 @@ def test_the_cli_parses_auth_actions_and_options_after_them(config_file, monkeyp
     with pytest.raises(SystemExit) as exit_:
         main(["auth"])
     assert exit_.value.code == 2
+
+
+def test_keyring_installed_with_no_working_backend_says_so_and_stores_nothing(config_file):
+    keyring = pytest.importorskip("keyring")
+    from keyring.backends.fail import Keyring as NoBackend
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoBackend())
+    try:
+        p = profiles(config_file, store=KeyStore(), profile="work")
+        err, out = Out(), Out()
+        assert auth.login(p, lambda _: SECRET, Out(), err) == 1
+        assert "no keyring backend works on this machine" in err.text and "ARKER_API_KEY" in err.text
+        auth.status(p, out, Out())
+        assert out.lines[0].startswith("No system keyring:") and "work  key: not set" in out.text
+    finally:
+        keyring.set_keyring(previous)
