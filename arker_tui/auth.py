@@ -48,11 +48,11 @@ def _no_keyring(profiles: Any) -> str:
             "arker-tui never writes the key into a plain file.")
 
 
-def _profile(profiles: Any, err: Say) -> str | None:
-    """The profile asked for (flag, ARKER_PROFILE, default_profile), or None
-    (said why) when the config file does not define it."""
+def _profile(profiles: Any, err: Say) -> tuple[str, Any] | None:
+    """(the profile asked for (flag, ARKER_PROFILE, default_profile), the key
+    store or None), or None (said why) when the config file lacks the profile."""
     try:
-        return profiles.resolve().profile
+        return profiles.resolve().profile, _store(profiles)
     except ConfigError as error:
         err(f"arker-tui auth: {error}")
         return None
@@ -65,10 +65,10 @@ def _shadowing(profiles: Any, name: str) -> str | None:
 
 
 def login(profiles: Any, read_secret: Callable[[str], str], say: Say = print, err: Say = _err) -> int:
-    name = _profile(profiles, err)
-    if name is None:
+    asked = _profile(profiles, err)
+    if asked is None:
         return 2
-    store = _store(profiles)
+    name, store = asked
     if store is None:
         err(_no_keyring(profiles))
         return 1
@@ -96,10 +96,10 @@ def login(profiles: Any, read_secret: Callable[[str], str], say: Say = print, er
 
 
 def logout(profiles: Any, say: Say = print, err: Say = _err) -> int:
-    name = _profile(profiles, err)
-    if name is None:
+    asked = _profile(profiles, err)
+    if asked is None:
         return 2
-    store = _store(profiles)
+    name, store = asked
     if store is None:
         err(_no_keyring(profiles).split("\n", 1)[0] + " Nothing to remove.")
         return 1
@@ -119,10 +119,10 @@ def logout(profiles: Any, say: Say = print, err: Say = _err) -> int:
 
 
 def status(profiles: Any, say: Say = print, err: Say = _err) -> int:
-    current = _profile(profiles, err)
-    if current is None:
+    asked = _profile(profiles, err)
+    if asked is None:
         return 2
-    store = _store(profiles)
+    current, store = asked
     names = sorted(set(profiles.names) | {current})
     width = max(len(n) for n in names)
     if store is None:
