@@ -308,8 +308,10 @@ def _build_app(args: argparse.Namespace):
     config = load_config()
     for problem in config.problems:
         print(f"arker-tui: config: {problem}", file=sys.stderr)
+    # --demo needs no key: the keyring (import and backend discovery, ~0.2 s) stays out of its start.
     profiles = Profiles(config, Overrides(profile=args.profile, region=args.region, provider=args.provider,
-                                          refresh=args.refresh, api_key_env=args.api_key_env))
+                                          refresh=args.refresh, api_key_env=args.api_key_env),
+                        keys=None if args.demo else "system")
     try:
         resolved = profiles.resolve()
     except ConfigError as error:

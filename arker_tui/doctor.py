@@ -317,7 +317,8 @@ async def _compute_hosts(report: Report, client: Any, http: httpx.AsyncClient, v
     async def check(url: str, names: list[str]) -> tuple[Report, bool]:
         part = Report(report.version, report.profile, [])  # gathered, then added in order
         vm = one_vm.get(url)
-        target = f"{url}{API_PREFIX}/vms/{vm.vm_id}" if vm else f"{url}{API_PREFIX}"
+        # Paths from the route table; a host with no VM of ours is only reached.
+        target = url + (ROUTES["get_vm"].url_path(vm_id=vm.vm_id) if vm else API_PREFIX)
         answer = await _probe(http, target, scrub)
         rule = hosts.for_vm(vm).rule if vm else ", ".join(_rule_of(hosts, n) for n in names)
         host = _host_check(part, " / ".join(names), url, rule, answer)
@@ -373,7 +374,7 @@ async def diagnose(config: Any, resolved: Any, *, transport: httpx.AsyncBaseTran
     async with httpx.AsyncClient(transport=transport, headers=headers, follow_redirects=False,
                                  timeout=httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout))) as http:
         try:
-            answer = await _probe(http, f"{control}{API_PREFIX}/vms?limit=1", scrub)
+            answer = await _probe(http, f"{control}{ROUTES['list_vms'].url_path()}?limit=1", scrub)
             reached = _host_check(report, "control plane", control, resolved.sources.get("control_url", "default"),
                                   answer).facts["reachable"]
             accepted = _auth_check(report, answer, bool(key))

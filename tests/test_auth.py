@@ -249,3 +249,19 @@ def test_keyring_installed_with_no_working_backend_says_so_and_stores_nothing(co
         assert out.lines[0].startswith("No system keyring:") and "work  key: not set" in out.text
     finally:
         keyring.set_keyring(previous)
+
+
+def test_the_demo_never_loads_the_keyring_and_a_keyless_start_looks_in_it():
+    """--demo needs no key: keyring (its import and backend discovery) stays
+    out of its start; a start without a key looks there."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("keyring")
+    probe = ("import sys; from arker_tui.cli import build_parser, _build_app; "
+             "_build_app(build_parser().parse_args(sys.argv[1:])); print('keyring' in sys.modules)")
+    env = {"PATH": "/usr/bin:/bin", "ARKER_TUI_CONFIG": "/nonexistent/config.toml"}
+    for args, loads in ((["--demo"], "False"), ([], "True")):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env,
+                             timeout=60)
+        assert out.stdout.strip() == loads, (args, out.stderr[-500:])
