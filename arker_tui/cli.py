@@ -197,7 +197,7 @@ def _auth(args: argparse.Namespace) -> int:
 
     from . import auth
 
-    config, profiles = _profiles(args)
+    _, profiles = _profiles(args)
     if args.auth_command == "login":
         return auth.login(profiles, getpass.getpass, print)
     if args.auth_command == "logout":
