@@ -125,6 +125,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.max_lines = max(1, int(max_lines))
         self.empty_text = empty_text
+        self._finished = False  # the output will not grow: following it means nothing
         self._wrap = wrap
         self.set_reactive(RunLog.following, following)
         # Held entries: lines and the stream labels between blocks.
@@ -619,7 +620,19 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         self._cache.clear()
         super().notify_style_update()
 
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    @finished.setter
+    def finished(self, finished: bool) -> None:
+        if finished != self._finished:
+            self._finished = finished
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_follow" and self._finished:
+            return False  # no "s Follow" in the footer for a run that has ended
         if action == "close_search":
             return self.search is not None  # else esc goes on (closing the run log)
         return True
