@@ -156,6 +156,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         # stays put long enough to select with the mouse, so rows are drawn
         # without the selection offsets (a quarter of a frame under a flood).
         self._pouring = False
+        self._last_big = False  # the previous append brought more than a screenful
 
     # --- model ----------------------------------------------------------------
 
@@ -194,7 +195,9 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
                 if width > self._widest:
                     self._widest = width
         added = len(self._lines) + self._dropped - before
-        self._pouring = self.following and added > self.scrollable_content_region.height
+        big = added > self.scrollable_content_region.height
+        self._pouring = self.following and big and self._last_big  # a flood, not one burst (opening)
+        self._last_big = big
         self._after_change()
         if anchor is not None and anchor[2] != self._dropped:
             self._restore(anchor)
