@@ -180,8 +180,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         """Held lines not shown (another stream, or no match under the filter)."""
         if self._view is None:
             return 0
-        shown = sum(1 for n in self._view if self._lines[n - self._dropped][:1] != LABEL_MARK)
-        return len(self._lines) - self._labels_held - shown
+        return len(self._lines) - self._labels_held - len(self._view)  # a narrowed view shows no labels
 
     def append(self, stdout: str = "", stderr: str = "") -> None:
         """Add new output chunks (each may end mid-line)."""
