@@ -143,3 +143,12 @@ def test_save_never_replaces_a_file_unless_asked(tmp_path) -> None:
     assert "5 earlier lines are not in it" in saved.words() and "10" in saved.words()
     with pytest.raises(IsADirectoryError):
         save(str(tmp_path), [], colours=False, overwrite=True, dropped=0, cap=10)
+
+
+def test_an_expression_that_only_says_plain_text_counts_as_plain_text() -> None:
+    lines = ["loss=0.31", "loss=0x31", "LOSS=0.3"]
+    literal = search_over(lines, Query(r"loss=0\.3", regex=True))
+    assert literal.matcher.needle == "loss=0.3" and literal.total == 2  # the dot is a dot
+    assert search_over(lines, Query(r"loss=0.3", regex=True)).total == 3  # the dot is any character
+    assert Matcher(Query(r"loss=0\.3", regex=True)).spans("x LOSS=0.3") == [(2, 10)]
+    assert search_over(lines, Query("a\nb")).error  # a line break never matches
