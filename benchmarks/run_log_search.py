@@ -41,7 +41,14 @@ BATCH = 1_000  # lines per append (every 50 ms)
 
 class _LogApp(App[None]):
     """A run log between a header and a footer line, as in the app (so a
-    frame repaints the log's region, not the whole screen)."""
+    frame repaints the log's region, not the whole screen). Once mounted it
+    freezes what the garbage collector has seen, as ``ArkerApp`` does when
+    started from the command line (``cli`` / ``ArkerApp.on_ready``)."""
+
+    def on_ready(self) -> None:
+        import gc
+
+        gc.freeze()
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Static
