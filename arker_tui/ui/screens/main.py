@@ -34,6 +34,7 @@ from ..widgets.status_bar import StatusBar
 from ..widgets.vm_detail import VmDetail
 from ..widgets.workspace import TAB_NAMES, Workspace
 from .confirm import ConfirmDialog, ConfirmRequest
+from .main_bulk import BulkActions
 from .main_forms import FormOpeners
 from .text_view import TextView
 
@@ -54,7 +55,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(FormOpeners, Screen):
+class MainScreen(FormOpeners, BulkActions, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
 
@@ -286,6 +287,8 @@ class MainScreen(FormOpeners, Screen):
     # --- destructive actions ----------------------------------------------------
 
     async def do_delete(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in that list: every marked row
+            return
         target = await self.resolve(act.target)
         if target is None:
             return
@@ -302,6 +305,8 @@ class MainScreen(FormOpeners, Screen):
                           f"{done} {target.words()}")
 
     async def do_cancel_run(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in Runs: every marked running run
+            return
         target = await self.resolve(act.target)
         if target is None:
             return

@@ -26,6 +26,7 @@ from textual.message import Message
 
 from ...api.models import PUBLIC_GOLDENS, Vm
 from .. import format as fmt
+from .. import sort_keys as by
 from ..actions import bindings
 from .data_list import Cell, Column, DataList
 
@@ -118,6 +119,7 @@ class VmTree(DataList):
             classes=classes,
         )
         self.filter_empty_text = "No VMs match the filter (esc clears)."
+        self.sort_column = 0  # by name, within each group
         self._vms: dict[str, Vm] = {}
         self._pending: dict[str, str] = {}
         self._collapsed: set[GroupKey] = set()
@@ -274,9 +276,15 @@ class VmTree(DataList):
         self.grouping = GROUPINGS[(GROUPINGS.index(self._grouping) + 1) % len(GROUPINGS)]
 
     def action_toggle_group(self) -> None:
+        """space: a group row opens or closes; a VM row is marked or unmarked."""
         key = self.cursor_key
         if isinstance(key, tuple) and key in self._groups:
             self.set_collapsed(key, self._groups[key].expanded)
+        elif key is not None:
+            self.action_toggle_mark()
+
+    def can_mark(self, key: Hashable) -> bool:
+        return isinstance(key, str) and key in self._vms  # group rows are never marked
 
     def action_select(self) -> None:
         if isinstance(self.cursor_key, tuple):
@@ -304,9 +312,10 @@ class VmTree(DataList):
 
     # --- layout -----------------------------------------------------------------------
 
-    @staticmethod
-    def _make_columns(grouping: str) -> list[Column]:
-        return [Column(f"NAME · by {grouping}", min_width=8), Column("CPU MEM", width=8, justify="right")]
+    def _make_columns(self, grouping: str) -> list[Column]:
+        return [Column(f"NAME · by {grouping}", min_width=8, sort=lambda vm: self._sort_key(vm.vm_id)),
+                Column("CPU MEM", width=8, justify="right", sort=lambda vm: (
+                    by.number(vm.vcpu_count) or 0, by.number(vm.memory_mib) or 0, self._sort_key(vm.vm_id)))]
 
     def _forget(self, vm_id: str) -> None:
         self._strip_cache.pop(vm_id, None)
@@ -411,7 +420,7 @@ class VmTree(DataList):
         collapsed = self._collapsed_filtering if query else self._collapsed
         lineage = grouping == "lineage"
         roots = self._roots
-        sort_key = self._sort_key
+        vms = self._vms
         filter_text = self._filter_text
         cache = self._strip_cache
         old_groups = self._groups
@@ -437,7 +446,7 @@ class VmTree(DataList):
             for vm_id in vm_ids:
                 group_of[vm_id] = key
             if row.expanded:
-                vm_ids = sorted(vm_ids, key=sort_key)
+                vm_ids = self.sorted_keys(vm_ids, vms.__getitem__)  # the sort orders VMs within their group
                 if lineage and gid[0] == "id" and gid[1] in roots and gid[1] in group_of:
                     vm_ids.remove(gid[1])
                     vm_ids.insert(0, gid[1])
