@@ -177,6 +177,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         filter_text_of: Callable[[Item], str] | None = None,
         sort_by: str | None = None,
         descending: bool = False,
+        sortable: bool = True,
+        markable: bool = True,
         empty_text: str = "Nothing here.",
         name: str | None = None,
         id: str | None = None,
@@ -206,6 +208,10 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         labels = [c.label for c in self.columns]
         self.sort_column: int | None = labels.index(sort_by) if sort_by in labels else None
         self.descending = descending
+        # A list sorted by its server, or with nothing to act on, says no to
+        # these keys, and they reach its screen (e.g. the activity view's o / O).
+        self.sortable = sortable
+        self.markable = markable
 
     # --- model ----------------------------------------------------------------
 
@@ -361,11 +367,21 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self._announce_cursor()
         self.refresh()
 
+    SORT_ACTIONS = frozenset({"cycle_sort", "toggle_direction"})
+    MARK_ACTIONS = frozenset({"toggle_mark", "mark_all", "clear_marks"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.SORT_ACTIONS:
+            return self.sortable
+        if action in self.MARK_ACTIONS:
+            return self.markable
+        return True
+
     # --- marks ----------------------------------------------------------------
 
     def can_mark(self, key: Hashable) -> bool:
         """Whether a row can be marked (a subclass may keep some rows out)."""
-        return key in self._items
+        return self.markable and key in self._items
 
     @property
     def mark_count(self) -> int:
