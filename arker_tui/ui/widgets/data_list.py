@@ -45,6 +45,7 @@ class Column:
     ratio: int = 1  # share of the spare width among flexible columns
     hide_below: int = 0  # hide the column when the list is narrower than this
     sort: Callable[[Any], Any] | None = None  # the value rows sort by (None: the cell's text)
+    sort_cached: bool = True  # False: the value moves on without the item changing (a ticking duration)
 
 
 ARROWS = {False: "↑", True: "↓"}  # ascending, descending (as the activity view shows them)
@@ -205,6 +206,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self.rows_rendered = 0  # counter for benchmarks: rows turned into strips
         self._marks: set[Hashable] = set()
         self._row_states: dict[Hashable, str] = {}  # key -> "pending" / "failed" (a bulk action's)
+        # column -> key -> (item, its sort value)
+        self._sort_caches: dict[int, dict[Hashable, tuple[Any, Any]]] = {}
         labels = [c.label for c in self.columns]
         self.sort_column: int | None = labels.index(sort_by) if sort_by in labels else None
         self.descending = descending
@@ -323,14 +326,34 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             keys = sorted(keys, key=lambda k: natural(get(k)), reverse=self.reverse)
         column = self.columns[self.sort_column] if self.sort_column is not None else None
         if column is None:
-            return keys
-        value_of = column.sort or self._cell_text_of(self.sort_column)
-        values = {key: value_of(get(key)) for key in keys}
+            return list(keys)
+        values = self._sort_values(column, keys, get)
         present = [key for key in keys if values[key] is not None]
         present.sort(key=values.__getitem__, reverse=self.descending)  # stable: ties keep natural order
         if len(present) == len(keys):
             return present
         return present + [key for key in keys if values[key] is None]
+
+    def _sort_values(self, column: Column, keys: list[Hashable], get: Callable[[Hashable], Any]) -> dict:
+        """Each key's value in the sort column. Values are kept per item (an
+        item that changes is a new object), so sorting again, flipping or a
+        refresh that changed a few rows computes only what is new."""
+        value_of = column.sort or self._cell_text_of(self.sort_column or 0)
+        if not column.sort_cached:
+            return {key: value_of(get(key)) for key in keys}
+        cache = self._sort_caches.setdefault(self.sort_column or 0, {})
+        if len(cache) > 2 * len(self._items) + 64:
+            cache.clear()  # rows long gone
+        values = {}
+        for key in keys:
+            item = get(key)
+            hit = cache.get(key)
+            if hit is not None and hit[0] is item:
+                values[key] = hit[1]
+            else:
+                value = values[key] = value_of(item)
+                cache[key] = (item, value)
+        return values
 
     def _cell_text_of(self, index: int) -> Callable[[Any], Any]:
         def text(item: Any) -> str:

@@ -26,7 +26,6 @@ from textual.message import Message
 
 from ...api.models import PUBLIC_GOLDENS, Vm
 from .. import format as fmt
-from .. import sort_keys as by
 from ..actions import bindings
 from .data_list import Cell, Column, DataList
 
@@ -120,6 +119,8 @@ class VmTree(DataList):
         )
         self.filter_empty_text = "No VMs match the filter (esc clears)."
         self.sort_column = 0  # by name, within each group
+        self._resort_only = False
+        self._last_groups: tuple[dict, dict] | None = None
         self._vms: dict[str, Vm] = {}
         self._pending: dict[str, str] = {}
         self._collapsed: set[GroupKey] = set()
@@ -315,7 +316,7 @@ class VmTree(DataList):
     def _make_columns(self, grouping: str) -> list[Column]:
         return [Column(f"NAME · by {grouping}", min_width=8, sort=lambda vm: self._sort_key(vm.vm_id)),
                 Column("CPU MEM", width=8, justify="right", sort=lambda vm: (
-                    by.number(vm.vcpu_count) or 0, by.number(vm.memory_mib) or 0, self._sort_key(vm.vm_id)))]
+                    vm.vcpu_count or 0, vm.memory_mib or 0, self._sort_key(vm.vm_id)))]
 
     def _forget(self, vm_id: str) -> None:
         self._strip_cache.pop(vm_id, None)
@@ -413,8 +414,15 @@ class VmTree(DataList):
                     group.append(vm_id)
         return members, looks
 
+    def _sort_changed(self) -> None:
+        self._resort_only = True  # the groups stand: only the order within them moves
+        super()._sort_changed()
+
     def _compute_order(self) -> list[Hashable]:
-        members, looks = self._assign_groups()
+        groups_were = self._last_groups if self._resort_only else None
+        self._resort_only = False
+        members, looks = groups_were or self._assign_groups()
+        self._last_groups = (members, looks)
         grouping = self._grouping
         query = self._filter
         collapsed = self._collapsed_filtering if query else self._collapsed
