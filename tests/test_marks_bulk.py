@@ -264,3 +264,19 @@ async def test_emulator_takes_a_burst_of_deletes():
     assert not any(vm_id in world.vms for vm_id in victims)
     assert writes(b) == ["DELETE delete_vm"] * 12
     await b.client.aclose()
+
+
+async def test_the_palette_marks_every_row_shown_and_clears_them():
+    from tests.test_on_screen_targets import palette
+
+    world = build_demo_world(ManualClock())
+    b = make_backend(world, intervals=CALM)
+    app = make_app(b)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app)
+        tree = screen.vm_tree
+        await palette(pilot, "mark every row the filter shows")
+        await wait_for(pilot, lambda: tree.mark_count == tree.vm_count)
+        await palette(pilot, "clear the marks of the focused list")
+        await wait_for(pilot, lambda: tree.mark_count == 0)
+        assert writes(b) == []

@@ -157,7 +157,8 @@ class BulkConfirmDialog(ConfirmDialog):
             text.append("  (")
             text.append_text(plain(one_vm.vm_id, 60))
             text.append(")\n")
-        for i, target in enumerate(targets[:SHOWN_TARGETS]):
+        shown = self.shown_count(one_vm is not None)
+        for i, target in enumerate(targets[:shown]):
             if i:
                 text.append("\n")
             text.append("• ")
@@ -169,6 +170,16 @@ class BulkConfirmDialog(ConfirmDialog):
             if target.where and one_vm is None:
                 text.append(" ")
                 text.append_text(plain(target.where, 60, style="dim"))
-        if len(targets) > SHOWN_TARGETS:
-            text.append(f"\nand {len(targets) - SHOWN_TARGETS} more", style="italic")
+        if len(targets) > shown:
+            text.append(f"\nand {len(targets) - shown} more", style="italic")
         return text
+
+    def shown_count(self, vm_line: bool) -> int:
+        """Up to ``SHOWN_TARGETS``, fewer when the terminal is too short for the
+        dialog to show them with its buttons (at least 3)."""
+        count = len(self.request.targets)
+        # Lines besides the targets: border 2, title 2, consequences, hint 1, buttons 3, "and N more" 1.
+        room = self.app.size.height - 9 - len(self.request.consequences) - vm_line
+        if count <= min(SHOWN_TARGETS, room):
+            return count
+        return max(3, min(SHOWN_TARGETS, room - 1))

@@ -27,6 +27,7 @@ from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
 from ..keymap import keys_of
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
+from ..widgets.data_list import DataList
 from ..widgets.footer import KeyFooter
 from ..widgets.list_pane import FilterHost
 from ..widgets.run_view import RunView
@@ -214,6 +215,9 @@ class MainScreen(FormOpeners, BulkActions, Screen):
             return self
         if scope in ("tree", "vms"):
             return workspace.tree if scope == "tree" else workspace.vm_pane
+        if scope == "list":  # marks and sort: the list that had the focus
+            focused = self.focused
+            return focused if isinstance(focused, DataList) else None
         if scope in ("runview", "runlog"):
             if not workspace.run_view_open:
                 return None

@@ -56,8 +56,8 @@ def vm_consequences(repo: Any, targets: list[Target]) -> list[str]:
             unknown += 1
     runs = plural(running, "running run") + (" stop" if running != 1 else " stops")
     if unknown:  # runs not fetched yet: say so rather than guess a number
-        others = f"{plural(unknown, 'running VM')} not looked at yet"
-        runs = f"the running runs of {others} stop" if not running else f"{runs}, and those of {others}"
+        on = f"{plural(unknown, 'running VM')} (not listed yet)"
+        runs = f"every run of {on} stops" if not running else f"{runs}, and every run of {on}"
     return [plural(sessions, "session") + (" end" if sessions != 1 else " ends"), runs,
             plural(tunnels, "tunnel") + (" close" if tunnels != 1 else " closes"),
             "their syncs are unmounted; the filesystems' data stays"]
@@ -154,7 +154,7 @@ class BulkActions:
             target = outcome.target
             why = error_text(outcome.error) if isinstance(outcome.error, ArkerError) else \
                 f"nothing sent: {outcome.skipped}"
-            lines.append(f"✖ {fmt.trim(target.name, 40)} ({short_id(target.key, 12)}): {why}")
+            lines.append(f"✖ {fmt.trim(target.name, 40)} ({short_id(target.key, 24)}): {why}")
         if len(failed) > NAMED_FAILURES:
             lines.append(f"and {len(failed) - NAMED_FAILURES} more failed (still marked)")
         elif failed:
