@@ -24,8 +24,8 @@ if __package__ in (None, ""):  # python benchmarks/marks_sort.py
     __package__ = "benchmarks"
 
 from .figures import SCALE_VMS, _settings, _wait  # noqa: E402
-from .run import render  # noqa: E402
-from .support import Figure, PaintProbe, machine, main_screen, median  # noqa: E402
+from .run import render, report  # noqa: E402
+from .support import Figure, PaintProbe, main_screen, median  # noqa: E402
 
 
 async def timed(pilot, probe: PaintProbe, action) -> tuple[float, float, float]:
@@ -97,20 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     found = asyncio.run(figures(args.reps))
-    print(render(found, markdown=False))
-    print()
-    for f in found:
-        print(f"- {f.name}: {f.note}")
-    info = machine()
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (figures are wall time: a busy machine inflates them)")
-    print(f"\nmachine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM, Python {info['python']}, "
-          f"Textual {info['textual']}; benchmark took {time.perf_counter() - started:.0f} s")
-    missed = [f.name for f in found if not f.ok]
-    if missed:
-        print(f"MISSED: {len(missed)} target(s): " + "; ".join(missed))
-        return 1
-    print("every target met")
-    return 0
+    load = f"load average at the end: {os.getloadavg()[0]:.1f} (figures are wall time: a busy machine inflates them)"
+    return report(found, started, render(found, markdown=False), extra=load)
 
 
 if __name__ == "__main__":

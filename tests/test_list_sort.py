@@ -15,6 +15,11 @@ from tests.dashboard_support import main_screen
 CALM = Intervals(lists=2.0, detail=2.0, filesystems=2.0, running_run=1.0)
 
 
+def demo():
+    world = build_demo_world(ManualClock())
+    return world, make_app(make_backend(world, intervals=CALM))
+
+
 def values_in_order(data_list: DataList) -> list:
     column = data_list.columns[data_list.sort_column]
     return [column.sort(item) for item in data_list.items()]
@@ -50,9 +55,7 @@ async def check_sorts(pilot, data_list: DataList, cycle_key: str = "o") -> None:
 
 
 async def test_every_list_sorts_by_each_of_its_columns_both_ways():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, app = demo()
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
         await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
@@ -79,9 +82,7 @@ async def test_every_list_sorts_by_each_of_its_columns_both_ways():
 
 
 async def test_the_tree_sorts_within_groups():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, app = demo()
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
         tree = screen.vm_tree

@@ -25,6 +25,13 @@ def writes(backend) -> list[str]:
     return [f"{r.method} {r.route}" for r in backend.emulator.requests if r.method in WRITES]
 
 
+def demo(**app_options):
+    """The demo world behind a calm repository, and the app on it."""
+    world = build_demo_world(ManualClock())
+    backend = make_backend(world, intervals=CALM)
+    return world, backend, make_app(backend, **app_options)
+
+
 def vm_id_of(world, name: str) -> str:
     return next(v.vm_id for v in world.vms.values() if v.name == name)
 
@@ -71,9 +78,7 @@ class CountingTransport(httpx.AsyncBaseTransport):
 
 
 async def test_three_marked_vms_one_confirmation_naming_all_three_exactly_three_deletes():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, b, app = demo()
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
         names = ["scratch", "scratch-2", "worker-3"]
@@ -96,9 +101,7 @@ async def test_three_marked_vms_one_confirmation_naming_all_three_exactly_three_
 
 
 async def test_bulk_delete_with_one_failure_names_it_and_keeps_its_mark():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, b, app = demo()
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
         ids = await mark_vms(pilot, screen, world, ["scratch", "scratch-2", "ci-runner-1", "ci-runner-2"])
@@ -149,9 +152,7 @@ async def test_every_target_pending_at_once_and_at_most_four_in_flight():
 
 
 async def test_backing_out_sends_nothing_and_keeps_the_marks():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, b, app = demo()
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
         ids = await mark_vms(pilot, screen, world, ["scratch", "scratch-2"])
@@ -167,9 +168,7 @@ async def test_backing_out_sends_nothing_and_keeps_the_marks():
 
 
 async def test_read_only_refuses_bulk_delete():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b, readonly=True)
+    world, b, app = demo(readonly=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
         await mark_vms(pilot, screen, world, ["scratch", "scratch-2"])  # marking is not a change
@@ -181,9 +180,7 @@ async def test_read_only_refuses_bulk_delete():
 
 
 async def test_bulk_cancel_cancels_the_marked_running_runs_only():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, b, app = demo()
     vm_id = vm_id_of(world, "scratch")
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
@@ -240,9 +237,7 @@ async def test_marks_survive_filter_and_regroup_and_vanished_vms_lose_theirs():
 
 
 async def test_space_on_a_group_row_still_opens_and_closes_it():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, b, app = demo()
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
         tree = screen.vm_tree
@@ -256,8 +251,7 @@ async def test_space_on_a_group_row_still_opens_and_closes_it():
 
 
 async def test_emulator_takes_a_burst_of_deletes():
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
+    world, b, _ = demo()
     victims = [v.vm_id for v in world.vms.values() if v.owner_org_id != "ArkerHQ"][:12]
     results = await asyncio.gather(*(b.client.delete_vm(vm_id) for vm_id in victims), return_exceptions=True)
     assert not [r for r in results if isinstance(r, BaseException)]
@@ -269,9 +263,7 @@ async def test_emulator_takes_a_burst_of_deletes():
 async def test_the_palette_marks_every_row_shown_and_clears_them():
     from tests.test_on_screen_targets import palette
 
-    world = build_demo_world(ManualClock())
-    b = make_backend(world, intervals=CALM)
-    app = make_app(b)
+    world, b, app = demo()
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
         tree = screen.vm_tree

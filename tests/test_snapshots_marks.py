@@ -6,14 +6,9 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.screens.confirm import BulkConfirmDialog
-from arker_tui.ui.widgets.status_bar import StatusBar
 
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
-
-
-@pytest.fixture(autouse=True)
-def fixed_data_age(monkeypatch):
-    monkeypatch.setattr(StatusBar, "age_text", lambda self: "2 s ago")
+from tests.test_snapshots_dashboard import fixed_data_age  # noqa: F401  (autouse: the data's age is pinned)
 
 
 def marks_app(view: str):

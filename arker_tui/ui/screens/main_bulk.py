@@ -148,8 +148,7 @@ class BulkActions:
         """ "deleted 11 of 12 VMs", then each failure with the API's error in words."""
         ok = sum(o.ok for o in outcomes)
         failed = [o for o in outcomes if not o.ok]
-        noun = request.kind if len(outcomes) == 1 else request.kind
-        lines = [f"{done} {ok} of {len(outcomes)} {noun}"]
+        lines = [f"{done} {ok} of {len(outcomes)} {request.kind}"]
         for outcome in failed[:NAMED_FAILURES]:
             target = outcome.target
             why = error_text(outcome.error) if isinstance(outcome.error, ArkerError) else \

@@ -424,15 +424,15 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
 
     def set_marked(self, keys: Iterable[Hashable], marked: bool = True) -> None:
         keys = [key for key in keys if self.can_mark(key)]
-        before = len(self._marks)
+        before = (len(self._marks), len(self._row_states))
         if marked:
             self._marks.update(keys)
         else:
             self._marks.difference_update(keys)
             for key in keys:
                 self._row_states.pop(key, None)
-        if len(self._marks) != before:
-            self._marks_changed(before)
+        if (len(self._marks), len(self._row_states)) != before:
+            self._marks_changed()
 
     def mark_all_shown(self) -> None:
         """Mark every row the filter shows (rows that cannot be marked are left)."""
@@ -440,13 +440,12 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         can_mark = self.can_mark
         self._marks.update(key for key in self._order if can_mark(key))
         if len(self._marks) != before:
-            self._marks_changed(before)
+            self._marks_changed()
 
     def clear_marks(self) -> None:
-        before = len(self._marks)
         self._marks.clear()
         self._row_states.clear()
-        self._marks_changed(before)
+        self._marks_changed()
 
     def set_row_state(self, key: Hashable, state: str | None) -> None:
         """A bulk action's state for one row ("pending", "failed"; None clears),
@@ -467,7 +466,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
     def has_gutter(self) -> bool:
         return bool(self._marks or self._row_states)
 
-    def _marks_changed(self, before: int) -> None:
+    def _marks_changed(self) -> None:
         self.refresh()  # the gutter is drawn per visible row: no cached row is re-rendered
         self.post_message(self.MarksChanged(self))
 
