@@ -272,3 +272,26 @@ async def test_the_palette_marks_every_row_shown_and_clears_them():
         await palette(pilot, "clear the marks of the focused list")
         await wait_for(pilot, lambda: tree.mark_count == 0)
         assert writes(b) == []
+
+
+async def test_bulk_delete_in_a_pane_deletes_the_marked_sessions_of_the_shown_vm():
+    world, b, app = demo()
+    vm_id = vm_id_of(world, "ml-train")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app)
+        screen.vm_tree.move_cursor_to_key(vm_id)
+        await wait_for(pilot, lambda: screen.selected_vm_id == vm_id)
+        await screen.action_focus_pane("3")
+        sessions = screen.workspace.sessions_pane.data_list
+        await wait_for(pilot, lambda: sessions.total_count == 2)
+        await pilot.press("ctrl+a")
+        assert "2 marked" in screen.workspace.sessions_pane.pane_title().plain
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkConfirmDialog))
+        shown = screen_text(app)
+        assert "Delete 2 sessions?" in shown and "ml-train" in shown and vm_id in shown
+        assert all(s in shown for s in world.vms[vm_id].sessions)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not world.vms[vm_id].sessions)
+        assert writes(b) == ["DELETE delete_session"] * 2
+        await wait_for(pilot, lambda: sessions.mark_count == 0)

@@ -24,6 +24,10 @@ from ..widgets.data_list import DataList
 from .confirm import BulkConfirmDialog, BulkConfirmRequest
 
 BULK_KINDS = ("vm", "run", "session", "tunnel", "sync", "filesystem")
+# What goes with the items of each kind (VMs say it with counts: vm_consequences).
+GOES_WITH = {"session": "their shells end", "tunnel": "their URLs stop answering",
+             "sync": "each filesystem is unmounted from its path; its data stays",
+             "filesystem": "VMs that mount them lose the mount"}
 NAMED_FAILURES = 5  # the summary names this many failures, then counts the rest
 
 
@@ -104,7 +108,13 @@ class BulkActions:
             self.confirm_bulk(request, data_list, lambda t: repo.cancel_run(t.vm_id, t.key), "cancelled",
                               still_running=True)
             return True
-        lines = vm_consequences(repo, targets) if act.target == "vm" else []
+        if act.target == "vm":
+            lines = vm_consequences(repo, targets)
+        elif act.target == "filesystem":
+            size = sum(t.item.size_bytes or 0 for t in targets)
+            lines = [f"{fmt.size_bytes(size)} of data is deleted", GOES_WITH["filesystem"]]
+        else:
+            lines = [GOES_WITH[act.target]]
         verb = "Unmount" if act.target == "sync" else "Delete"
         self.confirm_bulk(BulkConfirmRequest(verb, tuple(targets), tuple(lines)), data_list,
                           lambda t: delete_call(repo, t), "unmounted" if verb == "Unmount" else "deleted")
