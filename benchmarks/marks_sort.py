@@ -8,7 +8,8 @@ tree. Each figure is the wall time from the key's action to the next painted
 frame (the action itself plus the frame it causes), the median of the reps:
 
 - marking every VM shown (ctrl+a), with no filter and with a filter;
-- a sort: cycling the sort column (o) and flipping the direction (O).
+- a sort: cycling the sort column (o) and flipping the direction (O) on
+  unchanged data, and cycling right after a refresh replaced every VM.
 """
 
 from __future__ import annotations
@@ -75,10 +76,16 @@ async def figures(reps: int) -> list[Figure]:
         tree.set_filter("")
         tree.clear_marks()
 
-        for label, action in (("sort by the next column (o)", tree.action_cycle_sort),
-                              ("flip the sort (O)", tree.action_toggle_direction)):
+        vms = tree.vms()
+        for label, action, fresh in (("sort by the next column (o)", tree.action_cycle_sort, False),
+                                     ("flip the sort (O)", tree.action_toggle_direction, False),
+                                     ("sort by the next column (o) just after every VM changed",
+                                      tree.action_cycle_sort, True)):
             calls, cpus, frames = [], [], []
             for _ in range(reps):
+                if fresh:  # untimed: a refresh that replaced every VM (nothing kept from the last sort)
+                    tree.set_vms([vm.model_copy() for vm in vms])
+                    await probe.next_frame()
                 call, cpu, frame = await timed(pilot, probe, action)
                 calls.append(call)
                 cpus.append(cpu)
