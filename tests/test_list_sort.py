@@ -127,3 +127,19 @@ def test_a_tree_keeps_marks_and_sort_through_updates():
     assert tree.marked_keys() == ["vm_1", "vm_2"]
     tree.set_vms(vms[2:])
     assert tree.marked_keys() == ["vm_2"]
+
+
+def test_a_change_of_the_sorted_value_moves_the_row():
+    vms = [Vm(vm_id=f"vm_{i}", name=f"n{i}", root_source_vm_id="g", root_source_vm_name="ubuntu", vcpu_count=i + 1)
+           for i in range(4)]
+    tree = VmTree(vms)
+    tree.sort_column = 1  # CPU MEM, as o chooses it
+    tree.set_vms(vms)
+    assert [v.vm_id for v in tree.items() if isinstance(v, Vm)] == ["vm_0", "vm_1", "vm_2", "vm_3"]
+    tree.apply_vm_changes(changed={"vm_0": vms[0].model_copy(update={"vcpu_count": 9})})  # resized
+    assert [v.vm_id for v in tree.items() if isinstance(v, Vm)] == ["vm_1", "vm_2", "vm_3", "vm_0"]
+    runs = DataList([Column("STATE", sort=lambda r: r[1])], key_of=lambda r: r[0], render_row=lambda r: list(r),
+                    sort_by="STATE")
+    runs.set_items([("a", "completed"), ("b", "running")])
+    runs.apply_changes(changed={"b": ("b", "cancelled")})
+    assert [r[0] for r in runs.items()] == ["b", "a"]

@@ -281,12 +281,22 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
                 previous = self._items[key]
                 self._items[key] = item
                 self._strip_cache.pop(key, None)
-                if self.sort_key and self.sort_key(previous) != self.sort_key(item):
+                if not reorder and self._moves(previous, item):
                     reorder = True
         if reorder:
             self._rebuild_order()
         else:
             self.refresh()
+
+    def _moves(self, previous: Item, item: Item) -> bool:
+        """Whether a changed item may sit elsewhere in the order now."""
+        if self.sort_key is not None and self.sort_key(previous) != self.sort_key(item):
+            return True
+        if self.sort_column is None:
+            return False
+        column = self.columns[self.sort_column]
+        value_of = column.sort or self._cell_text_of(self.sort_column)
+        return value_of(previous) != value_of(item)
 
     def refresh_rows(self, keys: Iterable[Hashable] | None = None) -> None:
         """Re-render some rows (or all) whose look depends on outside state."""

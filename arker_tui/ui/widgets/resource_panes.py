@@ -133,7 +133,8 @@ class SyncsPane(ListPane):
     def make_list(self) -> DataList:
         return DataList(
             [Column("SYNC", 0, 10, sort=lambda s: s.sync_id),
-             Column("FILESYSTEM", 0, 10, sort=lambda s: by.text(self.filesystem_name(s.filesystem_id))),
+             Column("FILESYSTEM", 0, 10, sort=lambda s: by.text(self.filesystem_name(s.filesystem_id)),
+                    sort_cached=False),  # the name comes from the filesystems list
              Column("MOUNT PATH", 0, 10, sort=lambda s: by.text(s.path))],
             key_of=lambda s: s.sync_id,
             render_row=self.render_sync,

@@ -33,7 +33,8 @@ class RunsPane(ListPane):
             [Column("RUN", 16, hide_below=70, sort=lambda r: r.run_id),
              Column("COMMAND", 0, 10, ratio=3, sort=lambda r: by.text(r.command)),
              Column("STATE", 13, sort=lambda r: (by.text(r.state) or "", by.number(r.exit_code) or 0)),
-             Column("DURATION", 9, justify="right", sort=lambda r: by.duration(r.started_at, r.completed_at)),
+             Column("DURATION", 9, justify="right", sort=lambda r: by.duration(r.started_at, r.completed_at),
+                    sort_cached=False),  # a running run's duration grows
              Column("STARTED", 15, hide_below=90, sort=lambda r: by.time(r.started_at)),
              Column("RETRY", 5, justify="right", hide_below=100, sort=lambda r: by.number(r.retry_count) or 0),
              Column("FAIL REASON", 0, 8, ratio=2, hide_below=110, sort=lambda r: by.text(r.fail_reason))],

@@ -218,7 +218,8 @@ class VmTree(DataList):
         vms = self._vms
         if changed and not added and not removed:
             placed = _placement
-            if all((old := vms.get(vm_id)) is not None and placed(old) == placed(vm) for vm_id, vm in changed.items()):
+            if all((old := vms.get(vm_id)) is not None and placed(old) == placed(vm) and not self._moves(old, vm)
+                   for vm_id, vm in changed.items()):
                 items, cache, index = self._items, self._strip_cache, self._index
                 top, height = self.scroll_offset.y, self.size.height
                 for vm_id, vm in changed.items():
