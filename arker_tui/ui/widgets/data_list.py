@@ -206,8 +206,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self.rows_rendered = 0  # counter for benchmarks: rows turned into strips
         self._marks: set[Hashable] = set()
         self._row_states: dict[Hashable, str] = {}  # key -> "pending" / "failed" (a bulk action's)
-        # column -> key -> (item, its sort value)
-        self._sort_caches: dict[int, dict[Hashable, tuple[Any, Any]]] = {}
+        self._sort_caches: dict[int, dict[Hashable, Any]] = {}  # column -> key -> its sort value
         labels = [c.label for c in self.columns]
         self.sort_column: int | None = labels.index(sort_by) if sort_by in labels else None
         self.descending = descending
@@ -255,8 +254,10 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             previous = old.get(key)
             if previous is not item and previous != item:
                 cache.pop(key, None)
+                self.forget_sort_value(key)
         for key in old.keys() - new.keys():
             cache.pop(key, None)
+            self.forget_sort_value(key)
         self._items = new
         self._rebuild_order()
 
@@ -269,18 +270,21 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         """Apply a keyed diff; only the named rows are re-rendered."""
         reorder = False
         for key in removed:
+            self.forget_sort_value(key)
             if self._items.pop(key, None) is not None:
                 self._strip_cache.pop(key, None)
                 reorder = True
         for key, item in (added or {}).items():
             self._items[key] = item
             self._strip_cache.pop(key, None)
+            self.forget_sort_value(key)
             reorder = True
         for key, item in (changed or {}).items():
             if key in self._items:
                 previous = self._items[key]
                 self._items[key] = item
                 self._strip_cache.pop(key, None)
+                self.forget_sort_value(key)
                 if not reorder and self._moves(previous, item):
                     reorder = True
         if reorder:
@@ -345,25 +349,23 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         return present + [key for key in keys if values[key] is None]
 
     def _sort_values(self, column: Column, keys: list[Hashable], get: Callable[[Hashable], Any]) -> dict:
-        """Each key's value in the sort column. Values are kept per item (an
-        item that changes is a new object), so sorting again, flipping or a
-        refresh that changed a few rows computes only what is new."""
+        """Each key's value in the sort column. Values are kept per key until
+        its item changes (``forget_sort_value``), so sorting again, flipping or
+        a refresh that changed a few rows computes only what is new."""
         value_of = column.sort or self._cell_text_of(self.sort_column or 0)
         if not column.sort_cached:
             return {key: value_of(get(key)) for key in keys}
         cache = self._sort_caches.setdefault(self.sort_column or 0, {})
         if len(cache) > 2 * len(self._items) + 64:
             cache.clear()  # rows long gone
-        values = {}
-        for key in keys:
-            item = get(key)
-            hit = cache.get(key)
-            if hit is not None and hit[0] is item:
-                values[key] = hit[1]
-            else:
-                value = values[key] = value_of(item)
-                cache[key] = (item, value)
-        return values
+        for key in [key for key in keys if key not in cache]:
+            cache[key] = value_of(get(key))
+        return cache
+
+    def forget_sort_value(self, key: Hashable) -> None:
+        """The item of ``key`` changed or left: its kept sort values go."""
+        for cache in self._sort_caches.values():
+            cache.pop(key, None)
 
     def _cell_text_of(self, index: int) -> Callable[[Any], Any]:
         def text(item: Any) -> str:

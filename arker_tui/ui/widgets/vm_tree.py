@@ -225,6 +225,7 @@ class VmTree(DataList):
                 for vm_id, vm in changed.items():
                     vms[vm_id] = items[vm_id] = vm
                     cache.pop(vm_id, None)
+                    self.forget_sort_value(vm_id)
                     row = index.get(vm_id)
                     if row is not None and 0 < row + 1 - top < height:
                         self.refresh_line(row + 1)  # only visible changed rows are painted again
@@ -321,6 +322,7 @@ class VmTree(DataList):
 
     def _forget(self, vm_id: str) -> None:
         self._strip_cache.pop(vm_id, None)
+        self.forget_sort_value(vm_id)
         self._sort_keys.pop(vm_id, None)
         self._filter_texts.pop(vm_id, None)
 
