@@ -184,6 +184,25 @@ def render(figures: list[Figure], markdown: bool) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
+def report(figures: list[Figure], started: float, table: str, *, extra: str = "") -> int:
+    """Print the table, each figure's method, the machine; 1 when a target is missed."""
+    print(table)
+    print()
+    for f in figures:
+        print(f"- {f.name}: {f.note}")
+    if extra:
+        print(extra)
+    info = machine()
+    print(f"\nmachine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM, Python {info['python']}, "
+          f"Textual {info['textual']}; benchmark took {time.perf_counter() - started:.0f} s")
+    missed = [f.name for f in figures if not f.ok]
+    if missed:
+        print(f"MISSED: {len(missed)} target(s): " + "; ".join(missed))
+        return 1
+    print("every target met")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (less stable figures)")
@@ -211,19 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     order = ["cold start", "10,000 VMs: data", "refresh of the", "refresh with 1% of", "refresh with 1% changed",
              "cursor", "run log: append", "run log of", "idle, default", "idle CPU", "resident"]
     figures.sort(key=lambda f: next((i for i, p in enumerate(order) if f.name.startswith(p)), len(order)))
-    print(render(figures, args.markdown))
-    print()
-    for f in figures:
-        print(f"- {f.name}: {f.note}")
-    info = machine()
-    print(f"\nmachine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM, Python {info['python']}, "
-          f"Textual {info['textual']}; benchmark took {time.perf_counter() - started:.0f} s")
-    missed = [f.name for f in figures if not f.ok]
-    if missed:
-        print(f"MISSED: {len(missed)} target(s): " + "; ".join(missed))
-        return 1
-    print("every target met")
-    return 0
+    return report(figures, started, render(figures, args.markdown))
 
 
 if __name__ == "__main__":

@@ -133,8 +133,8 @@ ACTIONS: tuple[Action, ...] = (
          command="Release the selected VM's resources…", help="cpu / memory / disk of an idle VM"),
     _local("tree.grouping", "g", "Grouping", "tree", "cycle_grouping", command="Switch VM grouping",
            help="group the tree by lineage, region or state"),
-    _local("tree.toggle", "space", "Expand/collapse", "tree", "toggle_group", show=False,
-           help="open or close the group under the cursor"),
+    _local("tree.toggle", "space", "Mark/expand", "tree", "toggle_group", show=False,
+           help="on a VM: mark or unmark it; on a group: open or close it"),
     _local("tree.collapse", "left,h", "Collapse", "tree", "collapse", show=False, help="close the group"),
     _local("tree.expand", "right,l", "Expand", "tree", "expand", show=False, help="open the group"),
     # --- every list -----------------------------------------------------------------
@@ -147,6 +147,18 @@ ACTIONS: tuple[Action, ...] = (
     _local("list.open", "enter", "Open", "list", "select",
            help="open the row: a run's log, a session's env, a group, any other row in full"),
     _local("list.copy_id", "y", "Copy id", "listpane", "copy_id", help="copy the row's id (OSC 52)"),
+    # marks and sort (every list; d / c then act on every marked row of the list)
+    _local("list.mark", "space", "Mark", "list", "toggle_mark", show=False,
+           help="mark or unmark the row (d, and c in Runs, then act on every marked row)"),
+    _local("list.mark_all", "ctrl+a", "Mark all", "list", "mark_all", show=False,
+           command="Mark every row the filter shows", help="mark every row the filter shows"),
+    _local("list.clear_marks", "u", "Clear marks", "list", "clear_marks", show=False,
+           command="Clear the marks of the focused list", help="unmark every row"),
+    _local("list.sort", "o,s", "Sort", "list", "cycle_sort", show=False,
+           command="Sort the focused list by the next column",
+           help="sort by the next column (the header shows which, and the direction); s in Tunnels"),
+    _local("list.direction", "O", "Asc/desc", "list", "toggle_direction", show=False,
+           command="Flip the sort of the focused list", help="flip the sort"),
     # --- runs ---------------------------------------------------------------------------
     _act("runs.cancel", "c", "Cancel run", "runs", "cancel_run", "run", mutating=True,
          command="Cancel the selected run", help="asks first, naming the run and its VM"),
@@ -168,7 +180,9 @@ ACTIONS: tuple[Action, ...] = (
     _act("tunnels.new", "n", "New", "tunnels", "new_tunnel", "vm", mutating=True, command="New tunnel…",
          help="ports and auth mode in the selected VM"),
     _local("tunnels.copy", "y", "Copy URL", "tunnels", "copy_url", help="copy the tunnel's URL (OSC 52)"),
-    _local("tunnels.open", "o", "Open URL", "tunnels", "open_url", help="open the tunnel's URL in a browser"),
+    # priority: the list's own o (sort) would win otherwise; in Tunnels the sort is on s.
+    _local("tunnels.open", "o", "Open URL", "tunnels", "open_url", priority=True,
+           help="open the tunnel's URL in a browser"),
     # --- filesystems and syncs ----------------------------------------------------------------
     _act("filesystems.delete", "d,delete", "Delete", "filesystems", "delete", "filesystem", mutating=True,
          command="Delete the selected filesystem", help="asks first, naming the filesystem"),

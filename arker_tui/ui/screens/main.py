@@ -27,6 +27,7 @@ from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
 from ..keymap import keys_of
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
+from ..widgets.data_list import DataList
 from ..widgets.footer import KeyFooter
 from ..widgets.list_pane import FilterHost
 from ..widgets.run_view import RunView
@@ -34,6 +35,7 @@ from ..widgets.status_bar import StatusBar
 from ..widgets.vm_detail import VmDetail
 from ..widgets.workspace import TAB_NAMES, Workspace
 from .confirm import ConfirmDialog, ConfirmRequest
+from .main_bulk import BulkActions
 from .main_forms import FormOpeners
 from .text_view import TextView
 
@@ -54,7 +56,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(FormOpeners, Screen):
+class MainScreen(FormOpeners, BulkActions, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
 
@@ -218,6 +220,9 @@ class MainScreen(FormOpeners, Screen):
             return self
         if scope in ("tree", "vms"):
             return workspace.tree if scope == "tree" else workspace.vm_pane
+        if scope == "list":  # marks and sort: the list that had the focus
+            focused = self.focused
+            return focused if isinstance(focused, DataList) else None
         if scope in ("runview", "runlog"):
             if not workspace.run_view_open:
                 return None
@@ -291,6 +296,8 @@ class MainScreen(FormOpeners, Screen):
     # --- destructive actions ----------------------------------------------------
 
     async def do_delete(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in that list: every marked row
+            return
         target = await self.resolve(act.target)
         if target is None:
             return
@@ -307,6 +314,8 @@ class MainScreen(FormOpeners, Screen):
                           f"{done} {target.words()}")
 
     async def do_cancel_run(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in Runs: every marked running run
+            return
         target = await self.resolve(act.target)
         if target is None:
             return

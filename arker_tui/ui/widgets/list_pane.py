@@ -88,13 +88,24 @@ class FilterHost(Vertical):
         return f"{shown}/{total}" if shown != total else str(total)
 
     def pane_title(self) -> Text:
-        """``Runs [state:running] [/pytest] 0/7``: what, every filter, how many."""
+        """``Runs [state:running] [/pytest] 0/7 · 2 marked``: what, every filter, how many."""
         title = Text(self.plural.capitalize())
         for badge in self.filter_badges():
             title.append(" ")
             title.append_text(plain(badge, 40, style="bold"))
         title.append(f" {self.count_label}")
+        return self.with_marks(title)
+
+    def with_marks(self, title: Text) -> Text:
+        """The title with its marks' count, when there are marks."""
+        marked = self.data_list.mark_count
+        if marked:
+            title.append(f" · {marked} marked", style="bold")
         return title
+
+    def on_data_list_marks_changed(self, message: DataList.MarksChanged) -> None:
+        message.stop()
+        self.on_items_changed()
 
     def on_items_changed(self) -> None:
         """The list's content changed: titles and counts follow."""

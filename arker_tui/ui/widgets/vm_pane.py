@@ -62,7 +62,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         tree = self.tree
         shown, total = tree.shown_vm_count, tree.vm_count
         title.append(f" {shown}/{total}" if tree.filter else f" {total}")
-        return title
+        return self.with_marks(title)
 
     def _on_vms(self, event: ChangeEvent) -> None:
         first = False

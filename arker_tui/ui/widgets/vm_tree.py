@@ -118,6 +118,9 @@ class VmTree(DataList):
             classes=classes,
         )
         self.filter_empty_text = "No VMs match the filter (esc clears)."
+        self.sort_column = 0  # by name, within each group
+        self._resort_only = False
+        self._last_groups: tuple[dict, dict] | None = None
         self._vms: dict[str, Vm] = {}
         self._pending: dict[str, str] = {}
         self._collapsed: set[GroupKey] = set()
@@ -215,12 +218,14 @@ class VmTree(DataList):
         vms = self._vms
         if changed and not added and not removed:
             placed = _placement
-            if all((old := vms.get(vm_id)) is not None and placed(old) == placed(vm) for vm_id, vm in changed.items()):
+            if all((old := vms.get(vm_id)) is not None and placed(old) == placed(vm) and not self._moves(old, vm)
+                   for vm_id, vm in changed.items()):
                 items, cache, index = self._items, self._strip_cache, self._index
                 top, height = self.scroll_offset.y, self.size.height
                 for vm_id, vm in changed.items():
                     vms[vm_id] = items[vm_id] = vm
                     cache.pop(vm_id, None)
+                    self.forget_sort_value(vm_id)
                     row = index.get(vm_id)
                     if row is not None and 0 < row + 1 - top < height:
                         self.refresh_line(row + 1)  # only visible changed rows are painted again
@@ -274,9 +279,15 @@ class VmTree(DataList):
         self.grouping = GROUPINGS[(GROUPINGS.index(self._grouping) + 1) % len(GROUPINGS)]
 
     def action_toggle_group(self) -> None:
+        """space: a group row opens or closes; a VM row is marked or unmarked."""
         key = self.cursor_key
         if isinstance(key, tuple) and key in self._groups:
             self.set_collapsed(key, self._groups[key].expanded)
+        elif key is not None:
+            self.action_toggle_mark()
+
+    def can_mark(self, key: Hashable) -> bool:
+        return isinstance(key, str) and key in self._vms  # group rows are never marked
 
     def action_select(self) -> None:
         if isinstance(self.cursor_key, tuple):
@@ -304,12 +315,14 @@ class VmTree(DataList):
 
     # --- layout -----------------------------------------------------------------------
 
-    @staticmethod
-    def _make_columns(grouping: str) -> list[Column]:
-        return [Column(f"NAME · by {grouping}", min_width=8), Column("CPU MEM", width=8, justify="right")]
+    def _make_columns(self, grouping: str) -> list[Column]:
+        return [Column(f"NAME · by {grouping}", min_width=8, sort=lambda vm: self._sort_key(vm.vm_id)),
+                Column("CPU MEM", width=8, justify="right", sort=lambda vm: (
+                    vm.vcpu_count or 0, vm.memory_mib or 0, self._sort_key(vm.vm_id)))]
 
     def _forget(self, vm_id: str) -> None:
         self._strip_cache.pop(vm_id, None)
+        self.forget_sort_value(vm_id)
         self._sort_keys.pop(vm_id, None)
         self._filter_texts.pop(vm_id, None)
 
@@ -404,14 +417,21 @@ class VmTree(DataList):
                     group.append(vm_id)
         return members, looks
 
+    def _sort_changed(self) -> None:
+        self._resort_only = True  # the groups stand: only the order within them moves
+        super()._sort_changed()
+
     def _compute_order(self) -> list[Hashable]:
-        members, looks = self._assign_groups()
+        groups_were = self._last_groups if self._resort_only else None
+        self._resort_only = False
+        members, looks = groups_were or self._assign_groups()
+        self._last_groups = (members, looks)
         grouping = self._grouping
         query = self._filter
         collapsed = self._collapsed_filtering if query else self._collapsed
         lineage = grouping == "lineage"
         roots = self._roots
-        sort_key = self._sort_key
+        vms = self._vms
         filter_text = self._filter_text
         cache = self._strip_cache
         old_groups = self._groups
@@ -437,7 +457,7 @@ class VmTree(DataList):
             for vm_id in vm_ids:
                 group_of[vm_id] = key
             if row.expanded:
-                vm_ids = sorted(vm_ids, key=sort_key)
+                vm_ids = self.sorted_keys(vm_ids, vms.__getitem__)  # the sort orders VMs within their group
                 if lineage and gid[0] == "id" and gid[1] in roots and gid[1] in group_of:
                     vm_ids.remove(gid[1])
                     vm_ids.insert(0, gid[1])
