@@ -8,9 +8,11 @@ import asyncio
 
 import pytest
 
-from arker_tui.api.models import ARKER_ORG_ID
+from arker_tui.api import models as m
+from arker_tui.api.client import ArkerClient
 from arker_tui.emulator import Emulator, ManualClock, World
 from arker_tui.emulator.shell import ShellContext, parse
+from arker_tui.settings import Settings
 
 
 @pytest.fixture
@@ -161,3 +163,21 @@ async def test_deleting_the_vm_ends_a_waiting_foreground_run(http, world):
 def test_a_manual_clock_answers_foreground_runs_at_once_unless_told():
     assert World(ManualClock()).foreground_waits is False
     assert World().foreground_waits is True
+
+
+async def test_the_client_waits_for_a_foreground_command_longer_than_its_timeout(world):
+    """A foreground run's answer comes when the command ends, not within the
+    usual request timeout; background runs and signals keep the usual one."""
+    settings = Settings(timeout=0.2, control_url="http://emulator")
+    client = ArkerClient(settings, transport=Emulator(world).transport())
+    assert client.run_timeout(m.RunRequest(command="sleep 1", timeout=5)) == pytest.approx(5.2)
+    assert client.run_timeout(m.RunRequest(command="x", background=True)) is None
+    assert client.run_timeout(m.RunRequest(command="", signal="SIGINT")) is None
+    sid = world.add_session(world.find_vm_by_name("box")).session_id
+    task = asyncio.create_task(client.run(vm_id(world), m.RunRequest(command="sleep 1; echo late",
+                                                                      session_id=sid)))
+    await asyncio.sleep(0.5)  # past the 0.2 s request timeout
+    world.clock.advance(1)
+    answer = await asyncio.wait_for(task, 2)
+    assert answer.stdout == "late\n"
+    await client.aclose()
