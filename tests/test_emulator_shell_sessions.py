@@ -181,3 +181,15 @@ async def test_the_client_waits_for_a_foreground_command_longer_than_its_timeout
     answer = await asyncio.wait_for(task, 2)
     assert answer.stdout == "late\n"
     await client.aclose()
+
+
+async def test_a_trapped_sigint_is_ignored_but_sigkill_ends_it(http, world):
+    sid = await new_session(http, world)
+    task = asyncio.create_task(run_ok(http, world, "trap '' INT; sleep 30", session_id=sid))
+    await asyncio.sleep(0.05)
+    await run_ok(http, world, "", signal="SIGINT", session_id=sid)
+    await asyncio.sleep(0.05)
+    assert not task.done()
+    await run_ok(http, world, "", signal="SIGKILL", session_id=sid)
+    answer = await asyncio.wait_for(task, 2)
+    assert answer["exit_code"] == 137

@@ -9,7 +9,7 @@ time) and is materialized lazily, only when someone reads it.
 Understood: ``echo [-n]``, ``sleep N`` (``infinity``), ``exit N``, ``true``,
 ``false``, ``cat PATH...``, ``pwd``, ``hostname``, ``whoami``, ``env``,
 ``ls [DIR]``, ``seq N``, ``date``, ``progress N [INTERVAL]``, ``cd [DIR]``,
-``export NAME=VALUE...``, ``unset NAME...``,
+``export NAME=VALUE...``, ``unset NAME...``, ``trap '' SIG...`` (ignore signals),
 ``train --epochs N [--interval S]`` and ``python train.py --epochs N``,
 joined by ``;``, ``&&``, ``||`` (``|`` and ``&`` act like ``;``).
 ``$VAR`` expands from the session env. Anything else:
@@ -144,6 +144,7 @@ class Program:
     # The session's cwd and env after the line (cd / export / unset).
     cwd: str | None = None
     env: dict[str, str] | None = None
+    ignored_signals: frozenset[str] = frozenset()  # ``trap '' INT``: names without SIG
 
     def output(self, elapsed: float) -> tuple[bytes, bytes]:
         """What the program printed ``elapsed`` seconds after it started."""
@@ -167,6 +168,7 @@ class ShellContext:
     env: dict[str, str] = field(default_factory=dict)
     hostname: str = "arker"
     now: float = 0.0
+    ignored_signals: set[str] = field(default_factory=set)
 
 
 _REDIRECT = re.compile(r"\s\d?>>?\s*(&\d|/dev/null)")
@@ -176,7 +178,7 @@ _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 def parse(command: str, ctx: ShellContext | None = None) -> Program:
     """Parse a command line into its deterministic timeline."""
     # A private copy: cd / export change it as the line goes, never the caller's.
-    ctx = replace(ctx or ShellContext(), env=dict((ctx.env if ctx else None) or {}))
+    ctx = replace(ctx or ShellContext(), env=dict((ctx.env if ctx else None) or {}), ignored_signals=set())
     text = _REDIRECT.sub(" ", command)
     text = _VAR.sub(lambda m: ctx.env.get(m.group(1) or m.group(2), ""), text)
     try:
@@ -214,6 +216,7 @@ def parse(command: str, ctx: ShellContext | None = None) -> Program:
             break
     program.duration, program.exit_code = t, last
     program.cwd, program.env = ctx.cwd, ctx.env
+    program.ignored_signals = frozenset(ctx.ignored_signals)
     return program
 
 
@@ -361,6 +364,19 @@ def _export(argv: list[str], ctx: ShellContext) -> Step:
     return Instant(stderr=_text("".join(errors)), exit_code=1 if errors else 0)
 
 
+def _trap(argv: list[str], ctx: ShellContext) -> Step:
+    """Only ``trap '' SIG...`` (ignore them) and ``trap - SIG...`` (default again)."""
+    if len(argv) < 3 or argv[1] not in ("", "-"):
+        return Instant(stderr=b"sh: trap: only \"trap '' SIGNAL\" and \"trap - SIGNAL\" are understood\n",
+                       exit_code=2)
+    names = {a.upper().removeprefix("SIG") for a in argv[2:]} - {"KILL"}  # SIGKILL cannot be ignored
+    if argv[1] == "":
+        ctx.ignored_signals |= names
+    else:
+        ctx.ignored_signals -= names
+    return Instant()
+
+
 def _unset(argv: list[str], ctx: ShellContext) -> Step:
     for name in argv[1:]:
         ctx.env.pop(name, None)
@@ -380,6 +396,7 @@ _COMMANDS: dict[str, Callable[[list[str], ShellContext], Step]] = {
     "cd": _cd,
     "export": _export,
     "unset": _unset,
+    "trap": _trap,
     "hostname": lambda a, c: Instant(stdout=_text(c.hostname + "\n")),
     "whoami": lambda a, c: Instant(stdout=b"user\n"),
     "env": lambda a, c: Instant(stdout=_text("".join(f"{k}={v}\n" for k, v in c.env.items()))),

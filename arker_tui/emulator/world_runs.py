@@ -171,10 +171,13 @@ class RunsMixin:
         if req.signal:
             self.require_feature("signals")
             number = _signal_number(req.signal)
+            name = next((n for n, v in SIGNALS.items() if v == number), str(number))
             # What runs in the session ends as a shell's child would: 128 + the
-            # signal's number (SIGINT: 130). An idle session just acknowledges.
+            # signal's number (SIGINT: 130), unless it trapped the signal. An
+            # idle session just acknowledges.
             for run in vm.running_runs(now):
-                if run.session_id == (session.session_id if session else None):
+                if run.session_id == (session.session_id if session else None) \
+                        and name not in run.program.ignored_signals:
                     self.force_end(run, "completed", now, exit_code=128 + number)
             return ack
         if not req.command.strip():

@@ -10,7 +10,7 @@ from ...api import models as m
 from ...repository import Query
 from .. import format as fmt
 from ..actions import bindings
-from ..intents import ShowText
+from ..intents import OpenConsole
 from ..terminal_text import safe_label
 from .data_list import Column, DataList
 from .list_pane import ListPane
@@ -49,12 +49,11 @@ class SessionsPane(ListPane):
         return True
 
     def action_open(self) -> None:
+        """enter: the session's console (its env is in the console's header, and behind i)."""
         session = self.cursor_item
-        if session is None:
+        if session is None or self.vm_id is None:
             return
-        env = session.env or {}
-        lines = [f"{k}={v}" for k, v in sorted(env.items())] or ["(no environment overrides)"]
-        self.post_message(ShowText(f"Session {session.session_id} · cwd {session.cwd}", "\n".join(lines)))
+        self.post_message(OpenConsole(self.vm_id, session.session_id))
 
 
 class TunnelsPane(ListPane):

@@ -1,0 +1,55 @@
+"""The console's prompt (``vm-name:cwd$``), its running line, and the
+built-ins that never reach the VM."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..server_text import plain
+
+BUILTINS = ("clear", "exit")
+NAME_CELLS = 24  # of the VM's name in the prompt
+CWD_CELLS = 40  # of the cwd: its tail is kept, the start becomes "…"
+
+
+def short_cwd(cwd: str | None, max_cells: int = CWD_CELLS) -> str:
+    """The cwd as the prompt shows it: its tail when it is long."""
+    text = plain(cwd or "/").plain
+    if len(text) <= max_cells:
+        return text
+    return "…" + text[-(max_cells - 1):]
+
+
+def prompt_text(vm_name: str, cwd: str | None) -> str:
+    """``api-dev:/tmp$`` (both parts sanitized and bounded: they come from the server)."""
+    return f"{plain(vm_name, NAME_CELLS).plain}:{short_cwd(cwd)}$"
+
+
+def prompt(vm_name: str, cwd: str | None) -> Text:
+    return Text(prompt_text(vm_name, cwd), style="bold green", end="")
+
+
+def elapsed_words(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m {seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
+def running_text(command: str, seconds: float, max_cells: int = 40) -> Text:
+    """``● running 12s · sleep 30``: what the prompt line shows while a command runs."""
+    text = Text("● running ", style="bold yellow", end="")
+    text.append(elapsed_words(seconds), style="bold")
+    text.append(" · ")
+    text.append_text(plain(command, max_cells))
+    return text
+
+
+def builtin(line: str) -> str | None:
+    """The built-in a line is (run locally, never sent), or None."""
+    word = line.strip()
+    return word if word in BUILTINS else None
