@@ -25,6 +25,8 @@ class ConfirmRequest:
     verb: str  # "Delete", "Cancel"
     target: Target
     consequences: tuple[str, ...] = ()
+    hint: str | None = None  # the line under the consequences (default: by verb)
+    button: str | None = None  # the confirm button's words (default: verb and kind)
 
     @property
     def kind(self) -> str:
@@ -81,13 +83,13 @@ class ConfirmDialog(ModalScreen[bool]):
             if r.consequences:
                 yield Static(Text("\n").join(plain(f"• {line}", 200) for line in r.consequences),
                              classes="consequences")
-            yield Static("This cannot be undone." if r.verb == "Delete" else "The run stops where it is.",
-                         classes="hint")
+            default_hint = "This cannot be undone." if r.verb == "Delete" else "The run stops where it is."
+            yield Static(r.hint or default_hint, classes="hint")
             with Horizontal():
                 # "Cancel" beside "Cancel run" would read as the action itself.
                 back = "Keep running" if r.verb == "Cancel" else "Cancel"
                 yield Button(back, id="cancel", variant="default")
-                yield Button(f"{r.verb} {r.kind}", id="confirm", variant="error")
+                yield Button(r.button or f"{r.verb} {r.kind}", id="confirm", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -379,7 +379,8 @@ class ConsoleScreen(Watching, Screen[None]):
     def offer_kill(self, running: Running) -> None:
         request = ConfirmRequest("Send SIGKILL to", self.session_target(), (
             f"{plain(running.command, 60).plain!r} ends at once, with no chance to clean up",
-            "SIGINT was sent already and it is still running"))
+            "SIGINT was sent already and it is still running"),
+            hint="What runs in the session is killed where it is.", button="Send SIGKILL")
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
@@ -420,7 +421,9 @@ class ConsoleScreen(Watching, Screen[None]):
             return
         request = ConfirmRequest("Run again in the background, in", self.session_target(), (
             f"{plain(running.command, 60).plain!r} is interrupted here (SIGINT) and started again as a background run",
-            "so it runs twice: confirm only if that is safe (not for a deploy, a migration, a payment)"))
+            "so it runs twice: confirm only if that is safe (not for a deploy, a migration, a payment)"),
+            hint="The foreground copy stops where it is; the new one starts from the beginning.",
+            button="Run it again")
 
         def answered(confirmed: bool | None) -> None:
             if confirmed and self.running is running:

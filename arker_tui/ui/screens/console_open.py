@@ -66,7 +66,9 @@ class ConsoleOpeners:
             return
         busy = f"its {len(sessions)} sessions are all busy" if sessions else "it has no session"
         request = ConfirmRequest("Create a session in", vm_target(vm), (
-            f"{busy}: a new session (cwd /home/user, no env) opens in the console",))
+            f"{busy}: a new session (the server's default cwd, no env) opens in the console",),
+            hint="Nothing else changes; the session stays until it is deleted (d in Sessions).",
+            button="Create session")
 
         async def create(confirmed: bool | None) -> None:
             if not confirmed:
