@@ -235,7 +235,9 @@ ACTIONS: tuple[Action, ...] = (
            help="the VM's previous command"),
     _local("run.history_next", "down", "Next", "history", "history(1)", show=False, help="the next command"),
     # --- the session console (screens/console.py) -------------------------------------------------------
-    _act("vms.console", "s", "Console", "vms", "console", "vm", command="Open a console on the selected VM…",
+    # Not in the footer (the tree's line is full): in ? and the palette.
+    _act("vms.console", "s", "Console", "vms", "console", "vm", show=False,
+         command="Open a console on the selected VM…",
          help="a shell-like console on the VM's first idle session (offers to create one)"),
     _local("console.close", "escape", "Close", "console", "close_console",
            help="back to the main screen (a running command keeps running in the session)"),
