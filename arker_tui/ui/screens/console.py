@@ -179,7 +179,7 @@ class ConsoleScreen(Watching, Screen[None]):
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("Console ", style="bold")
         text.append_text(plain(self.vm.label, 30, style="bold"))
-        text.append(f" ({short_id(self.vm_id)}) · session ")
+        text.append(f" ({short_id(self.vm_id)}) · ")
         text.append_text(plain(s.session_id, 24))
         text.append(f" idx {s.session_idx} · ")
         text.append_text(plain(s.state or "?", 12))
