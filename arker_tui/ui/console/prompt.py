@@ -3,6 +3,7 @@ built-ins that never reach the VM."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from ..server_text import plain
@@ -15,9 +16,14 @@ CWD_CELLS = 40  # of the cwd: its tail is kept, the start becomes "…"
 def short_cwd(cwd: str | None, max_cells: int = CWD_CELLS) -> str:
     """The cwd as the prompt shows it: its tail when it is long."""
     text = plain(cwd or "/").plain
-    if len(text) <= max_cells:
+    if cell_len(text) <= max_cells:
         return text
-    return "…" + text[-(max_cells - 1):]
+    tail = ""
+    for char in reversed(text):  # by cells: a wide character takes two
+        if cell_len(char + tail) > max_cells - 1:
+            break
+        tail = char + tail
+    return "…" + tail
 
 
 def prompt_text(vm_name: str, cwd: str | None) -> str:
