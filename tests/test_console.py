@@ -94,7 +94,9 @@ async def test_ctrl_c_during_sleep_sends_one_sigint_to_the_session_and_the_comma
         await type_line(pilot, console, "echo before; sleep 30")
         await wait_for(pilot, lambda: vm.session_state(console.session_id, world.now()) == "running",
                        what="the command running")
-        assert console.running is not None and "running" in screen_text(app)
+        assert console.running is not None
+        await wait_for(pilot, lambda: "● running" in screen_text(app), what="the running prompt")
+        assert "worker-1:/home/user$ echo before; sleep 30" in lines(console)
         await pilot.press("ctrl+c")
         await wait_lines(pilot, console, "^C interrupted (SIGINT, exit 130)")
         signals = [(vid, r) for vid, r, _ in sent if r.signal]

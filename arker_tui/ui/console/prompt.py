@@ -46,12 +46,13 @@ def elapsed_words(seconds: float) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
-def running_text(command: str, seconds: float, max_cells: int = 40) -> Text:
-    """``● running 12s · sleep 30``: what the prompt line shows while a command runs."""
-    text = Text("● running ", style="bold yellow", end="")
-    text.append(elapsed_words(seconds), style="bold")
-    text.append(" · ")
-    text.append_text(plain(command, max_cells))
+def running_badge(seconds: float, width: int) -> Text:
+    """``● running 12s`` in exactly ``width`` cells (the prompt's): the prompt
+    line keeps its width while a command runs, so the screen is not laid out
+    again on every tick."""
+    elapsed = elapsed_words(seconds)
+    words = f"● running {elapsed}" if width >= len(f"● running {elapsed}") else f"● {elapsed}"
+    text = Text(words[:width].ljust(width), style="bold yellow", end="")
     return text
 
 

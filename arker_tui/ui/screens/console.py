@@ -37,7 +37,7 @@ from ...repository import ChangeEvent, Query
 from ..actions import Action, bindings, in_scope
 from ..console import words
 from ..console.history import ConsoleHistory, HistoryCursor, HistorySearch, history_path
-from ..console.prompt import builtin, prompt, prompt_text, running_text
+from ..console.prompt import builtin, prompt, prompt_text, running_badge
 from ..server_text import plain
 from ..targets import Target, gone_reason, item_target, short_id
 from ..watch import Watching
@@ -48,6 +48,8 @@ from .text_view import TextView
 
 KILL_WINDOW = 2.0  # seconds: a second ctrl+c within this offers SIGKILL
 TICK = 0.5  # seconds between updates of the running line
+SHOW_RUNNING_AFTER = 0.1  # seconds before a command's line and "running" show (a quick one: with its output)
+READ_BACK_DELAY = 0.1  # seconds after a command's output before the session is read back
 BOLD_GREEN, YELLOW, DIM, RESET = "\x1b[1;32m", "\x1b[33m", "\x1b[2m", "\x1b[0m"
 
 _histories: "weakref.WeakKeyDictionary[App, ConsoleHistory]" = weakref.WeakKeyDictionary()
@@ -130,6 +132,8 @@ class ConsoleScreen(Watching, Screen[None]):
         self.header = Static(id="console-header")
         self.prompt_label = Static(id="console-prompt")
         self.hint = Static(id="console-hint")
+        self._shown: dict[str, Text] = {}  # what each one-line Static shows
+        self._pending_echo: str | None = None  # the line typed, until it is drawn
         self.session_watch = self.watch_query(self._on_sessions)
 
     # --- layout -----------------------------------------------------------------
@@ -193,33 +197,54 @@ class ConsoleScreen(Watching, Screen[None]):
         if self.gone:
             text.append("  ")
             text.append_text(plain(self.gone, 80, style="bold red"))
-        self.header.update(text)
+        self._show(self.header, text)
 
     def update_prompt(self) -> None:
+        idle = prompt(self.vm.name, self.session.cwd)
+        hint = Text(no_wrap=True, overflow="ellipsis", end="")
         if self.running is not None:
-            self.prompt_label.update(running_text(self.running.command, time.monotonic() - self.running.started))
-            hint = "ctrl+c interrupts (twice: SIGKILL, asks first) · ctrl+b runs it again in the background (asks first)"
+            self._show(self.prompt_label, running_badge(time.monotonic() - self.running.started, idle.cell_len))
+            hint.append("running ", style="bold yellow")
+            hint.append_text(plain(self.running.command, 60, style="bold"))
+            hint.append(" · ctrl+c interrupts (twice: SIGKILL, asks first) · ctrl+b runs it again in the background")
         else:
-            self.prompt_label.update(prompt(self.vm.name, self.session.cwd))
-            hint = "enter runs it in the session · ↑↓ history · ctrl+r search · tab: the scrollback (y copies)"
+            self._show(self.prompt_label, idle)
+            hint.append("enter runs it in the session · ↑↓ history · ctrl+r search · tab: the scrollback (y copies)")
         if self.search is not None:
-            hint = self.search.words()
-        self.hint.update(Text(hint, no_wrap=True, overflow="ellipsis", end=""))
+            hint = Text(self.search.words(), no_wrap=True, overflow="ellipsis", end="")
+        self._show(self.hint, hint)
+
+    def _show(self, line: Static, text: Text) -> None:
+        """Update a one-line Static only when its text changed, and lay the
+        screen out again only when its width did (a layout of the whole
+        screen costs more than the rest of a command's round trip)."""
+        shown = self._shown.get(line.id or "")
+        if shown is not None and shown == text:
+            return
+        self._shown[line.id or ""] = text
+        width_changed = shown is None or shown.cell_len != text.cell_len
+        line.update(text, layout=width_changed and line is self.prompt_label)
 
     def tick(self) -> None:
         if self.running is not None:
             self.update_prompt()
 
-    def echo(self, line: str, suffix: str = "") -> None:
+    def echo_text(self, line: str, suffix: str = "") -> str:
         """The prompt and the line, as a shell shows what was typed."""
         shown = prompt_text(self.vm.name, self.session.cwd)
-        self.scrollback.append(f"{BOLD_GREEN}{shown}{RESET} {plain(line, 2000).plain}{suffix}\n")
+        return f"{BOLD_GREEN}{shown}{RESET} {plain(line, 2000).plain}{suffix}\n"
+
+    def echo(self, line: str, suffix: str = "") -> None:
+        self.flush_echo()
+        self.scrollback.append(self.echo_text(line, suffix))
 
     def note(self, text: str) -> None:
         """A line of the console's own (never the command's output)."""
+        self.flush_echo()
         self.scrollback.append(f"{YELLOW}{plain(text, 2000).plain}{RESET}\n")
 
     def show_output(self, result: m.CompletedRunResponse) -> None:
+        self.flush_echo()
         out = decode_output(result.stdout, result.stdout_encoding)
         err = decode_output(result.stderr, result.stderr_encoding)
         # A line without its newline would be continued by the next prompt.
@@ -275,8 +300,8 @@ class ConsoleScreen(Watching, Screen[None]):
 
     def submit(self, line: str, *, background: bool = False) -> None:
         if self.running is not None:
-            self.hint.update(Text("A command is running: ctrl+c interrupts it; your line stays here.",
-                                  style="yellow", no_wrap=True, overflow="ellipsis"))
+            self._show(self.hint, Text("A command is running: ctrl+c interrupts it; your line stays here.",
+                                       style="yellow", no_wrap=True, overflow="ellipsis", end=""))
             return
         command = line.strip()
         if not command:
@@ -297,15 +322,28 @@ class ConsoleScreen(Watching, Screen[None]):
         self.history.add(self.vm_id, command)
         self.input.value = ""
         self.input.cursor.reset()
-        self.echo(command, "  &" if background else "")
         if background:
+            self.echo(command, "  &")
             self.run_worker(self.start_background(command), group="console", exit_on_error=False)
             return
         key = self._retry[1] if self._retry is not None and self._retry[0] == command else uuid.uuid4().hex
         self._retry = None
-        self.running = Running(command, time.monotonic())
-        self.update_prompt()
+        running = self.running = Running(command, time.monotonic())
+        # A quick command's line and output are drawn in one frame: the line
+        # (and "running") show at once only if the answer takes a moment.
+        self._pending_echo = self.echo_text(command)
+        self.set_timer(SHOW_RUNNING_AFTER, lambda: self._show_running(running))
         self.run_worker(self.run_foreground(command, key), group="console", exit_on_error=False)
+
+    def _show_running(self, running: Running) -> None:
+        if self.running is running:
+            self.flush_echo()
+            self.update_prompt()
+
+    def flush_echo(self) -> None:
+        if self._pending_echo is not None:
+            line, self._pending_echo = self._pending_echo, None
+            self.scrollback.append(line)
 
     def _forget_line(self) -> None:
         self.input.value = ""
@@ -322,7 +360,7 @@ class ConsoleScreen(Watching, Screen[None]):
         request = m.RunRequest(command=command, session_id=self.session_id)
         running = self.running
         try:
-            result = await self.repo.run(self.vm_id, request, idempotency_key=key)
+            result = await self.repo.run(self.vm_id, request, idempotency_key=key, refresh=False)
         except ArkerError as error:
             self.note(words.failure(error))
             if error.code == "network_error":
@@ -336,6 +374,17 @@ class ConsoleScreen(Watching, Screen[None]):
         finally:
             self.running = None
             self.update_prompt()
+        # The output is painted first (a frame comes within a few ms; reading
+        # back refetches several lists, and call_after_refresh would run
+        # before that frame); then what the run touched (the VM's state, its
+        # runs, the session's cwd) is read again.
+        self.set_timer(READ_BACK_DELAY, lambda: self.after_command(command, running))
+
+    def after_command(self, command: str, running: Running | None) -> None:
+        self.repo.refresh_after_run(self.vm_id)
+        self.run_worker(self._read_back(command, running), group="console", exit_on_error=False)
+
+    async def _read_back(self, command: str, running: Running | None) -> None:
         await self.refresh_session()
         if running is not None and running.to_background:
             await self.start_background(command)
