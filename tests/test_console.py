@@ -305,3 +305,15 @@ async def test_the_console_is_in_the_palette_and_the_help():
         await pilot.press("question_mark")
         await pilot.pause()
         assert "a shell-like console" in screen_text(app)
+
+
+async def test_a_line_typed_right_after_cd_gets_the_new_cwd():
+    """The next line waits for the session's read-back after a command."""
+    async with running_app() as (app, pilot, emulator, world):
+        sent = spy_runs(world)
+        console = await open_from_sessions(app, pilot, world, "worker-1")
+        await type_line(pilot, console, "cd /tmp")
+        await wait_for(pilot, lambda: console.running is None and console.settling)
+        await type_line(pilot, console, "pwd")  # while the read-back is pending
+        await wait_lines(pilot, console, "worker-1:/tmp$ pwd", "/tmp")
+        assert [r.command for _, r, _ in sent] == ["cd /tmp", "pwd"]

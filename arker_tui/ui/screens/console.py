@@ -6,7 +6,7 @@ typed is a foreground run in the session (with an Idempotency-Key), its
 output goes to a capped scrollback, the prompt follows the session's cwd.
 While a command runs, ctrl+c sends SIGINT to the session (a second ctrl+c
 within 2 s offers SIGKILL, after asking) and ctrl+b offers to run it again
-in the background. Failures are written in the scrollback in words and the
+in the background (``console_signals``). Failures are written in the scrollback in words and the
 line goes back into the input: the console stays open whatever happens.
 
 The screen is its own controller: its keys are local actions (the action
@@ -17,10 +17,10 @@ again just before sending.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 import weakref
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -39,14 +39,13 @@ from ..console import words
 from ..console.history import ConsoleHistory, HistoryCursor, HistorySearch, history_path
 from ..console.prompt import builtin, prompt, prompt_text, running_badge
 from ..server_text import plain
-from ..targets import Target, gone_reason, item_target, short_id
+from ..targets import Target, item_target, short_id
 from ..watch import Watching
 from ..widgets.footer import KeyFooter
 from ..widgets.run_log import RunLog
-from .confirm import ConfirmDialog, ConfirmRequest
+from .console_signals import ConsoleSignals, Running
 from .text_view import TextView
 
-KILL_WINDOW = 2.0  # seconds: a second ctrl+c within this offers SIGKILL
 TICK = 0.5  # seconds between updates of the running line
 SHOW_RUNNING_AFTER = 0.1  # seconds before a command's line and "running" show (a quick one: with its output)
 READ_BACK_DELAY = 0.1  # seconds after a command's output before the session is read back
@@ -65,28 +64,6 @@ def console_history(app: App) -> ConsoleHistory:
     return history
 
 
-def watch_background_run(repository: Any, vm: m.Vm, run_id: str, command: str) -> bool:
-    """Hand a background run started from the console to the watched-runs
-    registry (``repository.watched``, see repository/watched.py), so its end
-    is announced wherever the user is. The one call site for it; False when
-    this repository has no registry."""
-    watched = getattr(repository, "watched", None)
-    if watched is None:
-        return False
-    watched.watch(vm.vm_id, run_id, vm_name=vm.name, command=command, origin="started")
-    return True
-
-
-@dataclass
-class Running:
-    """The foreground command in flight."""
-
-    command: str
-    started: float  # time.monotonic()
-    interrupted_at: float | None = None  # the last SIGINT sent
-    to_background: bool = False  # run it again in the background once it ends
-
-
 class ConsoleInput(Input):
     """The command line: up / down walk this VM's history."""
 
@@ -103,7 +80,7 @@ class ConsoleInput(Input):
             self.cursor_position = len(line)
 
 
-class ConsoleScreen(Watching, Screen[None]):
+class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
     BINDINGS = bindings("console")
     HELP_SCOPES = ("app", "console", "consoleinput", "runlog")
 
@@ -134,6 +111,8 @@ class ConsoleScreen(Watching, Screen[None]):
         self.hint = Static(id="console-hint")
         self._shown: dict[str, Text] = {}  # what each one-line Static shows
         self._pending_echo: str | None = None  # the line typed, until it is drawn
+        self._settling: asyncio.Event | None = None  # set: read the session back now (a line is waiting)
+        self._queued: tuple[str, bool] | None = None  # a line typed during the read-back
         self.session_watch = self.watch_query(self._on_sessions)
 
     # --- layout -----------------------------------------------------------------
@@ -172,6 +151,11 @@ class ConsoleScreen(Watching, Screen[None]):
     @property
     def session_id(self) -> str:
         return self.session.session_id
+
+    @property
+    def settling(self) -> bool:
+        """A command ended and the session is not read back yet."""
+        return self._settling is not None
 
     def session_target(self) -> Target:
         return item_target("session", Query.sessions(self.vm_id), self.session, self.vm)
@@ -303,6 +287,13 @@ class ConsoleScreen(Watching, Screen[None]):
             self._show(self.hint, Text("A command is running: ctrl+c interrupts it; your line stays here.",
                                        style="yellow", no_wrap=True, overflow="ellipsis", end=""))
             return
+        if self._settling is not None:
+            # The last command may have changed the cwd: the next line waits
+            # for the session's read-back (at once, not after the delay).
+            self._queued = (line, background)
+            self._forget_line()
+            self._settling.set()
+            return
         command = line.strip()
         if not command:
             self.echo("")
@@ -374,113 +365,26 @@ class ConsoleScreen(Watching, Screen[None]):
         finally:
             self.running = None
             self.update_prompt()
-        # The output is painted first (a frame comes within a few ms; reading
-        # back refetches several lists, and call_after_refresh would run
-        # before that frame); then what the run touched (the VM's state, its
-        # runs, the session's cwd) is read again.
-        self.set_timer(READ_BACK_DELAY, lambda: self.after_command(command, running))
-
-    def after_command(self, command: str, running: Running | None) -> None:
-        self.repo.refresh_after_run(self.vm_id)
-        self.run_worker(self._read_back(command, running), group="console", exit_on_error=False)
-
-    async def _read_back(self, command: str, running: Running | None) -> None:
-        await self.refresh_session()
-        if running is not None and running.to_background:
-            await self.start_background(command)
-
-    async def start_background(self, command: str) -> None:
-        request = m.RunRequest(command=command, session_id=self.session_id, background=True)
+        # The output is painted first (a frame comes within a few ms, and
+        # reading back refetches several lists); then what the run touched
+        # (the VM's state, its runs, the session's cwd) is read again. A line
+        # typed meanwhile waits for it, and cuts the wait short.
+        hurry = self._settling = asyncio.Event()
         try:
-            result = await self.repo.run(self.vm_id, request, idempotency_key=uuid.uuid4().hex)
-        except ArkerError as error:
-            self.note(words.failure(error, what="the background run"))
-            self.give_back(command)
-            return
-        run_id = getattr(result, "run_id", None) or "?"
-        watched = watch_background_run(self.repo, self.vm, run_id, command) if run_id != "?" else False
-        tail = "you are told when it ends" if watched else "enter on it in Runs opens its log"
-        self.note(f"Running in the background as run {run_id}: it is in Runs; {tail}.")
-
-    # --- signals -------------------------------------------------------------------------
-
-    def refuse_read_only(self, what: str) -> bool:
-        if self.readonly:
-            self.note(f"Read-only mode: {what} is off (started with --readonly).")
-        return self.readonly
-
-    def action_interrupt(self) -> None:
-        running = self.running
-        if running is None:
-            if self.input.value:  # as a shell does: the line is dropped, a fresh prompt
-                self.echo(self.input.value, "^C")
-                self._forget_line()
-            return
-        if self.refuse_read_only("sending signals"):
-            return
-        now = time.monotonic()
-        if running.interrupted_at is not None and now - running.interrupted_at <= KILL_WINDOW:
-            self.offer_kill(running)
-            return
-        running.interrupted_at = now
-        self.run_worker(self.send_signal("SIGINT"), group="console-signal", exit_on_error=False)
-
-    def offer_kill(self, running: Running) -> None:
-        request = ConfirmRequest("Send SIGKILL to", self.session_target(), (
-            f"{plain(running.command, 60).plain!r} ends at once, with no chance to clean up",
-            "SIGINT was sent already and it is still running"),
-            hint="What runs in the session is killed where it is.", button="Send SIGKILL")
-
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                self.run_worker(self.send_signal("SIGKILL", checked=running), group="console-signal",
-                                exit_on_error=False)
-
-        self.app.push_screen(ConfirmDialog(request), answered)
-
-    async def send_signal(self, signal: str, *, checked: Running | None = None) -> None:
-        """Send ``signal`` to the session; with ``checked``: only if that command still runs."""
-        if checked is not None:
-            reason = gone_reason(self.repo, self.session_target())
-            if reason is None and self.running is not checked:
-                reason = "the command already ended"
-            if reason is not None:
-                self.note(f"Nothing was sent: {reason}.")
-                return
-        request = m.RunRequest(command="", session_id=self.session_id, signal=signal)
-        try:
-            await self.repo.run(self.vm_id, request)
-        except ArkerError as error:
-            self.note(words.signal_failure(error, signal))
-            return
-        self.note(f"{signal} sent to session {self.session_id}")
-
-    def action_background(self) -> None:
-        if self.refuse_read_only("running commands"):
-            return
-        running = self.running
-        if running is None:  # not started yet: nothing runs twice
-            line = self.input.value.strip()
-            if not line or builtin(line):
-                self.note("ctrl+b runs the typed command as a background run: type one first.")
-                return
-            self.submit(line, background=True)
-            return
-        if running.to_background:
-            return
-        request = ConfirmRequest("Run again in the background, in", self.session_target(), (
-            f"{plain(running.command, 60).plain!r} is interrupted here (SIGINT) and started again as a background run",
-            "so it runs twice: confirm only if that is safe (not for a deploy, a migration, a payment)"),
-            hint="The foreground copy stops where it is; the new one starts from the beginning.",
-            button="Run it again")
-
-        def answered(confirmed: bool | None) -> None:
-            if confirmed and self.running is running:
-                running.to_background = True
-                running.interrupted_at = time.monotonic()
-                self.run_worker(self.send_signal("SIGINT"), group="console-signal", exit_on_error=False)
-
-        self.app.push_screen(ConfirmDialog(request), answered)
+            try:
+                async with asyncio.timeout(READ_BACK_DELAY):
+                    await hurry.wait()
+            except TimeoutError:
+                pass
+            self.repo.refresh_after_run(self.vm_id)
+            await self.refresh_session()
+            if running is not None and running.to_background:
+                await self.start_background(command)
+        finally:
+            self._settling = None
+            queued, self._queued = self._queued, None
+            if queued is not None:
+                self.submit(queued[0], background=queued[1])
 
     # --- history, scrollback, env ---------------------------------------------------------------
 
