@@ -304,7 +304,7 @@ async def test_the_console_is_in_the_palette_and_the_help():
         assert "Open a console on the selected VM…" in titles
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "a shell-like console" in screen_text(app)
+        assert "a console on the VM's first idle session" in screen_text(app)
 
 
 async def test_a_line_typed_right_after_cd_gets_the_new_cwd():

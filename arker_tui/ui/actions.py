@@ -238,7 +238,7 @@ ACTIONS: tuple[Action, ...] = (
     # Not in the footer (the tree's line is full): in ? and the palette.
     _act("vms.console", "s", "Console", "vms", "console", "vm", show=False,
          command="Open a console on the selected VM…",
-         help="a shell-like console on the VM's first idle session (offers to create one)"),
+         help="a console on the VM's first idle session, or a new one (asks)"),
     _local("console.close", "escape", "Close", "console", "close_console",
            help="back to the main screen (a running command keeps running in the session)"),
     _local("console.interrupt", "ctrl+c", "Interrupt", "console", "interrupt", mutating=True, priority=True,
