@@ -58,6 +58,11 @@ async def session(http, world, sid: str) -> dict:
     return (await http.get(f"/v1/vms/{vm_id(world)}/sessions/{sid}")).json()
 
 
+def test_ls_of_an_empty_standard_directory_prints_nothing():
+    program = parse("cd /tmp && ls", ShellContext())
+    assert program.output(0) == (b"", b"") and program.exit_code == 0
+
+
 def test_cd_export_unset_change_only_the_program_context():
     ctx = ShellContext(env={"A": "1"}, files={"/srv/app/main.py": b""})
     program = parse("cd /srv/app && pwd; export B=2; unset A; env; cd nowhere", ctx)
@@ -68,14 +73,15 @@ def test_cd_export_unset_change_only_the_program_context():
     assert (ctx.cwd, ctx.env) == ("/home/user", {"A": "1"})  # the caller's context is untouched
 
 
-@pytest.mark.parametrize(("line", "stderr"), [
-    ("cd /srv/app/main.py", "sh: cd: /srv/app/main.py: Not a directory\n"),
-    ("cd /a /b", "sh: cd: too many arguments\n"),
-    ("export 1X=2", "sh: export: '1X=2': not a valid identifier\n"),
+@pytest.mark.parametrize(("line", "stderr", "code"), [
+    ("cd /srv/app/main.py", "sh: cd: /srv/app/main.py: Not a directory\n", 1),
+    ("cd /a /b", "sh: cd: too many arguments\n", 1),
+    ("export 1X=2", "sh: export: '1X=2': not a valid identifier\n", 1),
+    ("ls /srv/nope", "ls: cannot access '/srv/nope': No such file or directory\n", 2),
 ])
-def test_bad_cd_and_export_fail_in_words(line, stderr):
+def test_bad_cd_export_and_ls_fail_in_words(line, stderr, code):
     program = parse(line, ShellContext(files={"/srv/app/main.py": b""}))
-    assert program.output(0)[1].decode() == stderr and program.exit_code == 1
+    assert program.output(0)[1].decode() == stderr and program.exit_code == code
     assert program.cwd == "/home/user"
 
 

@@ -269,6 +269,8 @@ def _ls(argv: list[str], ctx: ShellContext) -> Step:
         return Instant(stdout=_text(posixpath.basename(base) + "\n"))
     prefix = base.rstrip("/") + "/"
     names = sorted({p[len(prefix):].split("/")[0] for p in ctx.files if p.startswith(prefix)})
+    if not names and base in STANDARD_DIRS:
+        return Instant()  # an empty directory
     if not names:
         msg = f"ls: cannot access '{args[0] if args else base}': No such file or directory\n"
         return Instant(stderr=_text(msg), exit_code=2)
