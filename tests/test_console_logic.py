@@ -124,3 +124,23 @@ async def test_a_run_without_refresh_fetches_nothing_until_told(env):  # noqa: F
     env.repo.refresh_after_run("vm_beta")
     await env.tick(0)
     assert env.count("list_sessions") == before + 1
+
+
+def test_a_background_run_from_the_console_goes_to_the_watched_runs_registry():
+    from arker_tui.ui.screens.console_signals import watch_background_run
+
+    class Registry:
+        def __init__(self) -> None:
+            self.calls: list[tuple] = []
+
+        def watch(self, vm_id, run_id, **names):
+            self.calls.append((vm_id, run_id, names))
+
+    class Repo:
+        watched = Registry()
+
+    vm = m.Vm(vm_id="vm_1", name="api-dev")
+    assert watch_background_run(Repo(), vm, "run_9", "make test") is True
+    assert Repo.watched.calls == [("vm_1", "run_9", {"vm_name": "api-dev", "command": "make test",
+                                                     "origin": "started"})]
+    assert watch_background_run(object(), vm, "run_9", "make test") is False  # no registry here

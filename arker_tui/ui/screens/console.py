@@ -6,8 +6,9 @@ typed is a foreground run in the session (with an Idempotency-Key), its
 output goes to a capped scrollback, the prompt follows the session's cwd.
 While a command runs, ctrl+c sends SIGINT to the session (a second ctrl+c
 within 2 s offers SIGKILL, after asking) and ctrl+b offers to run it again
-in the background (``console_signals``). Failures are written in the scrollback in words and the
-line goes back into the input: the console stays open whatever happens.
+in the background (``console_signals``). Failures are written in the
+scrollback in words and the line goes back into the input: the console
+stays open whatever happens.
 
 The screen is its own controller: its keys are local actions (the action
 table's ``console`` scope); anything that sends a signal or starts a second
@@ -49,7 +50,7 @@ from .text_view import TextView
 TICK = 0.5  # seconds between updates of the running line
 SHOW_RUNNING_AFTER = 0.1  # seconds before a command's line and "running" show (a quick one: with its output)
 READ_BACK_DELAY = 0.1  # seconds after a command's output before the session is read back
-BOLD_GREEN, YELLOW, DIM, RESET = "\x1b[1;32m", "\x1b[33m", "\x1b[2m", "\x1b[0m"
+BOLD_GREEN, YELLOW, RESET = "\x1b[1;32m", "\x1b[33m", "\x1b[0m"  # the console's own lines
 
 _histories: "weakref.WeakKeyDictionary[App, ConsoleHistory]" = weakref.WeakKeyDictionary()
 
