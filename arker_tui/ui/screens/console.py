@@ -112,6 +112,7 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
         self.hint = Static(id="console-hint")
         self._shown: dict[str, Text] = {}  # what each one-line Static shows
         self._pending_echo: str | None = None  # the line typed, until it is drawn
+        self._pending_line: str | None = None  # ... and until then it stays in the input
         self._settling: asyncio.Event | None = None  # set: read the session back now (a line is waiting)
         self._queued: tuple[str, bool] | None = None  # a line typed during the read-back
         self.session_watch = self.watch_query(self._on_sessions)
@@ -312,18 +313,20 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
             self.note("Read-only mode: nothing is sent (started with --readonly). The line stays in the input.")
             return
         self.history.add(self.vm_id, command)
-        self.input.value = ""
         self.input.cursor.reset()
         if background:
+            self._forget_line()
             self.echo(command, "  &")
             self.run_worker(self.start_background(command), group="console", exit_on_error=False)
             return
         key = self._retry[1] if self._retry is not None and self._retry[0] == command else uuid.uuid4().hex
         self._retry = None
         running = self.running = Running(command, time.monotonic())
-        # A quick command's line and output are drawn in one frame: the line
-        # (and "running") show at once only if the answer takes a moment.
+        # A quick command's line leaves the input and shows in the scrollback
+        # with its output, in one frame (one layout of the screen, not two);
+        # the line and "running" show at once only if the answer takes a moment.
         self._pending_echo = self.echo_text(command)
+        self._pending_line = line
         self.set_timer(SHOW_RUNNING_AFTER, lambda: self._show_running(running))
         self.run_worker(self.run_foreground(command, key), group="console", exit_on_error=False)
 
@@ -336,6 +339,10 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
         if self._pending_echo is not None:
             line, self._pending_echo = self._pending_echo, None
             self.scrollback.append(line)
+        if self._pending_line is not None:
+            typed, self._pending_line = self._pending_line, None
+            if self.input.value == typed:  # unless the user is typing the next one already
+                self.input.value = ""
 
     def _forget_line(self) -> None:
         self.input.value = ""
