@@ -193,6 +193,9 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
             hint.append("running ", style="bold yellow")
             hint.append_text(plain(self.running.command, 60, style="bold"))
             hint.append(" · ctrl+c interrupts (twice: SIGKILL, asks first) · ctrl+b runs it again in the background")
+        elif self.readonly:
+            self._show(self.prompt_label, idle)
+            hint.append("read-only: commands are not sent · ↑↓ history · ctrl+r search · esc closes", style="yellow")
         else:
             self._show(self.prompt_label, idle)
             hint.append("enter runs it in the session · ↑↓ history · ctrl+r search · tab: the scrollback (y copies)")
