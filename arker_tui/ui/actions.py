@@ -74,6 +74,8 @@ SCOPES = {
     "token": "Tunnel token",
     "history": "Command field",
     "help": "Help",
+    "console": "Console",
+    "consoleinput": "Console: command line",
 }
 
 
@@ -145,7 +147,7 @@ ACTIONS: tuple[Action, ...] = (
     _local("list.first", "home", "First", "list", "first", show=False),
     _local("list.last", "end", "Last", "list", "last", show=False),
     _local("list.open", "enter", "Open", "list", "select",
-           help="open the row: a run's log, a session's env, a group, any other row in full"),
+           help="open the row: a run's log, a session's console, a group, any other row in full"),
     _local("list.copy_id", "y", "Copy id", "listpane", "copy_id", help="copy the row's id (OSC 52)"),
     # marks and sort (every list; d / c then act on every marked row of the list)
     _local("list.mark", "space", "Mark", "list", "toggle_mark", show=False,
@@ -246,6 +248,31 @@ ACTIONS: tuple[Action, ...] = (
     _local("run.history_prev", "up", "Previous", "history", "history(-1)", show=False,
            help="the VM's previous command"),
     _local("run.history_next", "down", "Next", "history", "history(1)", show=False, help="the next command"),
+    # --- the session console (screens/console.py) -------------------------------------------------------
+    # Not in the footer (the tree's line is full): in ? and the palette.
+    # priority: the tree's own s (sort) would win otherwise; o still sorts there.
+    _act("vms.console", "s", "Console", "vms", "console", "vm", show=False, priority=True,
+         command="Open a console on the selected VM…",
+         help="a console on the VM's first idle session, or a new one (asks)"),
+    _local("console.close", "escape", "Close", "console", "close_console",
+           help="back to the main screen (a running command keeps running in the session)"),
+    _local("console.interrupt", "ctrl+c", "Interrupt", "console", "interrupt", mutating=True, priority=True,
+           help="SIGINT to the session; again within 2 s offers SIGKILL (asks first); idle: drops the line"),
+    _local("console.background", "ctrl+b", "Background", "console", "background", mutating=True, priority=True,
+           command="Console: run in the background",
+           help="run the typed line as a background run; while one runs: run it again there (asks first)"),
+    _local("console.search", "ctrl+r", "Search", "console", "search_history", priority=True,
+           command="Console: search history", help="search this VM's history for the typed text (again: older)"),
+    _local("console.clear", "ctrl+l", "Clear", "console", "clear_scrollback", priority=True,
+           command="Console: clear the scrollback", help="clear the scrollback (the built-in clear does too)"),
+    _local("console.copy", "y", "Copy output", "console", "copy_output", command="Console: copy the last output",
+           help="copy the last command's output (OSC 52; from the scrollback: tab there)"),
+    _local("console.env", "i", "Env", "console", "show_env", command="Console: the session's env",
+           help="the session's cwd and env in full (from the scrollback: tab there)"),
+    _local("console.history_prev", "up", "Previous", "consoleinput", "history(-1)", show=False,
+           help="the previous command typed in this VM's console"),
+    _local("console.history_next", "down", "Next", "consoleinput", "history(1)", show=False,
+           help="the next command"),
 )
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}

@@ -25,6 +25,8 @@ class ConfirmRequest:
     verb: str  # "Delete", "Cancel"
     target: Target
     consequences: tuple[str, ...] = ()
+    hint: str | None = None  # the line under the consequences (default: by verb)
+    button: str | None = None  # the confirm button's words (default: verb and kind)
 
     @property
     def kind(self) -> str:
@@ -74,7 +76,7 @@ class ConfirmDialog(ModalScreen[bool]):
         return text
 
     def confirm_label(self) -> str:
-        return f"{self.request.verb} {self.request.kind}"
+        return self.request.button or f"{self.request.verb} {self.request.kind}"
 
     def compose(self) -> ComposeResult:
         r = self.request
@@ -84,8 +86,8 @@ class ConfirmDialog(ModalScreen[bool]):
             if r.consequences:
                 yield Static(Text("\n").join(plain(f"• {line}", 200) for line in r.consequences),
                              classes="consequences")
-            yield Static("This cannot be undone." if r.verb == "Delete" else "The run stops where it is.",
-                         classes="hint")
+            default_hint = "This cannot be undone." if r.verb == "Delete" else "The run stops where it is."
+            yield Static(r.hint or default_hint, classes="hint")
             with Horizontal():
                 # "Cancel" beside "Cancel run" would read as the action itself.
                 back = "Keep running" if r.verb == "Cancel" else "Cancel"

@@ -35,6 +35,7 @@ from ..widgets.status_bar import StatusBar
 from ..widgets.vm_detail import VmDetail
 from ..widgets.workspace import TAB_NAMES, Workspace
 from .confirm import ConfirmDialog, ConfirmRequest
+from .console_open import ConsoleOpeners
 from .main_bulk import BulkActions
 from .main_forms import FormOpeners
 from .text_view import TextView
@@ -56,7 +57,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(FormOpeners, BulkActions, Screen):
+class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
 

@@ -59,6 +59,11 @@ class FilterHost(Vertical):
     def plural(self) -> str:
         return self.noun + "s"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "intent" and self.filter_input is not None and self.filter_input.has_focus:
+            return False  # a pane key bound with priority (k, s) is a letter of the filter there
+        return True
+
     def open_filter(self) -> None:
         if self.filter_input is None:
             self.filter_input = FilterInput(placeholder=self.filter_placeholder)

@@ -11,7 +11,7 @@ from ...repository import Query
 from .. import format as fmt
 from .. import sort_keys as by
 from ..actions import bindings
-from ..intents import ShowText
+from ..intents import OpenConsole
 from ..terminal_text import safe_label
 from .data_list import Column, DataList
 from .list_pane import ListPane
@@ -48,18 +48,12 @@ class SessionsPane(ListPane):
         return [safe_label(s.session_id), str(s.session_idx), state, safe_label(s.cwd or "-"),
                 str(len(s.env or {})), fmt.ago(s.started_at)]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if parameters == ("sessions.signal",) and self.filter_input is not None and self.filter_input.has_focus:
-            return False  # k is a letter of the filter there
-        return True
-
     def action_open(self) -> None:
+        """enter: the session's console (its env is in the console's header, and behind i)."""
         session = self.cursor_item
-        if session is None:
+        if session is None or self.vm_id is None:
             return
-        env = session.env or {}
-        lines = [f"{k}={v}" for k, v in sorted(env.items())] or ["(no environment overrides)"]
-        self.post_message(ShowText(f"Session {session.session_id} · cwd {session.cwd}", "\n".join(lines)))
+        self.post_message(OpenConsole(self.vm_id, session.session_id))
 
 
 class TunnelsPane(ListPane):
@@ -97,7 +91,7 @@ class TunnelsPane(ListPane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_url" and self.filter_input is not None and self.filter_input.has_focus:
             return False  # o is a letter of the filter there
-        return True
+        return super().check_action(action, parameters)
 
     def _selected_url(self) -> str | None:
         tunnel = self.cursor_item
