@@ -122,6 +122,12 @@ class BulkConfirmRequest:
     verb: str  # "Delete", "Cancel"
     targets: tuple[Target, ...]
     consequences: tuple[str, ...] = ()
+    hint: str | None = None
+    button: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.hint is None and self.verb == "Cancel" and len(self.targets) > 1:
+            object.__setattr__(self, "hint", "The runs stop where they are.")
 
     @property
     def kind(self) -> str:
