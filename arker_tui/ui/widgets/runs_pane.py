@@ -8,6 +8,7 @@ from ...api import models as m
 from ...repository import Query
 from .. import format as fmt
 from ..actions import bindings
+from ..filter_terms import RUN_FIELDS
 from ..intents import OpenRun
 from ..terminal_text import safe_label
 from .data_list import Column, DataList
@@ -28,7 +29,7 @@ class RunsPane(ListPane):
         super().__init__(id=id)
 
     def make_list(self) -> DataList:
-        return DataList(
+        runs = DataList(
             [Column("RUN", 16, hide_below=70), Column("COMMAND", 0, 10, ratio=3), Column("STATE", 13),
              Column("DURATION", 9, justify="right"), Column("STARTED", 15, hide_below=90),
              Column("RETRY", 5, justify="right", hide_below=100), Column("FAIL REASON", 0, 8, ratio=2, hide_below=110)],
@@ -39,6 +40,8 @@ class RunsPane(ListPane):
             filter_text_of=lambda r: f"{r.run_id} {r.command or ''} {r.state} {r.fail_reason or ''}",
             empty_text=self.empty_text,
         )
+        runs.filter_fields = RUN_FIELDS  # state:, exit!=0, cmd:, age> in the `/` line
+        return runs
 
     def make_query(self, vm_id: str | None) -> Query | None:
         return Query.runs(vm_id, state=self.state_filter) if vm_id else None

@@ -12,6 +12,7 @@ from ...api import models as m
 from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource
+from ..lineage import fork_parents
 from ..watch import Watching
 from .list_pane import FilterHost
 from .vm_tree import VmTree
@@ -42,6 +43,9 @@ class VmPane(IntentSource, Watching, FilterHost):
         self.filter_placeholder = "filter VMs: name, id, region, state (esc clears)"
         self.error_line = Static("", classes="pane-error", markup=False)
         self.watch = self.watch_query(self._on_vms, deliver_to=self.data_list)
+        # The fork tree's rows: watched only while the tree is grouped by lineage.
+        self.fork_watch = self.watch_query(self._on_fork_rows)
+        self._told_no_fork_tree = False
         self._loaded = False
 
     @property
@@ -54,6 +58,33 @@ class VmPane(IntentSource, Watching, FilterHost):
 
     def on_mount(self) -> None:
         self.watch.watch(Query.vms())
+        self._watch_fork_rows()
+        self.set_interval(30, self.tree.tick)  # AGE / STARTED are in minutes at best
+
+    # --- the fork tree ----------------------------------------------------------
+
+    def on_vm_tree_grouping_changed(self, message: VmTree.GroupingChanged) -> None:
+        self._watch_fork_rows()
+
+    def _watch_fork_rows(self) -> None:
+        if self.tree.grouping == "lineage":
+            self.fork_watch.watch(Query.fork_rows())
+        else:
+            self.fork_watch.forget()
+
+    def _on_fork_rows(self, event: ChangeEvent) -> None:
+        status = self.fork_watch.status
+        if status.unavailable:
+            self.tree.set_fork_parents(None)  # grouped by root, as before
+            if not self._told_no_fork_tree:
+                self._told_no_fork_tree = True
+                self.notify("This server has no fork log: the VM tree groups by root only.",
+                            title="Fork tree unavailable", severity="warning", timeout=8)
+            return
+        if event.error is None:
+            self.tree.set_fork_parents(fork_parents(event.value or []))
+        elif not status.loaded:
+            self.tree.set_fork_parents({})  # cannot be read: every fork's parent is unknown
 
     def pane_title(self) -> Text:
         title = Text("VMs")
