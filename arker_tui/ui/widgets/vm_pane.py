@@ -13,6 +13,7 @@ from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource
 from ..lineage import fork_parents
+from ..server_text import plain
 from ..watch import Watching
 from .list_pane import FilterHost
 from .vm_tree import VmTree
@@ -85,6 +86,19 @@ class VmPane(IntentSource, Watching, FilterHost):
             self.tree.set_fork_parents(fork_parents(event.value or []))
         elif not status.loaded:
             self.tree.set_fork_parents({})  # cannot be read: every fork's parent is unknown
+        self.show_fork_note()
+
+    def on_vm_tree_vm_selected(self, message: VmTree.VmSelected) -> None:
+        self.show_fork_note()
+
+    def show_fork_note(self) -> None:
+        """The tree marks a VM it cannot place with "?"; the words are under it,
+        in the frame, for the selected VM (the row is too narrow for them)."""
+        vm_id = self.tree.selected_vm_id
+        note = self.tree.note_of(vm_id) if vm_id is not None else ""
+        subtitle = plain(f"? {note}", 60, style="yellow") if note else None
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
 
     def pane_title(self) -> Text:
         title = Text("VMs")
