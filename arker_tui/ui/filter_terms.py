@@ -246,7 +246,7 @@ def parse(text: str, fields: Mapping[str, Field]) -> Expression:
     predicates: list[Predicate] = []
     for part in parts:
         if part == "?":
-            raise FilterTermError(part, "the terms are listed above")  # the caller lists them
+            raise FilterTermError(part, "the terms are in the note")  # the caller lists them
         if is_term(part):
             predicates.append(_term(part, fields))
         elif part:
@@ -260,9 +260,9 @@ def wants_help(text: str) -> bool:
 
 
 def describe(fields: Mapping[str, Field]) -> str:
-    """The terms, one a line, for the ``?`` of the filter line."""
+    """The terms, one a line, for the ``?`` of the filter line (narrow: a toast)."""
     width = max(len(f.example) for f in fields.values())
-    lines = ["Terms combine with AND; other words match as substrings:"]
+    lines = ["Words are substrings; all must hold.", "30m 2h 7d · 512M 8G · = != > < >= <="]
     lines += [f"{f.example:<{width}}  {f.help}" for f in fields.values()]
     return "\n".join(lines)
 
@@ -275,20 +275,20 @@ def _attr(name: str) -> Callable[[Any], Any]:
 
 VM_FIELDS: dict[str, Field] = {f.key: f for f in (
     Field("state", "text", _attr("state"), "state:idle", "idle / running"),
-    Field("region", "text", _attr("region"), "region:eu-central-1", "the VM's region"),
+    Field("region", "text", _attr("region"), "region:eu-central-1", "the region"),
     Field("provider", "text", _attr("provider"), "provider:aws-burst", "aws / aws-burst"),
-    Field("name", "glob", _attr("name"), "name:ci-*", "the name, * and ? as wildcards"),
+    Field("name", "glob", _attr("name"), "name:ci-*", "glob: * and ?"),
     Field("cpu", "number", _attr("vcpu_count"), "cpu>=4", "vCPUs"),
-    Field("mem", "size", _attr("memory_mib"), "mem>=8G", "memory (512M, 8G)"),
-    Field("age", "age", _attr("created_at"), "age>7d", "since created (30m, 2h, 7d)"),
-    Field("started", "age", _attr("started_at"), "started<2h", "since started (30m, 2h, 7d)"),
-    Field("public", "bool", _attr("public"), "public:true", "public or not"),
-    Field("golden", "glob", _attr("root_source_vm_name"), "golden:ubuntu", "the root it was forked from"),
+    Field("mem", "size", _attr("memory_mib"), "mem>=8G", "memory"),
+    Field("age", "age", _attr("created_at"), "age>7d", "since created"),
+    Field("started", "age", _attr("started_at"), "started<2h", "since started"),
+    Field("public", "bool", _attr("public"), "public:true", "true / false"),
+    Field("golden", "glob", _attr("root_source_vm_name"), "golden:ubuntu", "root source"),
 )}
 
 RUN_FIELDS: dict[str, Field] = {f.key: f for f in (
-    Field("state", "text", _attr("state"), "state:failed", "running / completed / failed / cancelled"),
-    Field("exit", "number", _attr("exit_code"), "exit!=0", "the exit code (running runs have none)"),
-    Field("cmd", "substring", _attr("command"), "cmd:pytest", "in the command (* ? as wildcards)"),
-    Field("age", "age", _attr("started_at"), "age>2h", "since started (30m, 2h, 7d)"),
+    Field("state", "text", _attr("state"), "state:failed", "running, failed..."),
+    Field("exit", "number", _attr("exit_code"), "exit!=0", "exit code"),
+    Field("cmd", "substring", _attr("command"), "cmd:pytest", "in the command"),
+    Field("age", "age", _attr("started_at"), "age>2h", "since started"),
 )}

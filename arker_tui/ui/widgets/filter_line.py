@@ -19,11 +19,14 @@ def show_filter_problem(host: Any, text: str) -> None:
     try:
         data_list.parse_filter(text)
     except filter_terms.FilterTermError as error:
-        line.border_title = plain(f"✖ {error.term}: {error.reason}", 200)
-        line.add_class("-bad-term")
         fields = data_list.filter_fields
         if error.term == "?" and fields:
+            line.border_title = plain("? the terms are in the note", 200)
+            line.remove_class("-bad-term")
             host.notify(filter_terms.describe(fields), title="Filter terms", timeout=15, markup=False)
+            return
+        line.border_title = plain(f"✖ {error.term}: {error.reason}", 200)
+        line.add_class("-bad-term")
         return
     line.border_title = None
     line.remove_class("-bad-term")
