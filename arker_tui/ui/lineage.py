@@ -26,12 +26,11 @@ def fork_parents(rows: Iterable[Any]) -> dict[str, str]:
     both dropped (its parent is then unknown rather than guessed)."""
     parents: dict[str, str] = {}
     disputed: set[str] = set()
-    for row in rows:
-        if getattr(row, "endpoint", None) != "fork":
+    for row in rows:  # OrgRunListRow: every field has a default
+        if row.endpoint != "fork" or not 200 <= (row.status or 0) < 300:
             continue
-        status = getattr(row, "status", 0) or 0
-        child, source = getattr(row, "vm_id", None), getattr(row, "source_vm_id", None)
-        if not (200 <= status < 300 and child and source) or child == source:
+        child, source = row.vm_id, row.source_vm_id
+        if not (child and source) or child == source:
             continue
         known = parents.get(child)
         if known is None:
@@ -140,5 +139,6 @@ def flatten(forest: Forest, collapsed: Collection[Hashable] = ()) -> list[tuple[
             continue
         kids = children.get(vm_id)
         if kids:
-            stack.extend((kid, depth + 1) for kid in reversed(kids))
+            below = depth + 1
+            stack += [(kid, below) for kid in reversed(kids)]
     return out

@@ -41,7 +41,7 @@ class VmPane(IntentSource, Watching, FilterHost):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data_list = VmTree(id="vm-tree")
-        self.filter_placeholder = "filter VMs: name, id, region, state (esc clears)"
+        self.filter_placeholder = "filter VMs: words, state:idle… (? terms)"
         self.error_line = Static("", classes="pane-error", markup=False)
         self.watch = self.watch_query(self._on_vms, deliver_to=self.data_list)
         # The fork tree's rows: watched only while the tree is grouped by lineage.
