@@ -90,7 +90,13 @@ TYPED = {
 
 
 async def settled(pilot) -> None:
-    """The form has mounted, validated and focused its first field."""
+    """The form has mounted, validated and focused its first field, and the
+    screen behind it has its data (the VM tree nests forks once their rows came)."""
+    await pilot.pause()
+    for _ in range(250):
+        if pilot.app.repository.stats.in_flight == 0:
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

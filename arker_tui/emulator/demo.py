@@ -26,6 +26,7 @@ from .shell import Program, Progress, scripted
 from .world import World
 
 MIN, HOUR, DAY = 60.0, 3600.0, 86400.0
+FORKED_BEFORE = 25 * HOUR  # the demo's forks are at least this old (their log rows too)
 
 DEMO_ORG = "org_acme"
 LONG_RUN_VM = "ml-train"
@@ -144,6 +145,10 @@ def build_demo_world(clock: Clock, *, seed: int = 7) -> World:
             root_id, root_name = src.root_source_vm_id, src.root_source_vm_name
         created = now - rng.uniform(0.5 * HOUR, 20 * DAY) if src is None or src.public else \
             max(src.created_at + MIN, now - rng.uniform(10 * MIN, 5 * DAY))
+        if src is not None and src.created_at + MIN <= now - FORKED_BEFORE:
+            # Every fork call is in the log, at its time: older than the activity
+            # view's default day, which shows the demo's recent burst of calls.
+            created = min(created, now - FORKED_BEFORE)
         files = {
             "/etc/hostname": f"{name}\n".encode(),
             "/home/user/README.md": _README.format(name=name).encode(),
