@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from arker_tui.api.models import Vm
@@ -19,22 +20,29 @@ def age_seconds(iso: str, now: float) -> float:
     return now - datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
+@asynccontextmanager
+async def demo_tree():
+    """The demo app with every VM in the tree, the tree focused."""
+    backend = demo_backend()
+    app = demo_app(backend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        tree = app.screen.vm_tree
+        await wait_for(pilot, lambda: tree.vm_count == len(DEMO_VM_NAMES))
+        tree.focus()
+        yield backend, app, pilot, tree
+
+
 async def type_filter(pilot, text: str) -> None:
     await pilot.press("slash", *text)
     await pilot.pause()
 
 
 async def test_terms_combine_with_and_in_the_tree():
-    backend = demo_backend()
-    app = demo_app(backend)
-    async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.screen.vm_tree
-        await wait_for(pilot, lambda: tree.vm_count == len(DEMO_VM_NAMES))
+    async with demo_tree() as (backend, app, pilot, tree):
         now = backend.emulator.world.clock.now()
         expected = sorted(vm.name for vm in tree.vms() if vm.state == "idle" and vm.region == "eu-central-1"
                           and age_seconds(vm.created_at, now) > 2 * 86400)
         assert expected and len(expected) < len([v for v in tree.vms() if v.region == "eu-central-1"])
-        tree.focus()
         await type_filter(pilot, "state:idle age>2d region:eu-central-1")
         await wait_for(pilot, lambda: shown_vms(tree) == expected, what=f"only {expected}")
         await pilot.press("enter")
@@ -47,12 +55,7 @@ async def test_terms_combine_with_and_in_the_tree():
 
 
 async def test_a_bad_term_is_named_in_the_line_and_the_list_stays():
-    backend = demo_backend()
-    app = demo_app(backend)
-    async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.screen.vm_tree
-        await wait_for(pilot, lambda: tree.vm_count == len(DEMO_VM_NAMES))
-        tree.focus()
+    async with demo_tree() as (backend, app, pilot, tree):
         await type_filter(pilot, "state:running")
         running = sorted(vm.name for vm in tree.vms() if vm.state == "running")
         await wait_for(pilot, lambda: shown_vms(tree) == running)
@@ -70,12 +73,7 @@ async def test_a_bad_term_is_named_in_the_line_and_the_list_stays():
 
 
 async def test_question_mark_lists_the_terms():
-    backend = demo_backend()
-    app = demo_app(backend)
-    async with app.run_test(size=(120, 40)) as pilot:
-        tree = app.screen.vm_tree
-        await wait_for(pilot, lambda: tree.vm_count > 0)
-        tree.focus()
+    async with demo_tree() as (backend, app, pilot, tree):
         before = shown_vms(tree)
         await type_filter(pilot, "?")
         await wait_for(pilot, lambda: any(n.startswith("Filter terms") for n in notifications(app)))
