@@ -36,8 +36,8 @@ NAME_LIMIT = 200  # characters kept of a name before the list cuts it to width
 FROM_IMAGES = "from images"
 NO_REGION = "no region"
 
-AGE_FROM = 34  # list width (cells) from which AGE shows
-STARTED_FROM = 42  # ... and STARTED
+AGE_FROM = 38  # list width (cells) from which AGE shows (the 120-column layout's is 40)
+STARTED_FROM = 46  # ... and STARTED (the wide layout's is 48)
 
 GroupKey = tuple  # ("group", grouping, kind, id)
 EXIT_WHEN_READY = os.environ.get("ARKER_TUI_EXIT_WHEN_READY") == "1"
@@ -416,7 +416,7 @@ class VmTree(DataList):
     @staticmethod
     def _make_columns(grouping: str) -> list[Column]:
         # AGE and STARTED only where the name keeps room (the 120-column layout
-        # has AGE; the wide one both).
+        # has AGE, the 160-column one both; 80 columns neither).
         return [Column(f"NAME · by {grouping}", min_width=8), Column("CPU MEM", width=8, justify="right"),
                 Column("AGE", width=4, justify="right", hide_below=AGE_FROM),
                 Column("STARTED", width=7, justify="right", hide_below=STARTED_FROM)]
