@@ -27,8 +27,16 @@ from arker_tui.ui.forms.run_command import RunCommandForm
 from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog
 from arker_tui.ui.forms.write_file import WriteFileForm
+from arker_tui.ui.widgets.status_bar import StatusBar
 
 from forms_support import QUIET
+
+
+@pytest.fixture(autouse=True)
+def fixed_data_age(monkeypatch):
+    # The screen behind a form says how old its data is; waiting for that data
+    # must not change the picture.
+    monkeypatch.setattr(StatusBar, "age_text", lambda self: "0 s ago")
 
 
 class FormHost(ArkerApp):
