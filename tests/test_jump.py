@@ -52,6 +52,24 @@ async def test_jumping_to_a_vm_selects_it_in_the_tree():
         assert tree.cursor_key == target.vm_id and tree.has_focus
 
 
+async def test_jumping_to_a_fork_hidden_by_the_filter_and_a_folded_parent():
+    backend = demo_backend()
+    app = demo_app(backend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        tree = screen.vm_tree
+        await wait_for(pilot, lambda: tree.vm_count > 0 and tree.fork_tree_known)
+        ids = {vm.name: vm.vm_id for vm in tree.vms()}
+        tree.set_vm_collapsed(ids["ci-runner-1"], True)  # ci-runner-3 and -4 folded away
+        tree.set_filter("worker")
+        await pilot.pause()
+        assert tree.depth_of(ids["ci-runner-4"]) is None
+        await jump(pilot, app, "ci-runner-4", "VM  ci-runner-4")
+        await wait_for(pilot, lambda: screen.selected_vm_id == ids["ci-runner-4"])
+        assert tree.filter == "" and tree.depth_of(ids["ci-runner-4"]) == 2
+        assert tree.cursor_key == ids["ci-runner-4"]
+
+
 async def test_jumping_to_a_run_opens_its_log():
     backend = demo_backend()
     app = demo_app(backend)

@@ -148,6 +148,8 @@ async def jump_to(screen: Any, target: Target) -> None:
         screen.notify("That VM is no longer in the org.", severity="warning")
         return
     if target.vm_id is not None:
+        if tree.filter and tree.depth_of(target.vm_id) is None:
+            workspace.vm_pane.close_filter(clear=True)  # the filter hides it (and its fork tree)
         tree.reveal(target.vm_id)
         workspace.select_vm(target.vm_id)
     if target.kind == "vm":
