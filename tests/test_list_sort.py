@@ -95,14 +95,19 @@ async def test_the_tree_sorts_within_groups():
         assert tree.descending and "CPU MEM↓" in header(tree)
         rows = tree.items()
         assert [row.label for row in rows if not isinstance(row, Vm)] == groups_before  # groups stay put
-        group: list = []
-        for row in rows + [None]:
-            if row is None or not isinstance(row, Vm):
-                cpus = [(v.vcpu_count, v.memory_mib) for v in group if v.vm_id not in tree._roots]
-                assert cpus == sorted(cpus, reverse=True)
-                group = []
-            else:
-                group.append(row)
+        # Within a group, the VMs under one parent (the group itself, or the VM
+        # they were forked from) are in the sort's order; the root VM leads.
+        siblings: dict = {}
+        group = None
+        for row in rows:
+            if not isinstance(row, Vm):
+                group = row.key
+            elif row.vm_id not in tree._roots or row.vm_id in tree._parent_row:
+                siblings.setdefault((group, tree._parent_row.get(row.vm_id)), []).append(row)
+        assert any(len(kids) > 2 for kids in siblings.values())
+        for kids in siblings.values():
+            cpus = [(v.vcpu_count, v.memory_mib) for v in kids]
+            assert cpus == sorted(cpus, reverse=True)
 
 
 def test_missing_values_sort_last_and_ties_keep_the_natural_order():

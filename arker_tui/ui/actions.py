@@ -114,7 +114,7 @@ ACTIONS: tuple[Action, ...] = (
     _local("pane.details", "6,i", "Details", "main", "focus_pane('6')", show=False, command="Go to Details",
            help="show every field of the selected VM"),
     _local("app.filter", "slash", "Filter", "main", "filter", command="Filter the focused list",
-           help="filter the focused list (substring); esc clears"),
+           help="filter the focused list: words, and terms like state:idle age>7d (? lists them); esc clears"),
     _local("app.back", "escape", "Back", "main", "back", show=False,
            help="close the run log, clear a filter, or go back to the VM tree"),
     # --- the VM tree --------------------------------------------------------------
@@ -136,9 +136,10 @@ ACTIONS: tuple[Action, ...] = (
     _local("tree.grouping", "g", "Grouping", "tree", "cycle_grouping", command="Switch VM grouping",
            help="group the tree by lineage, region or state"),
     _local("tree.toggle", "space", "Mark/expand", "tree", "toggle_group", show=False,
-           help="on a VM: mark or unmark it; on a group: open or close it"),
-    _local("tree.collapse", "left,h", "Collapse", "tree", "collapse", show=False, help="close the group"),
-    _local("tree.expand", "right,l", "Expand", "tree", "expand", show=False, help="open the group"),
+           help="on a VM: mark or unmark it; on a group: open or close it (left / right fold a VM's forks)"),
+    _local("tree.collapse", "left,h", "Collapse", "tree", "collapse", show=False,
+           help="close the group, or a VM's forks; on a fork, go to its parent"),
+    _local("tree.expand", "right,l", "Expand", "tree", "expand", show=False, help="open the group, or a VM's forks"),
     # --- every list -----------------------------------------------------------------
     _local("list.up", "up,k", "Up", "list", "cursor_up", show=False),
     _local("list.down", "down,j", "Down", "list", "cursor_down", show=False),

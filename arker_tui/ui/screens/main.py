@@ -25,6 +25,7 @@ from .. import format as fmt
 from ..actions import ACTIONS, SCOPES, Action, action, bindings, in_scope
 from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
+from ..jump import JumpProvider
 from ..keymap import keys_of
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
 from ..widgets.data_list import DataList
@@ -60,6 +61,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
 class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
+    COMMANDS = {JumpProvider}  # the palette also finds VMs, runs, sessions, tunnels, filesystems
 
     def __init__(self) -> None:
         super().__init__()

@@ -30,6 +30,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .. import filter_terms
+from .. import format as fmt
 from ..actions import bindings
 
 Item = TypeVar("Item")
@@ -198,6 +200,9 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self._order: list[Hashable] = []  # visible keys, sorted and filtered
         self._index: dict[Hashable, int] = {}
         self._filter = ""
+        self._filter_expression = filter_terms.EMPTY
+        self._filter_now = 0.0
+        self.filter_error: filter_terms.FilterTermError | None = None  # the last text that did not parse
         self._cursor = 0
         self._cursor_key: Hashable | None = None
         self._strip_cache: dict[Hashable, Strip] = {}
@@ -311,8 +316,26 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
                 self._strip_cache.pop(key, None)
         self.refresh()
 
+    # The ``key:value`` terms the filter understands (filter_terms); None: substrings only.
+    filter_fields: Any = None
+
+    def parse_filter(self, text: str) -> filter_terms.Expression:
+        """The filter's expression; raises ``FilterTermError`` for a bad term."""
+        if self.filter_fields is None:
+            return filter_terms.Expression(text.strip().lower(), (text.strip().lower(),) if text.strip() else ())
+        return filter_terms.parse(text, self.filter_fields)
+
     def set_filter(self, text: str) -> None:
+        """A text that does not parse leaves the list as it was (``filter_error`` says why)."""
+        try:
+            expression = self.parse_filter(text)
+        except filter_terms.FilterTermError as error:
+            self.filter_error = error
+            return
+        self.filter_error = None
         self._filter = text.strip().lower()
+        self._filter_expression = expression
+        self._filter_now = fmt.clock().timestamp()  # ages are measured from when the filter was set
         self._rebuild_order()
 
     def _matches(self, item: Item) -> bool:
@@ -321,7 +344,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         text = self.filter_text_of(item) if self.filter_text_of else " ".join(
             c.plain if isinstance(c, Text) else str(c) for c in self.render_row(item)
         )
-        return self._filter in text.lower()
+        return self._filter_expression.matches(item, text.lower(), self._filter_now)
 
     def _compute_order(self) -> list[Hashable]:
         """The visible keys in display order: filtered, then sorted.

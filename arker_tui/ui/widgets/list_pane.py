@@ -23,6 +23,7 @@ from ..intents import IntentSource, ShowText
 from ..server_text import plain
 from ..watch import Watching
 from .data_list import DataList
+from .filter_line import show_filter_problem
 
 
 class PaneCountsChanged(Message):
@@ -46,6 +47,7 @@ class FilterHost(Vertical):
     DEFAULT_CSS = """
     FilterHost > FilterInput { dock: bottom; display: none; height: 3; border: tall $accent; }
     FilterHost > FilterInput.visible { display: block; }
+    FilterHost > FilterInput.-bad-term { border: tall $error; border-title-color: $error; }
     """
 
     data_list: DataList
@@ -124,6 +126,7 @@ class FilterHost(Vertical):
             # container and is not bubbled through it.
             self.data_list.call_next(self.data_list.set_filter, event.value)
             self.call_next(self.on_items_changed)
+            show_filter_problem(self, event.value)  # a bad term is named in the line
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is self.filter_input:

@@ -9,6 +9,7 @@ from ...repository import Query
 from .. import format as fmt
 from .. import sort_keys as by
 from ..actions import bindings
+from ..filter_terms import RUN_FIELDS
 from ..intents import OpenRun
 from ..terminal_text import safe_label
 from .data_list import Column, DataList
@@ -29,7 +30,7 @@ class RunsPane(ListPane):
         super().__init__(id=id)
 
     def make_list(self) -> DataList:
-        return DataList(
+        runs = DataList(
             [Column("RUN", 16, hide_below=70, sort=lambda r: r.run_id),
              Column("COMMAND", 0, 10, ratio=3, sort=lambda r: by.text(r.command)),
              Column("STATE", 13, sort=lambda r: (by.text(r.state) or "", by.number(r.exit_code) or 0)),
@@ -47,6 +48,8 @@ class RunsPane(ListPane):
             filter_text_of=lambda r: f"{r.run_id} {r.command or ''} {r.state} {r.fail_reason or ''}",
             empty_text=self.empty_text,
         )
+        runs.filter_fields = RUN_FIELDS  # state:, exit!=0, cmd:, age> in the `/` line
+        return runs
 
     def make_query(self, vm_id: str | None) -> Query | None:
         return Query.runs(vm_id, state=self.state_filter) if vm_id else None
