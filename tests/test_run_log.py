@@ -338,8 +338,7 @@ async def test_wrap_toggle() -> None:
         texts = row_texts(log)
         assert texts[0][1:].rstrip() == long[: len(texts[0]) - 1]  # cut at the width
         assert texts[1].strip() == "short"
-        assert texts[2][1:].startswith("stderr")  # the label at the top of the stderr block
-        assert log.virtual_size.height == 4
+        assert log.virtual_size.height == 3
 
         await pilot.press("right")
         assert log.scroll_x > 0
@@ -359,12 +358,12 @@ async def test_wrap_toggle() -> None:
         assert "".join(pieces) == long and len(pieces) > 1
         wide_rows = [t for t in texts[i + 1 :] if "日" in t]
         assert "".join(t[1:].replace(" ", "") for t in wide_rows) == "日本語" * 20
-        assert log.virtual_size.height == len(pieces) + 1 + 1 + len(wide_rows)  # + the stderr label
+        assert log.virtual_size.height == len(pieces) + 1 + len(wide_rows)
 
         await pilot.press("w")
         assert not log.wrap
         await pilot.pause()
-        assert log.virtual_size.height == 4
+        assert log.virtual_size.height == 3
 
 
 async def test_wrap_scrolling_reaches_every_row() -> None:

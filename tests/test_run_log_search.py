@@ -271,7 +271,7 @@ async def test_search_keys_are_in_the_palette_and_slash_elsewhere_still_filters(
 
 class LogApp(App[None]):
     def compose(self) -> ComposeResult:
-        yield RunLog(wrap=True, max_lines=50)
+        yield RunLog(wrap=True, max_lines=50, stream_labels=True)
 
 
 async def test_filter_and_streams_with_wrapped_lines_and_the_cap():

@@ -118,6 +118,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         wrap: bool = False,
         following: bool = True,
         empty_text: str = "No output yet.",
+        stream_labels: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -125,6 +126,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.max_lines = max(1, int(max_lines))
         self.empty_text = empty_text
+        self.stream_labels = stream_labels  # a label row on top of each stream block (the run log)
         self._finished = False  # the output will not grow: following it means nothing
         self._wrap = wrap
         self.set_reactive(RunLog.following, following)
@@ -267,8 +269,8 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         self._note_search_changed()
 
     def _add_lines(self, lines: list[str], stream: str) -> None:
-        if stream == "stderr" and self._last_stream != "stderr" or (
-                stream == "stdout" and self._last_stream == "stderr"):
+        if self.stream_labels and (stream == "stderr" and self._last_stream != "stderr" or (
+                stream == "stdout" and self._last_stream == "stderr")):
             lines = [LABELS[stream], *lines]
             self._labels_held += 1
         self._last_stream = stream

@@ -83,7 +83,7 @@ class RunView(IntentSource, Watching, Vertical):
     def __init__(self, *, id: str | None = None, max_lines: int = 100_000) -> None:
         super().__init__(id=id)
         self.header = RunHeader()
-        self.log_view = RunLog(max_lines=max_lines)
+        self.log_view = RunLog(max_lines=max_lines, stream_labels=True)
         self.search_bar = LogSearchBar(id="log-search")
         self.vm_id: str | None = None
         self.vm_name: str | None = None
