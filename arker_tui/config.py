@@ -17,6 +17,12 @@ burst_base_url = "https://burst.example"   # host of the aws-burst VMs
 org_runs = 30
 [profiles.work.keymap]            # binding id -> keys
 "app.activity" = "A"
+
+[watched_runs]                    # when a watched run ends
+notification = true               # a notification in the app
+bell = true                       # the terminal bell
+desktop = false                   # a desktop notification (OSC 9 / OSC 777): true, "osc9" or "osc777"
+remember = false                  # keep the watched runs (per profile) in the state directory
 ```
 
 Precedence: CLI flags > environment (``ARKER_*``) > profile > defaults; for
@@ -51,7 +57,9 @@ PROFILE_KEYS = frozenset({
     "control_url", "refresh", "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
     "max_page_mib", "max_run_output_mib",
 })
-TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles"})
+TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles", "watched_runs"})
+WATCHED_RUNS_KEYS = ("notification", "bell", "desktop", "remember")
+DESKTOP_PROTOCOLS = ("osc9", "osc777")
 
 
 class ConfigError(Exception):
@@ -92,6 +100,16 @@ class Profile:
     max_run_output_mib: int | None = None
 
 
+@dataclass(frozen=True)
+class WatchedRunsConfig:
+    """The ``[watched_runs]`` table: what happens when a watched run ends."""
+
+    notification: bool = True  # a notification in the app
+    bell: bool = True  # the terminal bell
+    desktop: bool | str = False  # OSC 9 / OSC 777: True picks by terminal, or "osc9" / "osc777"
+    remember: bool = False  # watched runs kept on disk across restarts (per profile)
+
+
 @dataclass
 class Config:
     """The config file as read: its profiles, keymap, theme and problems."""
@@ -102,6 +120,7 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, Profile] = field(default_factory=dict)
+    watched_runs: WatchedRunsConfig = field(default_factory=WatchedRunsConfig)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # the file could not be read: everything else is defaults
 
@@ -270,6 +289,30 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
     )
 
 
+def _watched_runs(check: _Checker, data: Any) -> WatchedRunsConfig:
+    table = ("watched_runs",)
+    if data is None:
+        return WatchedRunsConfig()
+    if not isinstance(data, dict):
+        check.warn((), "watched_runs", "expected a table [watched_runs]")
+        return WatchedRunsConfig()
+    for key in data.keys() - set(WATCHED_RUNS_KEYS):
+        check.warn(table, key, f"unknown setting; known: {', '.join(WATCHED_RUNS_KEYS)}")
+    values: dict[str, Any] = {}
+    for key in WATCHED_RUNS_KEYS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if key == "desktop" and isinstance(value, str) and value in DESKTOP_PROTOCOLS:
+            values[key] = value
+        elif isinstance(value, bool):
+            values[key] = value
+        else:
+            also = ', "osc9" or "osc777"' if key == "desktop" else ""
+            check.warn(table, key, f"expected true or false{also}, got {value!r}")
+    return WatchedRunsConfig(**values)
+
+
 def parse_config(text: str, path: Path) -> Config:
     import tomllib
 
@@ -294,6 +337,7 @@ def parse_config(text: str, path: Path) -> Config:
     config.default_profile = check.string((), data, "default_profile")
     config.theme = check.string((), data, "theme")
     config.keymap = check.keymap((), data)
+    config.watched_runs = _watched_runs(check, data.get("watched_runs"))
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         check.warn((), "profiles", "expected tables [profiles.NAME]")

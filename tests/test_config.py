@@ -34,7 +34,7 @@ refresh = 5
 [profiles.work.intervals]
 org_runs = 30
 [profiles.work.keymap]
-"app.activity" = "z"
+"app.activity" = "Z"
 
 [profiles.play]
 region = "us-east-1"
@@ -74,7 +74,7 @@ def test_profile_loading(tmp_path):
     assert (s.region, s.provider, s.base_url) == ("eu-west-1", "aws-burst", "https://compute.example.test")
     assert resolved.intervals.lists == 5 and resolved.intervals.org_runs == 30
     assert resolved.intervals.filesystems == 10  # untouched default
-    assert resolved.keymap == {"app.activity": "z"}
+    assert resolved.keymap == {"app.activity": "Z"}
     play = profiles.resolve("play")
     assert play.settings.region == "us-east-1" and play.settings.api_key is None and play.settings.demo
     assert play.theme == "dracula" and play.keymap == {}
@@ -247,7 +247,7 @@ async def test_keymap_from_the_profile_remaps_a_binding(tmp_path):
         await pilot.press("a")  # no longer the activity key
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        await pilot.press("z")
+        await pilot.press("Z")
         await pilot.pause()
         assert isinstance(app.screen, ActivityScreen)
 
@@ -263,7 +263,7 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
             if old_main.vm_tree.vm_count:
                 break
         assert old_repo.peek(Query.vms()).subscribed
-        await pilot.press("z")  # the activity view on top: it must go too
+        await pilot.press("Z")  # the activity view on top: it must go too
         await pilot.pause()
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         assert "Switch profile: play" in commands and "Switch profile: work" not in commands
@@ -290,7 +290,7 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         assert main.vm_tree.vm_count > 0  # the new repository serves the screen
         assert new_repo.peek(Query.vms()).subscribed
         assert app.theme == "dracula"  # the profile's theme
-        await pilot.press("z")  # play has no keymap: back to the default keys
+        await pilot.press("Z")  # play has no keymap: back to the default keys
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
 

@@ -74,6 +74,7 @@ SCOPES = {
     "token": "Tunnel token",
     "history": "Command field",
     "help": "Help",
+    "watched": "Watched runs",
 }
 
 
@@ -232,6 +233,21 @@ ACTIONS: tuple[Action, ...] = (
     _local("run.history_prev", "up", "Previous", "history", "history(-1)", show=False,
            help="the VM's previous command"),
     _local("run.history_next", "down", "Next", "history", "history(1)", show=False, help="the next command"),
+    # --- watched runs and zoom ----------------------------------------------------------------------------
+    _local("app.watched", "ctrl+w", "Watched", "app", "show_watched", command="Watched runs",
+           help="every watched run across VMs: state, duration, exit code; enter opens one"),
+    _local("app.open_ended", "ctrl+o", "Open ended run", "app", "open_ended_run", show=False,
+           command="Open the watched run that ended last", help="the run the last \"watched run ended\" notice named"),
+    _act("runs.unwatch", "u", "Unwatch", "runs", "unwatch", "run", show=False, command="Unwatch the selected run",
+         help="no notice when it ends (on a run not watched: watch it)"),
+    _act("runlog.unwatch", "u", "Unwatch", "runview", "unwatch", "open_run", command="Unwatch the open run",
+         help="no notice when it ends (again: watch it)"),
+    _local("main.zoom", "z", "Zoom", "main", "zoom", command="Zoom the focused pane / back",
+           help="the focused pane (run log or list) full screen; z or esc gives the others back"),
+    _local("watched.open", "enter", "Open", "watched", "open_run", help="select its VM and open its log"),
+    _local("watched.unwatch", "u", "Unwatch", "watched", "unwatch", help="stop watching the run under the cursor"),
+    _local("watched.clear", "U", "Clear ended", "watched", "unwatch_ended", help="unwatch every run that ended"),
+    _local("watched.back", "escape", "Back", "watched", "back", help="back to where you were"),
 )
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}

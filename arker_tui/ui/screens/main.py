@@ -35,6 +35,7 @@ from ..widgets.vm_detail import VmDetail
 from ..widgets.workspace import TAB_NAMES, Workspace
 from .confirm import ConfirmDialog, ConfirmRequest
 from .main_forms import FormOpeners
+from .main_watched import WatchedControls
 from .text_view import TextView
 
 # The scopes whose actions this screen offers (the ? help and the palette).
@@ -54,7 +55,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(FormOpeners, Screen):
+class MainScreen(FormOpeners, WatchedControls, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
 
