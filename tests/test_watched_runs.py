@@ -8,9 +8,6 @@ nothing on disk unless asked; zoom."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-from textual.drivers.headless_driver import HeadlessDriver
 
 from arker_tui.api import models as m
 from arker_tui.backend import open_demo
@@ -18,45 +15,13 @@ from arker_tui.config import WatchedRunsConfig
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository.watched_store import WatchedStore
 from arker_tui.settings import Settings
-from arker_tui.ui import app as app_module
-from arker_tui.ui.app import ArkerApp
 from arker_tui.ui.screens.watched import WatchedScreen
 from arker_tui.ui.watched_runs import WatchedRunsKeeper
 
 from tests.dashboard_support import demo_backend, select_vm, wait_for
+from tests.terminal_support import TellingApp, bells, desktop_writes, recording_driver
 
 SIZE = (120, 40)
-
-
-def recording_driver() -> type[HeadlessDriver]:
-    """A driver that keeps what the app writes to the terminal (Textual's
-    headless driver writes nothing and makes the app skip the bell)."""
-
-    class Recording(HeadlessDriver):
-        written: list[str] = []
-
-        @property
-        def is_headless(self) -> bool:
-            return False
-
-        def write(self, data: str) -> None:
-            Recording.written.append(data)
-
-    return Recording
-
-
-class TellingApp(ArkerApp):
-    """The app, keeping every notification it shows."""
-
-    CSS_PATH = str(Path(app_module.__file__).parent / ArkerApp.CSS_PATH)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.told: list[tuple[str, str, str]] = []
-
-    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup=False) -> None:
-        self.told.append((title, message, severity))
-        super().notify(message, title=title, severity=severity, timeout=timeout)
 
 
 def make_app(backend, settings: WatchedRunsConfig | None = None, store: WatchedStore | None = None) -> TellingApp:
@@ -83,15 +48,6 @@ async def open_log(pilot, app, vm_name: str, run_id: str) -> None:
     runs.data_list.move_cursor_to_key(run_id)
     await pilot.press("enter")
     await wait_for(pilot, lambda: screen.run_view_open and screen.run_view.run is not None)
-
-
-def bells(driver) -> int:
-    """The bell as the app rings it: one write of BEL alone (frames carry BELs that end OSC sequences)."""
-    return driver.written.count("\x07")
-
-
-def desktop_writes(driver) -> list[str]:
-    return [w for w in driver.written if w.startswith(("\x1b]9;", "\x1b]777;"))]
 
 
 def ended_notices(app) -> list[tuple[str, str, str]]:
