@@ -75,8 +75,8 @@ async def test_a_watched_run_that_ends_elsewhere_is_told_with_a_notice_and_the_b
         await wait_for(pilot, lambda: ended_notices(app), what="the end notice")
         ((title, message, severity),) = ended_notices(app)
         assert title == "Watched run completed" and severity == "error"  # exit 4
-        assert "sleep 5; exit 4 on scratch" in message and "exit 4" in message and "5s" in message
-        assert run_id in message and "^o opens it" in message
+        assert message.splitlines() == ["sleep 5; exit 4", "on scratch · completed · exit 4 · 5s",
+                                        "^o opens it · ^w every watched run"]
         await wait_for(pilot, lambda: bells(driver) == 1, what="the bell")
         assert desktop_writes(driver) == []  # desktop notifications are off by default
 
@@ -199,7 +199,7 @@ async def test_a_background_run_started_here_is_watched_even_if_it_ends_at_once(
         result = m.BackgroundRunResponse(run_id=backend.emulator.world.run(vm.vm_id, request)["run_id"])
         screen.ran(vm, request, result)  # what the Run form's answer does
         await wait_for(pilot, lambda: ended_notices(app), what="the end notice")
-        assert "true on scratch: completed · exit 0" in ended_notices(app)[0][1]
+        assert "true\non scratch · completed · exit 0" in ended_notices(app)[0][1]
 
 
 async def test_watching_survives_a_profile_switch_only_within_its_profile():

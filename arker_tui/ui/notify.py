@@ -49,19 +49,24 @@ def ended_title(run: WatchedRun) -> str:
     return f"Watched run {fmt.trim(run.state or 'ended', 24)}"
 
 
+def _took(run: WatchedRun) -> str:
+    took = fmt.duration(run.started_at, run.completed_at) if run.started_at and run.completed_at else "-"
+    return "" if took == "-" else f" · {took}"
+
+
 def ended_summary(run: WatchedRun) -> str:
     """One line: command on VM: state · exit code · duration (sanitized, trimmed)."""
     command = plain(run.command or run.run_id, COMMAND_CELLS).plain
     vm = plain(run.vm_label, 40).plain
-    took = fmt.duration(run.started_at, run.completed_at) if run.started_at and run.completed_at else None
-    tail = f" · {took}" if took and took != "-" else ""
-    return f"{command} on {vm}: {result_words(run)}{tail}"
+    return f"{command} on {vm}: {result_words(run)}{_took(run)}"
 
 
 def ended_message(run: WatchedRun, open_key: str, list_key: str) -> str:
-    """The in-app notification's text."""
-    return (f"{ended_summary(run)}\n{plain(run.run_id, 40).plain} · {open_key} opens it · "
-            f"{list_key} lists every watched run")
+    """The in-app notification's text: the command, then where and how it ended, then the keys."""
+    command = plain(run.command or run.run_id, COMMAND_CELLS).plain
+    vm = plain(run.vm_label, 40).plain
+    return (f"{command}\non {vm} · {result_words(run)}{_took(run)}\n"
+            f"{open_key} opens it · {list_key} every watched run")
 
 
 # --- desktop notifications -----------------------------------------------------------------
