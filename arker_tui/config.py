@@ -39,7 +39,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
@@ -656,16 +655,6 @@ def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -
     target[key] = value
     if after is None or after != expected or _get(after, table).get(key) != value:
         raise ConfigError(f"could not update {'.'.join(table + (key,))} in {path} safely; set it by hand")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(updated)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .private_files import write_private
+
+    write_private(path, updated)

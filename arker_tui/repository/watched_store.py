@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -70,21 +68,10 @@ class WatchedStore:
                 for name, items in profiles.items() if isinstance(name, str) and isinstance(items, list)}
 
     def _write(self) -> None:
-        path = self.path
+        from ..private_files import write_private
+
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".watched-", suffix=".json", dir=path.parent)
-            try:
-                os.fchmod(fd, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump({"profiles": self._profiles}, handle, indent=1)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_private(self.path, json.dumps({"profiles": self._profiles}, indent=1))
         except OSError as error:
-            self.problem = f"watched runs not saved to {path}: {error}"
+            self.problem = f"watched runs not saved to {self.path}: {error}"
             log.warning("%s", self.problem)
