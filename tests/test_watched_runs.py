@@ -280,3 +280,27 @@ async def test_zoom_hides_the_other_panes_and_gives_them_back():
         await pilot.press("escape")
         await pilot.pause()
         assert not screen.run_view_open
+
+
+async def test_a_real_profile_switch_keeps_each_profiles_watched_runs(tmp_path, monkeypatch):
+    from arker_tui.config import Overrides, Profiles, load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.work]\nregion = "eu-west-1"\n[profiles.play]\nregion = "us-east-1"\n')
+    path.chmod(0o600)
+    monkeypatch.setenv("ARKER_TUI_STATE_DIR", str(tmp_path / "state"))
+    env = {"ARKER_TUI_CONFIG": str(path)}
+    profiles = Profiles(load_config(env=env), Overrides(), env=env, keys=None)
+    resolved = profiles.resolve("work")
+    backend = open_demo(resolved.settings, world=build_demo_world(ManualClock()))
+    vm_id, run_id = backend.emulator.world.demo["long_run"]
+    app = TellingApp(backend.repository, settings=backend.settings, demo=True, profiles=profiles, resolved=resolved)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.vm_tree.vm_count > 0)
+        await app.screen.open_run(vm_id, run_id)
+        assert app.repository.watched.is_watched(vm_id, run_id)
+        assert await app.profiles.switch("play")
+        assert app.settings.profile == "play" and app.repository.watched.runs() == []
+        assert await app.profiles.switch("work")
+        assert [r.key for r in app.repository.watched.runs()] == [(vm_id, run_id)]
+    assert not (tmp_path / "state").exists()  # nothing on disk: remember is off

@@ -90,12 +90,12 @@ class WatchedRuns:
     # --- watching -----------------------------------------------------------------
 
     def watch(self, vm_id: str, run_id: str, *, vm_name: str | None = None, command: str | None = None,
-              origin: str = "opened") -> WatchedRun:
+              origin: str = "opened") -> WatchedRun | None:
         """Watch a run (again: its names are updated). ``origin``: "opened"
         (its log was opened: a run already ended when first seen is not
         kept, there is nothing to wait for) or "started" (started from the
         app in the background: its end is announced even if it comes before
-        the first poll)."""
+        the first poll). The run as watched now; None if it was not kept."""
         if origin not in ORIGINS:
             raise ValueError(f"origin must be one of {ORIGINS}, got {origin!r}")
         key = (vm_id, run_id)
@@ -110,7 +110,7 @@ class WatchedRuns:
                                      origin=origin)
         self._subscribe(key)
         self._changed()
-        return self._runs.get(key) or WatchedRun(vm_id, run_id, origin=origin)
+        return self._runs.get(key)
 
     def unwatch(self, vm_id: str, run_id: str) -> bool:
         """Stop watching (its polling stops unless a view shows it). False if it was not watched."""
