@@ -1,7 +1,7 @@
 """Watched runs in the app: a run whose log was opened ends while the user is
 elsewhere and the app says so (a notification naming it, the bell, a desktop
 notification when asked: checked in what reaches the terminal's driver);
-``u`` unwatches; the Watched view lists the runs and follows their state and
+``W`` unwatches; the Watched view lists the runs and follows their state and
 opens one; watching survives a profile switch within its profile only;
 nothing on disk unless asked; zoom."""
 
@@ -116,7 +116,7 @@ async def test_desktop_notifications_when_asked_and_everything_switched_off():
         assert ended_notices(app) == [] and bells(driver) == 0
 
 
-async def test_u_unwatches_in_the_run_log_and_in_runs_and_an_unwatched_end_is_not_told():
+async def test_W_unwatches_in_the_run_log_and_in_runs_and_an_unwatched_end_is_not_told():
     backend = demo_backend()
     world = backend.emulator.world
     vm_id, run_id = start_run(backend, "scratch", "sleep 5")
@@ -126,16 +126,16 @@ async def test_u_unwatches_in_the_run_log_and_in_runs_and_an_unwatched_end_is_no
         await open_log(pilot, app, "scratch", run_id)
         watched = app.repository.watched
         assert watched.is_watched(vm_id, run_id)
-        await pilot.press("u")
+        await pilot.press("W")
         assert not watched.is_watched(vm_id, run_id)
         assert any("No longer watching sleep 5 on scratch" in t[1] for t in app.told)
-        await pilot.press("escape")  # back in Runs: u there watches it again, and again unwatches
+        await pilot.press("escape")  # back in Runs: W there watches it again, and again unwatches
         runs = screen.query_one("#runs-pane")
         await wait_for(pilot, lambda: runs.data_list.has_focus)
         assert runs.data_list.cursor_key == run_id
-        await pilot.press("u")
+        await pilot.press("W")
         assert watched.is_watched(vm_id, run_id)
-        await pilot.press("u")
+        await pilot.press("W")
         assert not watched.is_watched(vm_id, run_id)
         world.clock.advance(6)
         await wait_for(pilot, lambda: runs.data_list.get(run_id).state == "completed")
@@ -181,7 +181,7 @@ async def test_the_watched_view_lists_runs_across_vms_follows_their_state_and_op
         await wait_for(pilot, lambda: isinstance(app.screen, WatchedScreen))
         await pilot.press("U")  # every ended run unwatched
         await wait_for(pilot, lambda: app.screen.list.total_count == 1)
-        await pilot.press("u")
+        await pilot.press("W")
         await wait_for(pilot, lambda: app.screen.list.total_count == 0)
         assert "No watched runs" in app.screen.list.empty_text
         await pilot.press("escape")

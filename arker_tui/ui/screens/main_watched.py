@@ -1,6 +1,6 @@
 """The main screen's side of watched runs and zoom (a mixin of ``MainScreen``).
 
-- ``u`` in Runs and in the run log unwatches the run (or watches one that is
+- ``W`` in Runs and in the run log unwatches the run (or watches one that is
   not watched); the Watched view opens a run here (``open_watched_run``).
 - ``z`` zooms the focused pane (the run log, the VM tree, or the tab pages
   with their list) to the whole screen with Textual's ``Screen.maximized``:

@@ -2,7 +2,7 @@
 
 One row per watched run: VM, command, state (as it changes), duration
 (ticking while it runs) and exit code. Enter selects the run's VM on the
-main screen and opens its log; ``u`` unwatches the run under the cursor,
+main screen and opens its log; ``W`` unwatches the run under the cursor,
 ``U`` every run that ended. The rows come from the repository's
 ``WatchedRuns`` registry, which keeps polling them wherever the user is.
 """
