@@ -39,6 +39,7 @@ from .confirm import ConfirmDialog, ConfirmRequest
 from .console_open import ConsoleOpeners
 from .main_bulk import BulkActions
 from .main_forms import FormOpeners
+from .main_watched import WatchedControls
 from .text_view import TextView
 
 # The scopes whose actions this screen offers (the ? help and the palette).
@@ -58,7 +59,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, Screen):
+class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
     COMMANDS = {JumpProvider}  # the palette also finds VMs, runs, sessions, tunnels, filesystems
