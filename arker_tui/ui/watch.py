@@ -129,6 +129,15 @@ class QueryWatch:
             self.on_change(event)
 
 
+def data_age_suffix(watch: QueryWatch) -> str:
+    """" · 34 s old · next in 12 s" for a pane title, when that matters (staleness.py)."""
+    from .staleness import notable_staleness
+
+    repo = watch.repository
+    words = notable_staleness(watch.entry, repo.clock.now(), paused=repo.paused)
+    return f" · {words}" if words else ""
+
+
 class Watching:
     """Mixin: ``self.watch_query(handler)`` makes a ``QueryWatch`` that stops
     when the widget unmounts."""

@@ -26,6 +26,7 @@ from ..actions import ACTIONS, SCOPES, Action, action, bindings, in_scope
 from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
 from ..keymap import keys_of
+from ..staleness import staleness
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
 from ..widgets.footer import KeyFooter
 from ..widgets.list_pane import FilterHost
@@ -147,8 +148,11 @@ class MainScreen(FormOpeners, Screen):
 
     def update_status(self) -> None:
         repo = self.app.repository
+        vms = repo.peek(Query.vms())
         self.status.set_state(state=repo.state, last_success=repo.stats.last_success_at,
-                              last_error=repo.stats.last_error)
+                              last_error=repo.stats.last_error,
+                              vm_count=len(vms.value) if vms is not None and vms.has_value else None,
+                              vm_list_age=staleness(vms, repo.clock.now(), paused=False))  # the bar says paused
 
     # --- local actions --------------------------------------------------------
 

@@ -21,7 +21,7 @@ from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource, ShowText
 from ..server_text import plain
-from ..watch import Watching
+from ..watch import Watching, data_age_suffix
 from .data_list import DataList
 
 
@@ -94,6 +94,7 @@ class FilterHost(Vertical):
             title.append(" ")
             title.append_text(plain(badge, 40, style="bold"))
         title.append(f" {self.count_label}")
+        title.append(data_age_suffix(self.watch))
         return title
 
     def on_items_changed(self) -> None:

@@ -12,7 +12,7 @@ from ...api import models as m
 from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource
-from ..watch import Watching
+from ..watch import Watching, data_age_suffix
 from .list_pane import FilterHost
 from .vm_tree import VmTree
 
@@ -61,7 +61,8 @@ class VmPane(IntentSource, Watching, FilterHost):
             title.append(f" {badge}", style="bold")
         tree = self.tree
         shown, total = tree.shown_vm_count, tree.vm_count
-        title.append(f" {shown}/{total}" if tree.filter else f" {total}")
+        title.append(f" {shown:,}/{total:,}" if tree.filter else f" {total:,}")
+        title.append(data_age_suffix(self.watch))
         return title
 
     def _on_vms(self, event: ChangeEvent) -> None:
