@@ -46,3 +46,14 @@ def notable_staleness(entry: Any, now: float, *, paused: bool) -> str:
     if age < NOTABLE and wait < NOTABLE:
         return ""
     return staleness(entry, now, paused=paused)
+
+
+def output_polling(repo: Any, query: Any) -> str:
+    """"output 50.0 MB · polled every 50 s" for a followed run whose poll
+    interval its output budget stretched (the whole output comes with every
+    poll), else "". ``r`` still fetches at once."""
+    entry = repo.peek(query)
+    interval = repo.interval(query) if entry is not None else None
+    if entry is None or entry.cost is None or interval is None or interval <= repo.intervals.running_run:
+        return ""
+    return f"output {entry.cost.bytes / 1_000_000:.1f} MB · polled every {seconds(interval)} · r now"

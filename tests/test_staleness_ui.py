@@ -1,0 +1,69 @@
+"""The status bar and the pane titles say how old the data is and when the
+next refresh comes; a followed run with big output says its size and its
+poll interval. The repository runs on a FakeClock the test moves."""
+
+from __future__ import annotations
+
+from arker_tui.api.client import ArkerClient
+from arker_tui.emulator import BASE_URL, Emulator, ManualClock, build_demo_world
+from arker_tui.repository import FakeClock, Intervals, Query, Repository
+from arker_tui.repository.budget import Budgets
+from arker_tui.settings import Settings
+from arker_tui.ui.app import ArkerApp
+from arker_tui.ui.staleness import notable_staleness, seconds, staleness
+
+from tests.dashboard_support import main_screen, wait_for
+from tests.fault_support import status_text
+
+
+def _app(budgets: Budgets) -> tuple[ArkerApp, Repository, FakeClock, Emulator]:
+    world = build_demo_world(ManualClock())
+    emulator = Emulator(world)
+    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
+    clock = FakeClock()
+    repo = Repository(client, clock=clock, intervals=Intervals(lists=2.0, detail=2.0, budgets=budgets))
+    return ArkerApp(repo, settings=client.settings, demo=True), repo, clock, emulator
+
+
+def test_the_words():
+    assert seconds(34.2) == "34 s" and seconds(300) == "5 min" and seconds(4320) == "1.2 h"
+
+    class E:
+        fetched_at, next_refresh_at, loading = 100.0, 146.0, False
+
+    assert staleness(E, 134.0, paused=False) == "34 s old · next in 12 s"
+    assert notable_staleness(E, 101.0, paused=False) == "1 s old · next in 45 s"  # a long wait is notable
+    E.next_refresh_at = 102.0
+    assert notable_staleness(E, 101.0, paused=False) == ""  # fresh and soon: a pane title says nothing
+    E.next_refresh_at = None
+    assert staleness(E, 160.0, paused=True) == "1 min old · paused"
+
+
+async def test_a_slow_list_says_its_age_and_next_refresh_in_the_status_bar_and_its_title():
+    app, repo, clock, _ = _app(Budgets(list_requests_per_min=1.0))  # the VM list: a minute per request
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
+        count = screen.vm_tree.vm_count
+        assert repo.interval(Query.vms()) == 60.0
+        await clock.advance(34.0)
+        expected = f"VMs {count:,} · 34 s old · next in 26 s"
+        await wait_for(pilot, lambda: expected in status_text(app))
+        await wait_for(pilot, lambda: expected in str(screen.workspace.vm_pane.border_title))
+        # A pane on its fast interval has no ticking counter in its title.
+        assert "old" not in str(screen.workspace.pages.border_title)
+
+
+async def test_a_big_followed_run_says_its_size_and_poll_interval():
+    app, repo, clock, emulator = _app(Budgets(run_output_mb_per_s=0.0001))  # 100 bytes a second
+    world = emulator.world
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
+        vm = world.vms[screen.selected_vm_id]
+        run = world.add_run(vm, "seq 3000; sleep 1000")
+        await screen.open_run(vm.vm_id, run.run_id)
+        await wait_for(pilot, lambda: screen.run_view.run is not None)
+        entry = repo.peek(Query.run(vm.vm_id, run.run_id))
+        size = f"output {entry.cost.bytes / 1e6:.1f} MB · polled every {seconds(entry.cost.bytes / 100)}"
+        await wait_for(pilot, lambda: size in " ".join(s.plain for s in screen.run_view.header.segments))
