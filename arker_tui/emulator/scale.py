@@ -16,7 +16,7 @@ from arker_tui.api.models import ARKER_ORG_ID, PUBLIC_GOLDENS
 
 from .clock import Clock
 from .records import RunRec, SessionRec, TunnelRec, VmRec
-from .shell import Program, Progress
+from .shell import Instant, Program, Progress, Sleep
 from .world import DEFAULT_ORG, World
 
 _ROLES = ["api", "worker", "ci-runner", "scratch", "ml-train", "web", "etl", "db", "cache", "sandbox"]
@@ -105,3 +105,13 @@ def _build(clock: Clock, vms: int, runs_per_vm: int, output_lines: int, seed: in
         if i % 4 == 0:
             parents.append(vm)
     return world
+
+
+def add_big_output_run(world: World, vm: VmRec, nbytes: int) -> RunRec:
+    """A run on ``vm`` that has printed ``nbytes`` of text and keeps running
+    (the benchmark of a followed run with large output)."""
+    line = b"epoch 0000 loss=0.4121 acc=0.9712 lr=0.0003 step ok\n"
+    big = line * (nbytes // len(line)) + b"." * (nbytes % len(line))
+    program = Program("train --big", [(0.0, Instant(stdout=big)), (0.0, Sleep(duration=10 * 86400.0))],
+                      10 * 86400.0, 0)
+    return world.add_run(vm, "train --big", program=program)
