@@ -18,7 +18,7 @@ app exits as soon as the tree has been painted with VMs for the first time
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Sequence
 
 from rich.text import Text
@@ -48,6 +48,17 @@ class GroupRow:
     total: int  # VMs in the group
     expanded: bool
     golden: bool = False
+
+
+@dataclass
+class _Layout:
+    """What the tree's layout keeps between filter keystrokes."""
+
+    members: dict[tuple, list[str]]  # group id -> its VM ids
+    looks: dict[tuple, tuple[int, str, bool]]  # group id -> (rank, label, golden)
+    ordered: list[tuple]  # group ids in display order
+    sorted_members: dict[tuple, list[str]]  # group id -> its VM ids, sorted by name
+    texts: dict[tuple, list[str]] = field(default_factory=dict)  # filter texts, aligned, made on first use
 
 
 def _row_key(item: Vm | GroupRow) -> Hashable:
@@ -127,6 +138,9 @@ class VmTree(DataList):
         self._roots: set[str] = set()  # VMs in the org that others were forked from
         self._sort_keys: dict[str, tuple[str, str]] = {}
         self._filter_texts: dict[str, str] = {}
+        # The groups and their sorted members, kept while no VM moves: a `/`
+        # keystroke over 100,000 VMs then only filters (see _layout_now).
+        self._layout: _Layout | None = None
         self._selected_id: str | None = None
         self.shown_vm_count = 0
         if vms:
@@ -145,6 +159,7 @@ class VmTree(DataList):
         if value == self._grouping:
             return
         self._grouping = value
+        self._layout = None
         self.columns = self._make_columns(value)
         self._strip_cache.clear()  # root marks and group rows look different now
         self._rebuild_order()
@@ -200,6 +215,7 @@ class VmTree(DataList):
             self._forget(vm_id)
             self._pending.pop(vm_id, None)
         self._vms = new
+        self._layout = None
         self._rebuild_order()
 
     def apply_vm_changes(
@@ -233,6 +249,7 @@ class VmTree(DataList):
             for vm_id, vm in source.items():
                 vms[vm_id] = vm
                 self._forget(vm_id)
+        self._layout = None
         self._rebuild_order()
 
     def set_pending(self, vm_id: str, label: str | None) -> None:
@@ -404,14 +421,26 @@ class VmTree(DataList):
                     group.append(vm_id)
         return members, looks
 
+    def _layout_now(self) -> "_Layout":
+        """The groups (in display order) and each one's members sorted, made
+        again only after VMs were added, removed or moved (or regrouped)."""
+        layout = self._layout
+        if layout is None:
+            members, looks = self._assign_groups()
+            ordered = sorted(members, key=lambda g: (looks[g][0], looks[g][1].casefold(), g))
+            sort_key = self._sort_key
+            layout = self._layout = _Layout(members, looks, ordered,
+                                            {gid: sorted(ids, key=sort_key) for gid, ids in members.items()})
+        return layout
+
     def _compute_order(self) -> list[Hashable]:
-        members, looks = self._assign_groups()
+        layout = self._layout_now()
+        members, looks = layout.members, layout.looks
         grouping = self._grouping
         query = self._filter
         collapsed = self._collapsed_filtering if query else self._collapsed
         lineage = grouping == "lineage"
         roots = self._roots
-        sort_key = self._sort_key
         filter_text = self._filter_text
         cache = self._strip_cache
         old_groups = self._groups
@@ -420,11 +449,14 @@ class VmTree(DataList):
         groups: dict[GroupKey, GroupRow] = {}
         group_of: dict[str, GroupKey] = {}
         shown = 0
-        for gid in sorted(members, key=lambda g: (looks[g][0], looks[g][1].casefold(), g)):
+        for gid in layout.ordered:
             rank, label, golden = looks[gid]
-            vm_ids = members[gid]
+            vm_ids = layout.sorted_members[gid]
             if query and query not in label.lower():
-                vm_ids = [vm_id for vm_id in vm_ids if query in filter_text(vm_id)]
+                texts = layout.texts.get(gid)
+                if texts is None:
+                    texts = layout.texts[gid] = [filter_text(vm_id) for vm_id in vm_ids]
+                vm_ids = [vm_id for vm_id, text in zip(vm_ids, texts) if query in text]
                 if not vm_ids:
                     continue
             key: GroupKey = ("group", grouping, *gid)
@@ -434,11 +466,10 @@ class VmTree(DataList):
             groups[key] = row
             order.append(key)
             shown += len(vm_ids)
-            for vm_id in vm_ids:
-                group_of[vm_id] = key
+            group_of.update(dict.fromkeys(vm_ids, key))
             if row.expanded:
-                vm_ids = sorted(vm_ids, key=sort_key)
                 if lineage and gid[0] == "id" and gid[1] in roots and gid[1] in group_of:
+                    vm_ids = list(vm_ids)
                     vm_ids.remove(gid[1])
                     vm_ids.insert(0, gid[1])
                 order.extend(vm_ids)
