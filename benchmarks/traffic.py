@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -70,7 +71,12 @@ def _world(vms: int):
     from arker_tui.emulator import ManualClock, build_scale_world
 
     runs = 3 if vms <= 10_000 else 1
-    return build_scale_world(ManualClock(), vms=vms, runs_per_vm=runs, output_lines=20, pages_once=True)
+    world = build_scale_world(ManualClock(), vms=vms, runs_per_vm=runs, output_lines=20, pages_once=True)
+    # The emulator's records live in this process too: out of the collector's
+    # way, so its passes over them are not charged to the app.
+    gc.collect()
+    gc.freeze()
+    return world
 
 
 async def _warm(emulator: Any, limit: int) -> None:
@@ -325,19 +331,24 @@ async def _filter_keystroke(app: Any, pilot: Any, probe: PaintProbe, screen: Any
     tree.focus()
     await pilot.press("slash")
     await pilot.pause()
-    times = []
+    await asyncio.sleep(0.5)
+    times, typed = [], ""
     for char in "worker-0001" + "\b" * 6 + "2":
-        key = "backspace" if char == "\b" else ("minus" if char == "-" else char)
+        typed = typed[:-1] if char == "\b" else typed + char
+        key, character = ("backspace", None) if char == "\b" else ("minus" if char == "-" else char, char)
         started = time.perf_counter()
-        await pilot.press(key)
-        await probe.next_frame()
-        times.append(time.perf_counter() - started)
-        await asyncio.sleep(0.03)
+        app.post_message(events.Key(key, character))
+        painted = await probe.next_frame()
+        while tree.filter != typed:  # the frame that shows the filtered tree
+            painted = await probe.next_frame()
+        times.append(painted - started)
+        await asyncio.sleep(0.05)
     shown = tree.shown_vm_count
     return Figure(
         f"`/` keystroke over {count:,} VMs", "<= 50 ms", f"{median(times) * 1000:.1f} ms", median(times) <= 0.050,
-        f"median of {len(times)} keys typed into the tree's filter (p100 {max(times) * 1000:.1f} ms), key to the "
-        f"next composited frame; {shown:,} shown at the end")
+        f"median of {len(times)} keys typed into the tree's filter (first {times[0] * 1000:.0f} ms: it makes the "
+        f"filter texts; p100 {max(times) * 1000:.1f} ms), key event to the composited frame of the filtered "
+        f"tree; {shown:,} shown at the end")
 
 
 # --- memory and idle CPU at 100,000 VMs (subprocesses) ---------------------------------------------

@@ -18,6 +18,7 @@ app exits as soon as the tree has been painted with VMs for the first time
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Sequence
 
@@ -58,7 +59,36 @@ class _Layout:
     looks: dict[tuple, tuple[int, str, bool]]  # group id -> (rank, label, golden)
     ordered: list[tuple]  # group ids in display order
     sorted_members: dict[tuple, list[str]]  # group id -> its VM ids, sorted by name
-    texts: dict[tuple, list[str]] = field(default_factory=dict)  # filter texts, aligned, made on first use
+    texts: dict[tuple, "_Texts"] = field(default_factory=dict)  # filter texts, made on first use
+
+
+class _Texts:
+    """A group's filter texts as one string: a keystroke is one C scan of
+    it (``str.find``) instead of a Python test per VM."""
+
+    __slots__ = ("blob", "starts")
+
+    def __init__(self, texts: list[str]) -> None:
+        # NUL cannot be typed into the filter, so no match spans two VMs.
+        self.blob = "\0".join(texts)
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + 1
+        self.starts = starts
+
+    def matching(self, ids: list[str], query: str) -> list[str]:
+        """The ids (aligned with the texts) whose text contains ``query``, in order."""
+        blob, starts, out = self.blob, self.starts, []
+        find, count = blob.find, len(starts)
+        at = find(query)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            out.append(ids[i])
+            if i + 1 >= count:
+                break
+            at = find(query, starts[i + 1])
+        return out
 
 
 def _row_key(item: Vm | GroupRow) -> Hashable:
@@ -455,8 +485,8 @@ class VmTree(DataList):
             if query and query not in label.lower():
                 texts = layout.texts.get(gid)
                 if texts is None:
-                    texts = layout.texts[gid] = [filter_text(vm_id) for vm_id in vm_ids]
-                vm_ids = [vm_id for vm_id, text in zip(vm_ids, texts) if query in text]
+                    texts = layout.texts[gid] = _Texts([filter_text(vm_id) for vm_id in vm_ids])
+                vm_ids = texts.matching(vm_ids, query)
                 if not vm_ids:
                     continue
             key: GroupKey = ("group", grouping, *gid)
