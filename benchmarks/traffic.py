@@ -263,13 +263,17 @@ class KeyTimer:
 
     def __init__(self, app: Any, probe: PaintProbe) -> None:
         self.app, self.probe = app, probe
+        self.presses = 0
 
     async def press_down(self, tree: Any) -> float:
+        """Down 20 times, then up 20 times, and so on (so the cursor always moves)."""
+        key = "down" if (self.presses // 20) % 2 == 0 else "up"
+        self.presses += 1
         before = tree.cursor_key
         started = time.perf_counter()
-        self.app.post_message(events.Key("down", None))
+        self.app.post_message(events.Key(key, None))
         painted = await self.probe.next_frame()
-        while tree.cursor_key == before:
+        while tree.cursor_key == before and time.perf_counter() - started < 5.0:
             painted = await self.probe.next_frame()
         return painted - started
 
