@@ -62,7 +62,9 @@ class VmPane(IntentSource, Watching, FilterHost):
         tree = self.tree
         shown, total = tree.shown_vm_count, tree.vm_count
         title.append(f" {shown:,}/{total:,}" if tree.filter else f" {total:,}")
-        title.append(data_age_suffix(self.watch))
+        # A border title has the pane's width less 6 cells (corners, dashes, spaces).
+        room = self.size.width - 6 - title.cell_len if self.size.width else None
+        title.append(data_age_suffix(self.watch, room))
         return title
 
     def _on_vms(self, event: ChangeEvent) -> None:
