@@ -62,7 +62,7 @@ def test_the_words():
 
 
 async def test_a_slow_list_says_its_age_and_next_refresh_in_the_status_bar_and_its_title():
-    app, repo, clock, _ = _app(Budgets(list_requests_per_min=1.0))  # the VM list: a minute per request
+    app, repo, clock, emulator = _app(Budgets(list_requests_per_min=1.0))  # the VM list: a minute per request
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
@@ -77,6 +77,11 @@ async def test_a_slow_list_says_its_age_and_next_refresh_in_the_status_bar_and_i
             await wait_for(pilot, lambda: title() == f"VMs {count} · 34s · next 26s")
         except AssertionError:
             raise AssertionError(f"the title says {title()!r}") from None
+        # `r` keeps to the list's request cap (1 a minute) and says when it comes.
+        sent = emulator.count("list_vms")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: any("at a request limit: in 26 s" in n.message for n in app._notifications))
+        assert emulator.count("list_vms") == sent
         # A pane on its fast interval has no ticking counter in its title.
         assert "old" not in str(screen.workspace.pages.border_title)
 
