@@ -25,40 +25,52 @@ def _app(budgets: Budgets) -> tuple[ArkerApp, Repository, FakeClock, Emulator]:
     return ArkerApp(repo, settings=client.settings, demo=True), repo, clock, emulator
 
 
+class _Repo:
+    """What the staleness words read of a repository: its clock, pause and intervals."""
+
+    paused = False
+
+    def __init__(self, now: float, interval: float, base: float = 2.0) -> None:
+        self.clock = FakeClock(now)
+        self.intervals = Intervals(lists=base)
+        self._interval = interval
+
+    def interval(self, query):
+        return self._interval
+
+
+class _Entry:
+    query = Query.vms()
+    loading = False
+
+    def __init__(self, fetched_at: float, next_refresh_at: float | None) -> None:
+        self.fetched_at, self.next_refresh_at = fetched_at, next_refresh_at
+
+
+def test_the_words():
+    assert seconds(34.2) == "34 s" and seconds(300) == "5 min" and seconds(4320) == "1.2 h"
+    assert staleness(_Entry(100.0, 146.0), 134.0, paused=False) == "34 s old · next in 12 s"
+    assert staleness(_Entry(100.0, None), 160.0, paused=True) == "1 min old · paused"
+    # When it matters: a list slowed by its budget, or old data...
+    assert notable_staleness(_Repo(101.0, interval=45.0), _Entry(100.0, 145.0)) == "1 s old · next in 44 s"
+    assert notable_staleness(_Repo(130.0, interval=2.0), _Entry(100.0, None)) == "30 s old"
+    # ...not a list on its usual interval, however long that is configured.
+    assert notable_staleness(_Repo(101.0, interval=2.0), _Entry(100.0, 102.0)) == ""
+    assert notable_staleness(_Repo(101.0, interval=3600.0, base=3600.0), _Entry(100.0, 3700.0)) == ""
+
+
 def test_a_pane_title_narrows_the_words_to_fit():
     from arker_tui.ui.watch import data_age_suffix
 
-    class Entry:
-        fetched_at, next_refresh_at, loading = 100.0, 146.0, False
-
     class Watch:
-        entry = Entry
-
-        class repository:
-            paused = False
-
-            class clock:
-                now = staticmethod(lambda: 134.0)
+        repository = _Repo(134.0, interval=46.0)
+        entry = _Entry(100.0, 146.0)
 
     assert data_age_suffix(Watch) == " · 34 s old · next in 12 s"
     assert data_age_suffix(Watch, 24) == " · 34 s old · next 12 s"
     assert data_age_suffix(Watch, 18) == " · 34s · next 12s"
     assert data_age_suffix(Watch, 12) == " · 34 s old"
     assert data_age_suffix(Watch, 5) == ""
-
-
-def test_the_words():
-    assert seconds(34.2) == "34 s" and seconds(300) == "5 min" and seconds(4320) == "1.2 h"
-
-    class E:
-        fetched_at, next_refresh_at, loading = 100.0, 146.0, False
-
-    assert staleness(E, 134.0, paused=False) == "34 s old · next in 12 s"
-    assert notable_staleness(E, 101.0, paused=False) == "1 s old · next in 45 s"  # a long wait is notable
-    E.next_refresh_at = 102.0
-    assert notable_staleness(E, 101.0, paused=False) == ""  # fresh and soon: a pane title says nothing
-    E.next_refresh_at = None
-    assert staleness(E, 160.0, paused=True) == "1 min old · paused"
 
 
 async def test_a_slow_list_says_its_age_and_next_refresh_in_the_status_bar_and_its_title():

@@ -1,9 +1,10 @@
 """How old shown data is and when it is refreshed next, in words.
 
-"34 s old · next in 12 s". The status bar always says it of the VM list;
-a pane title says it only when it matters (``NOTABLE`` seconds or more: a
-list slowed down by its budget, a backoff, a pause), so a pane on its fast
-interval is not a ticking counter.
+"34 s old · next in 12 s". The status bar (of the VM list) and each pane
+title say it when it matters: the data is ``NOTABLE`` seconds old or more
+(a pause, a failing server), or its refresh is slower than configured and
+``NOTABLE`` seconds or more apart (a list stretched by its budget, a backoff). A list on its usual interval is
+not a ticking counter; the status bar then says only "2 s ago".
 """
 
 from __future__ import annotations
@@ -37,15 +38,19 @@ def staleness(entry: Any, now: float, *, paused: bool) -> str:
     return words
 
 
-def notable_staleness(entry: Any, now: float, *, paused: bool) -> str:
-    """``staleness`` when the data is old or its next refresh far, else ""."""
+def notable_staleness(repo: Any, entry: Any, *, say_paused: bool = True) -> str:
+    """``staleness`` of a repository entry when it matters (see the module
+    doc), else "". ``say_paused``: end with "paused" while paused (the
+    status bar says that on its own)."""
     if entry is None or entry.fetched_at is None:
         return ""
-    age = now - entry.fetched_at
-    wait = entry.next_refresh_at - now if entry.next_refresh_at is not None else 0.0
-    if age < NOTABLE and wait < NOTABLE:
+    now = repo.clock.now()
+    interval = repo.interval(entry.query)
+    # Slowed down to NOTABLE seconds or more (a 0.2 s interval held to 1 s by a cap is not news).
+    slowed = interval is not None and interval >= NOTABLE and interval > repo.intervals.base(entry.query) + 1e-6
+    if now - entry.fetched_at < NOTABLE and not slowed:
         return ""
-    return staleness(entry, now, paused=paused)
+    return staleness(entry, now, paused=repo.paused and say_paused)
 
 
 def output_polling(repo: Any, query: Any) -> str:
@@ -54,6 +59,7 @@ def output_polling(repo: Any, query: Any) -> str:
     poll), else "". ``r`` still fetches at once."""
     entry = repo.peek(query)
     interval = repo.interval(query) if entry is not None else None
-    if entry is None or entry.cost is None or interval is None or interval <= repo.intervals.running_run:
+    # Only a real slow-down is news (seconds apart, twice the usual at least).
+    if entry is None or entry.cost is None or interval is None or interval < max(3.0, 2 * repo.intervals.running_run):
         return ""
     return f"output {entry.cost.bytes / 1_000_000:.1f} MB · polled every {seconds(interval)} · r now"

@@ -134,8 +134,7 @@ def data_age_suffix(watch: QueryWatch, room: int | None = None) -> str:
     (staleness.py); in less than ``room`` cells, only the age, or nothing."""
     from .staleness import notable_staleness
 
-    repo = watch.repository
-    words = notable_staleness(watch.entry, repo.clock.now(), paused=repo.paused)
+    words = notable_staleness(watch.repository, watch.entry)
     if not words:
         return ""
     # Narrower forms of the same words: "34 s old · next in 12 s" ->

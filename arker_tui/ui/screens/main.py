@@ -26,7 +26,7 @@ from ..actions import ACTIONS, SCOPES, Action, action, bindings, in_scope
 from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
 from ..keymap import keys_of
-from ..staleness import staleness
+from ..staleness import notable_staleness
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
 from ..widgets.footer import KeyFooter
 from ..widgets.list_pane import FilterHost
@@ -152,7 +152,7 @@ class MainScreen(FormOpeners, Screen):
         self.status.set_state(state=repo.state, last_success=repo.stats.last_success_at,
                               last_error=repo.stats.last_error,
                               vm_count=len(vms.value) if vms is not None and vms.has_value else None,
-                              vm_list_age=staleness(vms, repo.clock.now(), paused=False))  # the bar says paused
+                              vm_list_age=notable_staleness(repo, vms, say_paused=False))  # the bar says paused
 
     # --- local actions --------------------------------------------------------
 
