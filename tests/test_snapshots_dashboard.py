@@ -27,7 +27,7 @@ def snapshot_app(view: str):
 
     async def run_before(pilot) -> None:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
+        await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0 and screen.vm_tree.fork_tree_known)
         app.repository.resume()
         await select_vm(pilot, app, "ml-train")
         if view in ("runs", "runlog"):
@@ -83,6 +83,10 @@ def test_the_control_plane_refusing_the_key_fills_the_main_area(snap_compare):
         await wait_for(pilot, lambda: screen.workspace.problem.display)
         app.repository.pause()
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
+        # the panel's next tick says refresh is paused (it promises no retry then)
+        await wait_for(pilot, lambda: "paused" in str(screen.workspace.problem.render()))
+        # the demo notice comes a frame after the first: clear it once it is there
+        await wait_for(pilot, lambda: any(n.title == "Demo mode" for n in app._notifications))
         app.clear_notifications()
         await pilot.pause(0.1)
 

@@ -83,10 +83,11 @@ async def test_a_slow_list_says_its_age_and_next_refresh_in_the_status_bar_and_i
         await clock.advance(34.0)
         expected = f"VMs {count:,} · 34 s old · next in 26 s"
         await wait_for(pilot, lambda: expected in status_text(app))
-        # The pane's title says the same, in the words that fit its 34 cells.
+        # The pane's title says the same, in the words that fit its width.
         title = lambda: str(screen.workspace.vm_pane.border_title)  # noqa: E731
+        forms = {f"VMs {count} · {words}" for words in ("34 s old · next in 26 s", "34 s old · next 26 s", "34s · next 26s")}
         try:
-            await wait_for(pilot, lambda: title() == f"VMs {count} · 34s · next 26s")
+            await wait_for(pilot, lambda: title() in forms)
         except AssertionError:
             raise AssertionError(f"the title says {title()!r}") from None
         # `r` keeps to the list's request cap (1 a minute) and says when it comes.

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from arker_tui.api.models import ForkRequest, ResizeRequest
 
 DEFAULT_ORG = "org_acme"
-ALL_FEATURES = frozenset({"sessions", "tunnels", "syncs", "filesystems", "files", "org_runs"})
+ALL_FEATURES = frozenset({"sessions", "tunnels", "syncs", "filesystems", "files", "org_runs", "signals"})
 
 
 def fail(code: str, message: str) -> ArkerError:
@@ -64,6 +64,9 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         self.version = 0  # moves on every change a cache must see (vm_pages.py)
         self.vm_pages: VmPages | None = None  # the VM list's pages built once, when asked for
         RunsMixin.__init__(self)
+        # Foreground commands take their time on a real clock; a manual clock
+        # answers them at once unless a test turns this on.
+        self.foreground_waits = isinstance(self.clock, RealClock)
         TunnelsMixin.__init__(self)
         FilesMixin.__init__(self)
         ActivityMixin.__init__(self)

@@ -25,9 +25,11 @@ from .. import format as fmt
 from ..actions import ACTIONS, SCOPES, Action, action, bindings, in_scope
 from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
+from ..jump import JumpProvider
 from ..keymap import keys_of
 from ..staleness import notable_staleness
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
+from ..widgets.data_list import DataList
 from ..widgets.footer import KeyFooter
 from ..widgets.list_pane import FilterHost
 from ..widgets.run_view import RunView
@@ -35,7 +37,10 @@ from ..widgets.status_bar import StatusBar
 from ..widgets.vm_detail import VmDetail
 from ..widgets.workspace import TAB_NAMES, Workspace
 from .confirm import ConfirmDialog, ConfirmRequest
+from .console_open import ConsoleOpeners
+from .main_bulk import BulkActions
 from .main_forms import FormOpeners
+from .main_watched import WatchedControls
 from .text_view import TextView
 
 # The scopes whose actions this screen offers (the ? help and the palette).
@@ -55,9 +60,10 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(FormOpeners, Screen):
+class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
+    COMMANDS = {JumpProvider}  # the palette also finds VMs, runs, sessions, tunnels, filesystems
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,6 +116,11 @@ class MainScreen(FormOpeners, Screen):
         (it reaches here before the bindings: a bound key is left alone)."""
         if event.key in self.active_bindings or isinstance(self.focused, Input):
             return
+        for node in self.focused.ancestors_with_self if self.focused is not None else ():
+            reason = getattr(node, "why_not", lambda key: None)(event.key)
+            if reason:  # the pane's own key, off for now: it says why
+                self.notify(reason, title="Not now", timeout=4)
+                return
         keymap = self.app.keymap
         elsewhere = [a for a in ACTIONS if a.scope in WHERE and event.key in keys_of(a, keymap)]
         if not elsewhere:
@@ -217,6 +228,9 @@ class MainScreen(FormOpeners, Screen):
             return self
         if scope in ("tree", "vms"):
             return workspace.tree if scope == "tree" else workspace.vm_pane
+        if scope == "list":  # marks and sort: the list that had the focus
+            focused = self.focused
+            return focused if isinstance(focused, DataList) else None
         if scope in ("runview", "runlog"):
             if not workspace.run_view_open:
                 return None
@@ -290,6 +304,8 @@ class MainScreen(FormOpeners, Screen):
     # --- destructive actions ----------------------------------------------------
 
     async def do_delete(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in that list: every marked row
+            return
         target = await self.resolve(act.target)
         if target is None:
             return
@@ -306,6 +322,8 @@ class MainScreen(FormOpeners, Screen):
                           f"{done} {target.words()}")
 
     async def do_cancel_run(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in Runs: every marked running run
+            return
         target = await self.resolve(act.target)
         if target is None:
             return

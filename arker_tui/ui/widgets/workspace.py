@@ -11,6 +11,7 @@ The screen's controller asks it what is on screen (``pane_of``,
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from textual.app import ComposeResult
@@ -281,10 +282,17 @@ class Workspace(Horizontal):
         title = self.vm_pane.pane_title()
         if self.vm_pane.border_title != title:
             self.vm_pane.border_title = title
-        names = TAB_NAMES_NARROW if self.size.width < 100 else TAB_NAMES
-        for tab_id, name in names.items():
-            count = self._tab_count(tab_id)
-            self.tab_bar.set_label(tab_id, name if count is None else f"{name} {count}")
+        counts = {tab_id: self._tab_count(tab_id) for tab_id in TAB_NAMES}
+
+        def labels(names: dict[str, str]) -> dict[str, str]:
+            return {tab_id: name if counts[tab_id] is None else f"{name} {counts[tab_id]}"
+                    for tab_id, name in names.items()}
+
+        # The whole words when they fit the bar, the short ones only when not.
+        full = labels(TAB_NAMES)
+        fits = sum(cell_len(label) + 2 for label in full.values()) <= self.tab_bar.size.width
+        for tab_id, label in (full if fits else labels(TAB_NAMES_NARROW)).items():
+            self.tab_bar.set_label(tab_id, label)
         active = self.active_tab
         if active == "details":
             vm = self.shown_vm
@@ -368,6 +376,9 @@ class Workspace(Horizontal):
         view.display = True
         self.right.set_class(self.size.height < MAXIMIZE_BELOW, "run-maximized")
         vm = self.tree.get_vm(vm_id)
+        watched = getattr(self.app.repository, "watched", None)
+        if watched is not None:  # an opened log is watched: the user is told when the run ends
+            watched.watch(vm_id, run_id, vm_name=vm.name if vm is not None else None)
         view.open(vm_id, run_id, vm.label if vm is not None else None)
         view.log_view.focus()
 
