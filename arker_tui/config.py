@@ -16,8 +16,18 @@ burst_base_url = "https://burst.example"   # host of the aws-burst VMs
 "aws-burst" = "https://burst.example"
 [profiles.work.intervals]         # other refresh intervals (seconds)
 org_runs = 30
+[profiles.work.budgets]           # what each watched list / followed run may cost
+list_mb_per_min = 6
+list_requests_per_min = 60
+run_output_mb_per_s = 1
 [profiles.work.keymap]            # binding id -> keys
 "app.activity" = "A"
+
+[watched_runs]                    # when a watched run ends
+notification = true               # a notification in the app
+bell = true                       # the terminal bell
+desktop = false                   # a desktop notification (OSC 9 / OSC 777): true, "osc9" or "osc777"
+remember = false                  # keep the watched runs (per profile) in the state directory
 ```
 
 Precedence: CLI flags > environment (``ARKER_*``) > profile > defaults; for
@@ -34,12 +44,12 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
 from .repository import Intervals
+from .repository.budget import BUDGET_FIELDS, Budgets
 from .settings import KNOWN_PROVIDERS, MIB, Settings, plain_http_warnings, settings_from_env
 
 # tomllib is imported where TOML is read: a start with no config file never needs it.
@@ -50,9 +60,11 @@ INTERVAL_FIELDS = tuple(f.name for f in fields(Intervals) if f.type in ("float",
 PROFILE_KEYS = frozenset({
     "api_key_env", "api_key", "region", "provider", "base_url", "burst_base_url", "compute_hosts",
     "control_url", "refresh", "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
-    "max_page_mib", "max_run_output_mib",
+    "max_page_mib", "max_run_output_mib", "budgets",
 })
-TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles", "console_history"})
+TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles", "console_history", "watched_runs"})
+WATCHED_RUNS_KEYS = ("notification", "bell", "desktop", "remember")
+DESKTOP_PROTOCOLS = ("osc9", "osc777")
 
 
 class ConfigError(Exception):
@@ -84,6 +96,7 @@ class Profile:
     control_url: str | None = None
     refresh: float | None = None
     intervals: dict[str, float] = field(default_factory=dict)
+    budgets: dict[str, float] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
     timeout: float | None = None
@@ -91,6 +104,16 @@ class Profile:
     allow_plain_http: bool | None = None
     max_page_mib: int | None = None
     max_run_output_mib: int | None = None
+
+
+@dataclass(frozen=True)
+class WatchedRunsConfig:
+    """The ``[watched_runs]`` table: what happens when a watched run ends."""
+
+    notification: bool = True  # a notification in the app
+    bell: bool = True  # the terminal bell
+    desktop: bool | str = False  # OSC 9 / OSC 777: True picks by terminal, or "osc9" / "osc777"
+    remember: bool = False  # watched runs kept on disk across restarts (per profile)
 
 
 @dataclass
@@ -104,6 +127,7 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, Profile] = field(default_factory=dict)
     console_history: bool = False  # console commands saved on disk (off: they can hold secrets)
+    watched_runs: WatchedRunsConfig = field(default_factory=WatchedRunsConfig)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # the file could not be read: everything else is defaults
 
@@ -191,6 +215,24 @@ class _Checker:
         return keymap
 
 
+def _budgets(check: _Checker, table: tuple[str, ...], raw: Any) -> dict[str, float]:
+    """``[profiles.NAME.budgets]``: numbers above 0 of the known budgets."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        check.warn(table, "budgets", "expected a table of budget = number")
+        return {}
+    budgets: dict[str, float] = {}
+    for key, value in raw.items():
+        if key not in BUDGET_FIELDS:
+            check.warn(table + ("budgets",), key, f"unknown budget; known: {', '.join(BUDGET_FIELDS)}")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            check.warn(table + ("budgets",), key, f"expected a number above 0, got {value!r}")
+        else:
+            budgets[key] = float(value)
+    return budgets
+
+
 def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
     table = ("profiles", name)
     if not isinstance(data, dict):
@@ -214,6 +256,7 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
             seconds = check.seconds(table + ("intervals",), raw_intervals, key)
             if seconds is not None:
                 intervals[key] = seconds
+    budgets = _budgets(check, table, data.get("budgets"))
     compute_hosts: dict[str, str] = {}
     raw_hosts = data.get("compute_hosts")
     if raw_hosts is not None and not isinstance(raw_hosts, dict):
@@ -265,11 +308,36 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
         control_url=urls["control_url"],
         refresh=check.seconds(table, data, "refresh"),
         intervals=intervals,
+        budgets=budgets,
         keymap=check.keymap(table, data),
         theme=check.string(table, data, "theme"),
         timeout=check.seconds(table, data, "timeout"),
         max_retries=retries,
     )
+
+
+def _watched_runs(check: _Checker, data: Any) -> WatchedRunsConfig:
+    table = ("watched_runs",)
+    if data is None:
+        return WatchedRunsConfig()
+    if not isinstance(data, dict):
+        check.warn((), "watched_runs", "expected a table [watched_runs]")
+        return WatchedRunsConfig()
+    for key in data.keys() - set(WATCHED_RUNS_KEYS):
+        check.warn(table, key, f"unknown setting; known: {', '.join(WATCHED_RUNS_KEYS)}")
+    values: dict[str, Any] = {}
+    for key in WATCHED_RUNS_KEYS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if key == "desktop" and isinstance(value, str) and value in DESKTOP_PROTOCOLS:
+            values[key] = value
+        elif isinstance(value, bool):
+            values[key] = value
+        else:
+            also = ', "osc9" or "osc777"' if key == "desktop" else ""
+            check.warn(table, key, f"expected true or false{also}, got {value!r}")
+    return WatchedRunsConfig(**values)
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -301,6 +369,7 @@ def parse_config(text: str, path: Path) -> Config:
         check.warn((), "console_history", f"expected true or false, got {console_history!r}")
         console_history = False
     config.console_history = console_history
+    config.watched_runs = _watched_runs(check, data.get("watched_runs"))
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         check.warn((), "profiles", "expected tables [profiles.NAME]")
@@ -468,6 +537,7 @@ class Profiles:
         if lists:
             interval_values["lists"] = lists
         keymap = {**config.keymap, **profile.keymap}
+        interval_values["budgets"] = Budgets(**profile.budgets)
         return Resolved(name, settings, Intervals(**interval_values), keymap,
                         profile.theme or config.theme, warnings, sources)
 
@@ -619,16 +689,6 @@ def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -
     target[key] = value
     if after is None or after != expected or _get(after, table).get(key) != value:
         raise ConfigError(f"could not update {'.'.join(table + (key,))} in {path} safely; set it by hand")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(updated)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .private_files import write_private
+
+    write_private(path, updated)

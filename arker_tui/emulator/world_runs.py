@@ -103,6 +103,7 @@ class RunsMixin:
         vm.runs[run.run_id] = run
         if not instant:
             vm.active_runs.add(run.run_id)
+        self.version += 1
         return run
 
     def force_end(self, run: RunRec, state: str, when: float, *, reason: str | None = None,
@@ -110,6 +111,7 @@ class RunsMixin:
         run.forced_state, run.forced_end = state, when
         run.forced_reason, run.forced_exit = reason, exit_code
         run._cached = None
+        self.version += 1
 
     # --- the API ----------------------------------------------------------------
 

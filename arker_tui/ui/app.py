@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..api.routes import DEFAULT_CONTROL_URL
+from ..config import WatchedRunsConfig
 from ..repository import Query
 from ..settings import Settings
 from .actions import BY_ID, MUTATING, SCOPES, Action, bindings
@@ -28,6 +29,7 @@ from .screens.help import HelpScreen, help_text
 from .screens.main import MainScreen
 from .server_text import plain_block
 from .terminal_text import safe_label
+from .watched_runs import WatchedRunsKeeper
 
 
 class ArkerApp(RedactedCrashes, App):
@@ -62,6 +64,9 @@ class ArkerApp(RedactedCrashes, App):
         self.keymap, self._keymap_problems = check_keymap(keymap or {})
         self.crash_report = None  # Path of the report written after a crash
         self.profiles = ProfileSwitcher(self, profiles, resolved)
+        # Watched runs: the alerts when one ends, and each profile's list (ui/watched_runs.py).
+        self.watched_runs = WatchedRunsKeeper(
+            self, profiles.config.watched_runs if profiles is not None else WatchedRunsConfig())
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -82,6 +87,7 @@ class ArkerApp(RedactedCrashes, App):
             # After the first frame: the VMs come first, the notice a moment later.
             self.call_after_refresh(self.notify, self.demo_notice(), title="Demo mode", timeout=8)
         self.profiles.mount()
+        self.watched_runs.attach(self.repository, self.settings.profile)
         self.started = True  # composed and mounted: it may exit now (see VmTree's ready hook)
 
     def demo_notice(self) -> str:
@@ -104,6 +110,7 @@ class ArkerApp(RedactedCrashes, App):
             gc.enable()
 
     async def on_unmount(self) -> None:
+        self.watched_runs.detach()
         await self.repository.aclose()
 
     # --- what reaches the screen ------------------------------------------------
@@ -163,8 +170,12 @@ class ArkerApp(RedactedCrashes, App):
         self.push_screen(HelpScreen(help_text(self.key_display, scopes, self.focused_scope())))
 
     def action_refresh_now(self) -> None:
-        self.repository.refresh_subscribed()
-        self.notify("Refreshing…", timeout=1.5)
+        held = self.repository.refresh_subscribed()
+        if held:  # a list at its per-minute request cap, or a server's Retry-After
+            later = "a list" if len(held) == 1 else f"{len(held)} lists"
+            self.notify(f"Refreshing… {later} at a request limit: in {max(held.values()):.0f} s", timeout=3)
+        else:
+            self.notify("Refreshing…", timeout=1.5)
 
     def action_toggle_pause(self) -> None:
         if self.repository.paused:
@@ -179,6 +190,12 @@ class ArkerApp(RedactedCrashes, App):
 
         if not isinstance(self.screen, ActivityScreen) and not self.screen.is_modal:
             self.push_screen(ActivityScreen())
+
+    def action_show_watched(self) -> None:
+        self.watched_runs.show()
+
+    def action_open_ended_run(self) -> None:
+        self.watched_runs.open_last_ended()
 
     # --- command palette ------------------------------------------------------
 

@@ -27,6 +27,7 @@ from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
 from ..jump import JumpProvider
 from ..keymap import keys_of
+from ..staleness import notable_staleness
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
 from ..widgets.data_list import DataList
 from ..widgets.footer import KeyFooter
@@ -39,6 +40,7 @@ from .confirm import ConfirmDialog, ConfirmRequest
 from .console_open import ConsoleOpeners
 from .main_bulk import BulkActions
 from .main_forms import FormOpeners
+from .main_watched import WatchedControls
 from .text_view import TextView
 
 # The scopes whose actions this screen offers (the ? help and the palette).
@@ -58,7 +60,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, Screen):
+class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Screen):
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
     COMMANDS = {JumpProvider}  # the palette also finds VMs, runs, sessions, tunnels, filesystems
@@ -157,8 +159,11 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, Screen):
 
     def update_status(self) -> None:
         repo = self.app.repository
+        vms = repo.peek(Query.vms())
         self.status.set_state(state=repo.state, last_success=repo.stats.last_success_at,
-                              last_error=repo.stats.last_error)
+                              last_error=repo.stats.last_error,
+                              vm_count=len(vms.value) if vms is not None and vms.has_value else None,
+                              vm_list_age=notable_staleness(repo, vms, say_paused=False))  # the bar says paused
 
     # --- local actions --------------------------------------------------------
 

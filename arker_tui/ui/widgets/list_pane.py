@@ -21,7 +21,7 @@ from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource, ShowText
 from ..server_text import plain
-from ..watch import Watching
+from ..watch import Watching, data_age_suffix
 from .data_list import DataList
 from .filter_line import show_filter_problem
 
@@ -101,6 +101,7 @@ class FilterHost(Vertical):
             title.append(" ")
             title.append_text(plain(badge, 40, style="bold"))
         title.append(f" {self.count_label}")
+        title.append(data_age_suffix(self.watch))
         return self.with_marks(title)
 
     def with_marks(self, title: Text) -> Text:

@@ -351,6 +351,7 @@ class Workspace(Horizontal):
 
     def tick(self) -> None:
         """Once a second, paused or not: durations and relative times move on."""
+        self.update_titles()  # a slow list's title says how old its data is
         for pane in self.panes():
             if pane.bound and is_visible(pane):
                 pane.tick()
@@ -375,6 +376,9 @@ class Workspace(Horizontal):
         view.display = True
         self.right.set_class(self.size.height < MAXIMIZE_BELOW, "run-maximized")
         vm = self.tree.get_vm(vm_id)
+        watched = getattr(self.app.repository, "watched", None)
+        if watched is not None:  # an opened log is watched: the user is told when the run ends
+            watched.watch(vm_id, run_id, vm_name=vm.name if vm is not None else None)
         view.open(vm_id, run_id, vm.label if vm is not None else None)
         view.log_view.focus()
 
