@@ -26,6 +26,7 @@ if __package__ in (None, ""):  # python benchmarks/run.py
 
 from .console import console_figures  # noqa: E402
 from .figures import request_figures, run_log_figures, scale_figures  # noqa: E402
+from .run_log_search import run_log_search_figures  # noqa: E402
 from .support import ARKER_DEMO, BARE_APP, ROOT, Figure, machine, main_screen, median, run_python  # noqa: E402
 
 # --- 1. cold start -------------------------------------------------------------------
@@ -215,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         ("cold start", lambda: cold_start(3 if args.quick else 7)),
         ("10,000 VMs", lambda: asyncio.run(scale_figures())),
         ("run log", lambda: asyncio.run(run_log_figures())),
+        ("run log search", lambda: asyncio.run(run_log_search_figures(4.0 if args.quick else 8.0))),
         ("requests", lambda: asyncio.run(request_figures())),
         ("console", lambda: asyncio.run(console_figures(15 if args.quick else 40))),
         ("idle CPU", lambda: idle_cpu(5.0 if args.quick else 10.0)),
@@ -230,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     # Figure order of the table.
     order = ["cold start", "10,000 VMs: data", "refresh of the", "refresh with 1% of", "refresh with 1% changed",
-             "cursor", "run log: append", "run log of", "idle, default", "idle CPU", "resident", "console"]
+             "cursor", "run log: append", "run log of", "run log: key", "run log search", "run log filter",
+             "idle, default", "idle CPU", "resident", "console"]
     figures.sort(key=lambda f: next((i for i, p in enumerate(order) if f.name.startswith(p)), len(order)))
     return report(figures, started, render(figures, args.markdown))
 

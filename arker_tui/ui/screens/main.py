@@ -45,7 +45,7 @@ from .text_view import TextView
 
 # The scopes whose actions this screen offers (the ? help and the palette).
 MAIN_SCOPES = ("app", "main", "vms", "tree", "list", "listpane", "runs", "sessions", "tunnels", "filesystems", "syncs",
-          "runview", "runlog", "detail", "filter")
+          "runview", "runlog", "detail", "filter", "logsearch")
 PANE_KINDS = ("run", "session", "tunnel", "sync", "filesystem")
 
 
@@ -187,7 +187,7 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
         if isinstance(host, FilterHost):
             host.open_filter()
         elif isinstance(host, RunView):
-            self.notify("Searching the run log is not available yet.", severity="warning")
+            host.action_search()
         elif isinstance(host, VmDetail):
             self.notify("Details has nothing to filter: / filters the focused list.", severity="warning")
         else:

@@ -18,6 +18,7 @@ from ..keymap import keys_of
 from ..server_text import plain
 from ..staleness import output_polling
 from ..watch import Watching
+from .log_search_bar import LogSearchBar
 from .run_log import RunLog
 
 HEADER_LINES = 3
@@ -83,7 +84,8 @@ class RunView(IntentSource, Watching, Vertical):
     def __init__(self, *, id: str | None = None, max_lines: int = 100_000) -> None:
         super().__init__(id=id)
         self.header = RunHeader()
-        self.log_view = RunLog(max_lines=max_lines)
+        self.log_view = RunLog(max_lines=max_lines, stream_labels=True)
+        self.search_bar = LogSearchBar(id="log-search")
         self.vm_id: str | None = None
         self.vm_name: str | None = None
         self.run_id: str | None = None
@@ -95,6 +97,7 @@ class RunView(IntentSource, Watching, Vertical):
     def compose(self) -> ComposeResult:
         yield self.header
         yield self.log_view
+        yield self.search_bar
 
     @property
     def repo(self):
@@ -114,6 +117,7 @@ class RunView(IntentSource, Watching, Vertical):
     def close(self) -> None:
         self.watch.forget()
         self.vm_id = self.run_id = None
+        self.close_search()
 
     def _show_whole(self, run: m.Run) -> None:
         """The whole output at once. The API keeps the two streams apart, so
@@ -167,6 +171,9 @@ class RunView(IntentSource, Watching, Vertical):
                     segments.append(Text(polling, style="yellow"))
             if self.log_view.wrap:
                 segments.append(Text("wrap", style="dim"))
+        if self.log_view.streams != "both":
+            segments.append(Text(f"{self.log_view.streams} only: t shows both", style="bold yellow"))
+        if run is not None:
             segments += [plain(run.run_id, 40, style="dim"),
                          plain(f"session {run.session_id or 'default'}", 40, style="dim"),
                          Text(f"started {fmt.ago(run.started_at)}", style="dim")]
@@ -217,3 +224,101 @@ class RunView(IntentSource, Watching, Vertical):
                   ("retries", str(run.retry_count or 0)), ("VM", f"{self.vm_name} ({run.vm_id or self.vm_id or '-'})")]
         fields += [(key, str(value)) for key, value in sorted(run.extra_fields.items())]
         self.post_message(ShowText(f"Run {run.run_id}", "\n".join(f"{k:<12} {v}" for k, v in fields)))
+
+    # --- search, streams, copy, save ----------------------------------------------------
+
+    def action_search(self) -> None:
+        """``/``: open the search line (a search already made keeps its text).
+        The searchable text (100,000 lines: tens of milliseconds) is built once
+        the line is on screen, before the user has typed."""
+        self.search_bar.open()
+        self.call_after_refresh(self._start_search)
+
+    def _start_search(self) -> None:
+        if self.search_bar.display:
+            self.log_view.start_search(warm=True)
+            self._apply_bar()
+
+    def close_search(self) -> None:
+        """Close the search line and end the search; the view stays where it is."""
+        self.search_bar.display = False
+        self.log_view.stop_search()
+        if self.search_bar.input.has_focus:
+            self.log_view.focus()
+
+    def _apply_bar(self) -> None:
+        bar = self.search_bar
+        self.log_view.set_query(bar.query)
+        self.log_view.set_filter(bar.state["filter"])
+
+    def on_log_search_bar_changed(self, message: LogSearchBar.Changed) -> None:
+        message.stop()
+        self._apply_bar()
+
+    def on_log_search_bar_closed(self, message: LogSearchBar.Closed) -> None:
+        message.stop()
+        self.close_search()
+
+    def on_log_search_bar_done(self, message: LogSearchBar.Done) -> None:
+        message.stop()
+        self.log_view.focus()
+
+    def on_log_search_bar_step(self, message: LogSearchBar.Step) -> None:
+        message.stop()
+        self._step(message.forward)
+
+    def on_run_log_search_changed(self, message: RunLog.SearchChanged) -> None:
+        message.stop()
+        log = self.log_view
+        if log.search is None:
+            self.search_bar.display = False
+            return
+        self.search_bar.show_status(log.search_status(), error=bool(log.search.error))
+
+    def action_next_match(self) -> None:
+        self._step(True)
+
+    def action_previous_match(self) -> None:
+        self._step(False)
+
+    def _step(self, forward: bool) -> None:
+        log = self.log_view
+        search = log.search
+        if search is None or not search.query.text:
+            self.notify("No search: press / to search the log.", severity="warning", timeout=3)
+            return
+        if search.error:
+            self.notify(search.error, severity="warning", timeout=4)
+            return
+        if not log.next_match(forward):
+            self.notify(f"No match for {search.query.text!r}.", severity="warning", timeout=3)
+        elif log.search_wrapped:
+            self.notify("Search wrapped around: " + ("back to the top." if forward else "to the bottom."),
+                        timeout=2)
+
+    def action_cycle_streams(self) -> None:
+        streams = self.log_view.cycle_streams()
+        self.update_header()
+        if self.log_view.search is not None:
+            self.search_bar.show_status(self.log_view.search_status())
+        words = {"both": "both streams (stderr marked ▌)", "stdout": "stdout only", "stderr": "stderr only"}
+        self.notify(f"Run log: {words[streams]}", timeout=2)
+
+    def action_copy_lines(self) -> None:
+        """``y``: the selected text if there is one, else the lines on screen (OSC 52)."""
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.app.copy_to_clipboard(selected)
+            self.notify(f"Copied the selection ({len(selected.splitlines()) or 1} lines)", timeout=2)
+            return
+        text = self.log_view.screen_text()
+        if not text:
+            self.notify("Nothing on screen to copy.", severity="warning", timeout=2)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the {len(text.splitlines())} lines on screen", timeout=2)
+
+    def save_entries(self) -> tuple[list[tuple[str, str]], int, int]:
+        """What a save writes: every held entry, the dropped count, the cap."""
+        log = self.log_view
+        return log.stored_lines(), log.dropped_count, log.max_lines
