@@ -300,6 +300,13 @@ ACTIONS: tuple[Action, ...] = (
            command="Console: clear the scrollback", help="clear the scrollback (the built-in clear does too)"),
     _local("console.copy", "y", "Copy output", "console", "copy_output", command="Console: copy the last output",
            help="copy the last command's output (OSC 52; from the scrollback: tab there)"),
+    # From the scrollback (tab there): in the command line these are letters.
+    _local("console.find", "slash", "Search", "console", "search", show=False, command="Console: search the scrollback",
+           help="search the scrollback as the run log's / does (from the scrollback: tab there)"),
+    _local("console.next_match", "n", "Next match", "console", "next_match", show=False,
+           help="the next match in the scrollback (stops following)"),
+    _local("console.previous_match", "N", "Previous match", "console", "previous_match", show=False,
+           help="the previous match in the scrollback"),
     _local("console.env", "i", "Env", "console", "show_env", command="Console: the session's env",
            help="the session's cwd and env in full (from the scrollback: tab there)"),
     _local("console.history_prev", "up", "Previous", "consoleinput", "history(-1)", show=False,

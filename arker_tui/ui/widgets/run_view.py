@@ -19,6 +19,7 @@ from ..server_text import plain
 from ..staleness import output_polling
 from ..watch import Watching
 from .log_search_bar import LogSearchBar
+from .log_searching import LogSearching
 from .run_log import RunLog
 
 HEADER_LINES = 3
@@ -72,7 +73,7 @@ class RunHeader(Widget):
         return max(1, len(flow(self.segments, max(10, width)).plain.split("\n")))
 
 
-class RunView(IntentSource, Watching, Vertical):
+class RunView(LogSearching, IntentSource, Watching, Vertical):
     DEFAULT_CSS = """
     RunView { height: 1fr; border-top: solid $primary 60%; }
     RunView:focus-within { border-top: solid $accent; }
@@ -102,6 +103,10 @@ class RunView(IntentSource, Watching, Vertical):
     @property
     def repo(self):
         return self.app.repository
+
+    @property
+    def searched_log(self) -> RunLog:
+        return self.log_view
 
     def open(self, vm_id: str, run_id: str, vm_name: str | None = None) -> None:
         self.vm_name = vm_name or vm_id
@@ -226,75 +231,6 @@ class RunView(IntentSource, Watching, Vertical):
         self.post_message(ShowText(f"Run {run.run_id}", "\n".join(f"{k:<12} {v}" for k, v in fields)))
 
     # --- search, streams, copy, save ----------------------------------------------------
-
-    def action_search(self) -> None:
-        """``/``: open the search line (a search already made keeps its text).
-        The searchable text (100,000 lines: tens of milliseconds) is built once
-        the line is on screen, before the user has typed."""
-        self.search_bar.open()
-        self.call_after_refresh(self._start_search)
-
-    def _start_search(self) -> None:
-        if self.search_bar.display:
-            self.log_view.start_search(warm=True)
-            self._apply_bar()
-
-    def close_search(self) -> None:
-        """Close the search line and end the search; the view stays where it is."""
-        self.search_bar.display = False
-        self.log_view.stop_search()
-        if self.search_bar.input.has_focus:
-            self.log_view.focus()
-
-    def _apply_bar(self) -> None:
-        bar = self.search_bar
-        self.log_view.set_query(bar.query)
-        self.log_view.set_filter(bar.state["filter"])
-
-    def on_log_search_bar_changed(self, message: LogSearchBar.Changed) -> None:
-        message.stop()
-        self._apply_bar()
-
-    def on_log_search_bar_closed(self, message: LogSearchBar.Closed) -> None:
-        message.stop()
-        self.close_search()
-
-    def on_log_search_bar_done(self, message: LogSearchBar.Done) -> None:
-        message.stop()
-        self.log_view.focus()
-
-    def on_log_search_bar_step(self, message: LogSearchBar.Step) -> None:
-        message.stop()
-        self._step(message.forward)
-
-    def on_run_log_search_changed(self, message: RunLog.SearchChanged) -> None:
-        message.stop()
-        log = self.log_view
-        if log.search is None:
-            self.search_bar.display = False
-            return
-        self.search_bar.show_status(log.search_status(), error=bool(log.search.error))
-
-    def action_next_match(self) -> None:
-        self._step(True)
-
-    def action_previous_match(self) -> None:
-        self._step(False)
-
-    def _step(self, forward: bool) -> None:
-        log = self.log_view
-        search = log.search
-        if search is None or not search.query.text:
-            self.notify("No search: press / to search the log.", severity="warning", timeout=3)
-            return
-        if search.error:
-            self.notify(search.error, severity="warning", timeout=4)
-            return
-        if not log.next_match(forward):
-            self.notify(f"No match for {search.query.text!r}.", severity="warning", timeout=3)
-        elif log.search_wrapped:
-            self.notify("Search wrapped around: " + ("back to the top." if forward else "to the bottom."),
-                        timeout=2)
 
     def action_cycle_streams(self) -> None:
         streams = self.log_view.cycle_streams()
