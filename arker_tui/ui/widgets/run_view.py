@@ -174,6 +174,9 @@ class RunView(LogSearching, IntentSource, Watching, Vertical):
                 polling = output_polling(self.repo, self.watch.query) if self.watch.query else ""
                 if polling:  # big output: polled less often, within its budget
                     segments.append(Text(polling, style="yellow"))
+                watched = getattr(self.repo, "watched", None)
+                if watched is not None and self.vm_id and watched.is_watched(self.vm_id, run.run_id):
+                    segments.append(Text("watched", style="dim"))  # told when it ends; W unwatches
             if self.log_view.wrap:
                 segments.append(Text("wrap", style="dim"))
         if self.log_view.streams != "both":
