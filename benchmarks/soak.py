@@ -35,7 +35,7 @@ from arker_tui.emulator.clock import Clock as WorldClock  # noqa: E402
 from arker_tui.repository import Intervals, Repository  # noqa: E402
 from arker_tui.settings import Settings  # noqa: E402
 from arker_tui.ui.app import ArkerApp  # noqa: E402
-from benchmarks.support import main_screen  # noqa: E402
+from benchmarks.hooks import main_screen  # noqa: E402
 
 TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew (SOAK_TRACEMALLOC=frames)
 TYPES = bool(os.environ.get("SOAK_TYPES"))  # print which object types grew in number

@@ -58,7 +58,6 @@ class ArkerApp(RedactedCrashes, App):
         self.demo = demo
         self.readonly = readonly
         self.run_log_cap = run_log_cap
-        self.started = False  # set once mounted
         self.keymap, self._keymap_problems = check_keymap(keymap or {})
         self.crash_report = None  # Path of the report written after a crash
         self.profiles = ProfileSwitcher(self, profiles, resolved)
@@ -82,7 +81,6 @@ class ArkerApp(RedactedCrashes, App):
             # After the first frame: the VMs come first, the notice a moment later.
             self.call_after_refresh(self.notify, self.demo_notice(), title="Demo mode", timeout=8)
         self.profiles.mount()
-        self.started = True  # composed and mounted: it may exit now (see VmTree's ready hook)
 
     def demo_notice(self) -> str:
         """Why this is the demo world, naming a URL the user set that is not used."""

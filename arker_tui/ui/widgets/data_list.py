@@ -168,7 +168,6 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self._strip_cache: dict[Hashable, Strip] = {}
         self._widths: list[int] = []
         self._cache_width = -1
-        self.rows_rendered = 0  # counter for benchmarks: rows turned into strips
 
     # --- model ----------------------------------------------------------------
 
@@ -427,7 +426,6 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         key = self._order[index]
         strip = self._strip_cache.get(key)
         if strip is None:
-            self.rows_rendered += 1
             strip = self._row_strip(self.render_row(self._items[key]), widths, None)
             strip = strip.crop_extend(0, width, None)
             self._strip_cache[key] = strip

@@ -9,15 +9,10 @@ re-renders only those few rows.
 
 Keys: a VM row's key is its ``vm_id`` (a str); a group row's key is a tuple
 ``("group", grouping, kind, id)``.
-
-Benchmark hook: with ``ARKER_TUI_EXIT_WHEN_READY=1`` in the environment the
-app exits as soon as the tree has been painted with VMs for the first time
-(``benchmarks/run.py`` times cold start with it).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Mapping, Sequence
 
@@ -35,7 +30,6 @@ FROM_IMAGES = "from images"
 NO_REGION = "no region"
 
 GroupKey = tuple  # ("group", grouping, kind, id)
-EXIT_WHEN_READY = os.environ.get("ARKER_TUI_EXIT_WHEN_READY") == "1"
 
 
 @dataclass(frozen=True)
@@ -470,15 +464,6 @@ class VmTree(DataList):
         super()._rebuild_order()
         if self._cursor != before and self.is_mounted and self.size.height > 1:
             self._scroll_cursor_into_view()
-        if EXIT_WHEN_READY and self._vms and self.is_attached:
-            self.call_after_refresh(self._exit_when_painted)  # see the module doc
-
-    def _exit_when_painted(self) -> None:
-        # The data can arrive before the app has finished mounting.
-        if getattr(self.app, "started", False):
-            self.app.exit()
-        else:
-            self.set_timer(0.01, self._exit_when_painted)
 
     def _announce_cursor(self) -> None:
         super()._announce_cursor()
