@@ -16,9 +16,9 @@ from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
 from arker_tui.api.models import ARKER_ORG_ID
 
 from .activity import ActivityMixin
-from .clock import Clock, RealClock, parse_time
+from .clock import Clock, RealClock
 from .files import FilesMixin
-from .paging import paginate, parse_limit
+from .paging import paginate, parse_limit, time_param
 from .records import FilesystemRec, SessionRec, SyncRec, VmRec
 from .tunnels import TunnelsMixin
 from .world_runs import RunsMixin
@@ -32,15 +32,6 @@ ALL_FEATURES = frozenset({"sessions", "tunnels", "syncs", "filesystems", "files"
 
 def fail(code: str, message: str) -> ArkerError:
     return ArkerError(code, message, STATUS_FOR_CODE[code])
-
-
-def time_param(name: str, value: str | None) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        return parse_time(value)
-    except ValueError:
-        raise fail("bad_request", f"{name}: not a timestamp: {value!r}") from None
 
 
 class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
 from arker_tui.api.models import RESOURCE_KINDS
 
-from .paging import paginate, parse_limit
+from .paging import paginate, parse_limit, time_param
 from .records import RunRec, SessionRec, VmRec
 from .shell import Program, ShellContext, parse
 
@@ -178,8 +178,6 @@ class RunsMixin:
                   completed_after: str | None = None, cursor: str | None = None,
                   limit: Any = None) -> dict[str, Any]:
         """Newest first."""
-        from .world import time_param
-
         vm, now, n = self.get_vm(vm_id), self.now(), parse_limit(limit)
         after = time_param("started_after", started_after)
         before = time_param("started_before", started_before)
