@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from typing import Any, Iterable
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -21,6 +21,7 @@ from ..api.routes import DEFAULT_CONTROL_URL
 from ..repository import Query
 from ..settings import Settings
 from .actions import BY_ID, MUTATING, SCOPES, Action, bindings
+from .app_base import ArkerAppBase
 from .compat import RedactedCrashes
 from .keymap import check_keymap, keys_of
 from .profiles import ProfileSwitcher
@@ -30,7 +31,7 @@ from .server_text import plain_block
 from .terminal_text import safe_label
 
 
-class ArkerApp(RedactedCrashes, App):
+class ArkerApp(RedactedCrashes, ArkerAppBase):
     CSS_PATH = "app.tcss"
     TITLE = "arker-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -22,6 +22,11 @@ from ..widgets.check_box import CheckBox
 from ...repository import Query
 from . import validation as v
 from .base import FormScreen
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 HISTORY_MAX = 200
 _histories: "weakref.WeakKeyDictionary[App, dict[str, list[str]]]" = weakref.WeakKeyDictionary()
@@ -42,6 +47,9 @@ def remember(app: App, vm_id: str, command: str) -> None:
 
 class HistoryInput(Input):
     """An Input whose up / down walk a list of earlier entries."""
+
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
 
     BINDINGS = [
         Binding("up", "history(-1)", "Previous", show=False, id="run.history_prev"),

@@ -10,7 +10,7 @@ action table names it (``actions.ACTIONS``).
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -37,6 +37,11 @@ from .confirm import ConfirmDialog, ConfirmRequest
 from .main_forms import FormOpeners
 from .text_view import TextView
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
+
 # The scopes whose actions this screen offers (the ? help and the palette).
 MAIN_SCOPES = ("app", "main", "vms", "tree", "list", "listpane", "runs", "sessions", "tunnels", "filesystems", "syncs",
           "runview", "runlog", "detail", "filter")
@@ -55,6 +60,9 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
 
 
 class MainScreen(FormOpeners, Screen):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
 

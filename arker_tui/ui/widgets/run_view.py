@@ -87,7 +87,7 @@ class RunView(IntentSource, Watching, Vertical):
         self.run_id: str | None = None
         self.run: m.Run | None = None
         self.error: str | None = None
-        self.watch = self.watch_query(self._on_change)
+        self.query_watch = self.watch_query(self._on_change)
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -99,17 +99,17 @@ class RunView(IntentSource, Watching, Vertical):
 
     def open(self, vm_id: str, run_id: str, vm_name: str | None = None) -> None:
         self.vm_name = vm_name or vm_id
-        if (vm_id, run_id) == (self.vm_id, self.run_id) and self.watch.query is not None:
+        if (vm_id, run_id) == (self.vm_id, self.run_id) and self.query_watch.query is not None:
             self.update_header()
             return
-        self.watch.forget()
+        self.query_watch.forget()
         self.vm_id, self.run_id, self.run, self.error = vm_id, run_id, None, None
         self.log_view.clear()
-        self.watch.watch(Query.run(vm_id, run_id))
+        self.query_watch.watch(Query.run(vm_id, run_id))
         self.update_header()
 
     def close(self) -> None:
-        self.watch.forget()
+        self.query_watch.forget()
         self.vm_id = self.run_id = None
 
     def _show_whole(self, run: m.Run) -> None:

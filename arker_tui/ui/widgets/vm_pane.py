@@ -41,7 +41,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         self.data_list = VmTree(id="vm-tree")
         self.filter_placeholder = "filter VMs: name, id, region, state (esc clears)"
         self.error_line = Static("", classes="pane-error", markup=False)
-        self.watch = self.watch_query(self._on_vms, deliver_to=self.data_list)
+        self.query_watch = self.watch_query(self._on_vms, deliver_to=self.data_list)
         self._loaded = False
 
     @property
@@ -53,7 +53,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         yield self.error_line
 
     def on_mount(self) -> None:
-        self.watch.watch(Query.vms())
+        self.query_watch.watch(Query.vms())
 
     def pane_title(self) -> Text:
         title = Text("VMs")
@@ -79,7 +79,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         self.post_message(self.VmsChanged(event, first))
 
     def show_status(self) -> None:
-        line = self.watch.status.error_line() if self._loaded else None
+        line = self.query_watch.status.error_line() if self._loaded else None
         self.error_line.update(line or "")
         self.error_line.set_class(line is not None, "visible")
 

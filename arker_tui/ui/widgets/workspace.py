@@ -11,6 +11,8 @@ The screen's controller asks it what is on screen (``pane_of``,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from textual.app import ComposeResult
@@ -33,6 +35,11 @@ from .vm_header import VmHeader
 from .vm_pane import VmPane
 from .vm_tree import VmTree
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
+
 TAB_NAMES = {"runs": "Runs", "sessions": "Sessions", "tunnels": "Tunnels", "filesystems": "Filesystems",
              "details": "Details"}
 TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "filesystems": "FS", "details": "Details"}
@@ -49,6 +56,9 @@ def is_visible(widget: Widget) -> bool:
 
 
 class Workspace(Horizontal):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     def __init__(self, *, run_log_cap: int, id: str | None = None) -> None:
         super().__init__(id=id)
         self.vm_pane = VmPane(id="left")
@@ -175,7 +185,7 @@ class Workspace(Horizontal):
         shown = error is not None
         if shown:
             settings = self.app.settings
-            self.problem.update(vm_list_problem(error, self.vm_pane.watch.status,
+            self.problem.update(vm_list_problem(error, self.vm_pane.query_watch.status,
                                                 host=settings.control_url, profile=settings.profile))
         if self.problem.display == shown:
             return
@@ -308,7 +318,7 @@ class Workspace(Horizontal):
         pane = {"runs": self.runs_pane, "sessions": self.sessions_pane, "tunnels": self.tunnels_pane,
                 "filesystems": self.filesystems_pane}[tab_id]
         if pane.bound and (not pane.vm_scoped or pane.vm_id == self.selected_vm_id):
-            return pane.count_label if pane.watch.status.loaded else None
+            return pane.count_label if pane.query_watch.status.loaded else None
         if tab_id == "filesystems":
             entry = repo.peek(Query.filesystems())
         elif vm is None:
@@ -351,7 +361,7 @@ class Workspace(Horizontal):
         if self.run_view_open:
             self.run_view.update_header()
         if self.problem.display:
-            self._show_problem(self.vm_pane.watch.status.error)
+            self._show_problem(self.vm_pane.query_watch.status.error)
         elif self.vm_pane.error_line.display:
             self.vm_pane.show_status()
 
