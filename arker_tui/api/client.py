@@ -17,7 +17,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -305,7 +305,7 @@ class ArkerClient:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0] if exc.errors() else {}
+            first: Mapping[str, Any] = exc.errors()[0] if exc.errors() else {}
             where = ".".join(map(str, first.get("loc", ()))) or model.__name__
             raise ArkerError(
                 "internal", f"unexpected response shape for {model.__name__}: {where}: {first.get('msg', exc)}", 200
@@ -371,8 +371,9 @@ class ArkerClient:
             headers={"Idempotency-Key": key},
         )
         is_background = isinstance(data, dict) and "stdout" not in data and data.get("run_id")
-        model = m.BackgroundRunResponse if is_background else m.CompletedRunResponse
-        return self._parse(model, data)
+        if is_background:
+            return self._parse(m.BackgroundRunResponse, data)
+        return self._parse(m.CompletedRunResponse, data)
 
     async def list_runs(
         self,
@@ -479,9 +480,9 @@ class ArkerClient:
 
     async def read_file_info(self, vm_id: str, path: str) -> m.SyncReadInlineResponse | m.SyncReadPresignedResponse:
         data = await self.request("sync_file", path={"vm_id": vm_id}, body={"path": path})
-        model = m.SyncReadPresignedResponse if isinstance(data, dict) and "presigned_url" in data \
-            else m.SyncReadInlineResponse
-        return self._parse(model, data)
+        if isinstance(data, dict) and "presigned_url" in data:
+            return self._parse(m.SyncReadPresignedResponse, data)
+        return self._parse(m.SyncReadInlineResponse, data)
 
     async def read_file(self, vm_id: str, path: str) -> bytes:
         """A file's bytes, inline or through the presigned URL for large files."""

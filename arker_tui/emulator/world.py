@@ -151,6 +151,7 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         new VM lives there."""
         if not req.source_vm_id and not req.source_vm_name:
             raise fail("bad_request", "source_vm_id: source_vm_id or source_vm_name is required")
+        src: VmRec | None
         if req.source_vm_id:
             src = self.get_vm(req.source_vm_id)
         else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,7 @@ def action(action_id: str) -> Action:
     return BY_ID[action_id]
 
 
-def bindings(*scopes: str) -> list[Binding]:
+def bindings(*scopes: str) -> list[BindingType]:  # the type Textual gives BINDINGS
     """The bindings of the actions of these scopes, in table order (a widget's ``BINDINGS``)."""
     return [a.binding() for a in ACTIONS if a.scope in scopes]
 
