@@ -11,10 +11,12 @@ or an action.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from typing import Any, Iterable
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from ..api.routes import DEFAULT_CONTROL_URL
@@ -60,7 +62,7 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
         self.readonly = readonly
         self.run_log_cap = run_log_cap
         self.keymap, self._keymap_problems = check_keymap(keymap or {})
-        self.crash_report = None  # Path of the report written after a crash
+        self.crash_report: Path | None = None  # the report written after a crash
         self.profiles = ProfileSwitcher(self, profiles, resolved)
 
     # --- lifecycle ------------------------------------------------------------
@@ -91,7 +93,7 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
             hosts.append(f"control plane {asked.control_url}")
         if asked is not None and asked.base_url:
             hosts.append(f"compute host {asked.base_url}")
-        if hosts and not asked.api_key:
+        if hosts and asked is not None and not asked.api_key:
             return (f"No API key is set, so the {' and the '.join(hosts)} you set "
                     "is not used: this is the built-in demo world. Set ARKER_API_KEY (or the profile's "
                     "api_key_env) to use it.")
@@ -145,7 +147,7 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
 
     def focused_scope(self) -> str | None:
         """The scope of the pane holding the focus (its section comes first in the help)."""
-        node = self.screen.focused
+        node: DOMNode | None = self.screen.focused
         while node is not None:
             for binding in getattr(node, "BINDINGS", ()):
                 act = BY_ID.get(getattr(binding, "id", None) or "")
@@ -188,7 +190,7 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
                 yield self._command(act, lambda a=act: self.run_action(a.handler))
         yield from self.profiles.commands()
         for act in getattr(screen, "palette_actions", lambda: [])():
-            yield self._command(act, lambda a=act: screen.run_palette_action(a))
+            yield self._command(act, lambda a=act: screen.run_palette_action(a))  # type: ignore[attr-defined]
 
     def _command(self, act: Action, callback: Any) -> SystemCommand:
         help_line = f"{act.help or act.description} ({self.key_display(act)})"

@@ -167,7 +167,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def section(self, title: str) -> Static:
         return Static(title, classes="form-section", markup=False)
 
-    def field(self, name: str) -> Widget:
+    def field(self, name: str) -> Any:  # an Input, Select, Checkbox... (each has a value)
         return self._fields[name]
 
     def value(self, name: str) -> str:

@@ -72,7 +72,7 @@ class HistoryInput(Input):
         self.cursor_position = len(self.value)
 
 
-def session_choices(app: App, vm: m.Vm) -> list[tuple[str, str]]:
+def session_choices(app: ArkerAppBase, vm: m.Vm) -> list[tuple[str, str]]:
     """The VM's sessions from the repository's cache (or the VM's embedded list)."""
     entry = app.repository.peek(Query.sessions(vm.vm_id))
     sessions = entry.value if entry is not None and entry.value else vm.sessions

@@ -86,17 +86,18 @@ class MainScreen(FormOpeners, Screen):
         restyling every widget then costs a second full layout."""
         width = self.app.size.width
         chosen = None
-        for edge, name in sorted(self.app.HORIZONTAL_BREAKPOINTS):
+        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
+        for edge, name in sorted(breakpoints):
             if width >= edge:
                 chosen = name
-        for _, name in self.app.HORIZONTAL_BREAKPOINTS:
+        for _, name in breakpoints:
             self.set_class(name == chosen, name)
 
     # --- what the tests and the palette reach ---------------------------------------
 
     @property
     def vm_tree(self):
-        return self.workspace.tree
+        return self.workspace.vm_tree
 
     @property
     def selected_vm_id(self) -> str | None:
@@ -172,7 +173,7 @@ class MainScreen(FormOpeners, Screen):
         if isinstance(host, FilterHost) and host.data_list.filter:
             host.close_filter(clear=True)
         else:
-            workspace.tree.focus()
+            workspace.vm_tree.focus()
 
     def action_filter(self) -> None:
         """``/``: the focused list's filter; elsewhere, say what it does there."""
@@ -220,7 +221,7 @@ class MainScreen(FormOpeners, Screen):
         if scope == "main":
             return self
         if scope in ("tree", "vms"):
-            return workspace.tree if scope == "tree" else workspace.vm_pane
+            return workspace.vm_tree if scope == "tree" else workspace.vm_pane
         if scope in ("runview", "runlog"):
             if not workspace.run_view_open:
                 return None
@@ -257,7 +258,7 @@ class MainScreen(FormOpeners, Screen):
 
     def selected_vm(self) -> m.Vm | None:
         """The VM under the tree's cursor, or None after saying why there is none."""
-        vm = self.workspace.tree.selected_vm
+        vm = self.workspace.vm_tree.selected_vm
         if vm is None:
             self.notify("Select a VM in the tree first (the cursor is on a group row).", severity="warning")
         return vm
@@ -273,7 +274,7 @@ class MainScreen(FormOpeners, Screen):
             if not workspace.run_view_open or view.run is None or view.vm_id is None:
                 self.notify("No run is open: press enter on a run in Runs first.", severity="warning")
                 return None
-            return open_run_target(workspace.tree.get_vm(view.vm_id), view.vm_id, view.run)
+            return open_run_target(workspace.vm_tree.get_vm(view.vm_id), view.vm_id, view.run)
         pane = workspace.pane_of(kind)
         noun = pane.noun
         if not workspace.is_shown(pane):
@@ -281,15 +282,15 @@ class MainScreen(FormOpeners, Screen):
             self.notify(f"Select a {noun} first: the {TAB_NAMES[workspace.tab_of(pane)]} "
                         "pane is open now.", severity="warning")
             return None
-        item = pane.cursor_item
-        if item is None:
+        item, query = pane.cursor_item, pane.query_key
+        if item is None or query is None:
             self.notify(f"No {noun} selected: the list is empty.", severity="warning")
             return None
         vm = workspace.shown_vm if pane.vm_scoped else None
         if pane.vm_scoped and vm is None:
             self.notify("Select a VM in the tree first.", severity="warning")
             return None
-        return item_target(kind, pane.query_key, item, vm)
+        return item_target(kind, query, item, vm)
 
     # --- destructive actions ----------------------------------------------------
 

@@ -10,7 +10,7 @@ The cursor follows its row's key through updates, sorts and filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Hashable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Generic, Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -215,8 +215,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
 
     def apply_changes(
         self,
-        added: dict[Hashable, Item] | None = None,
-        changed: dict[Hashable, Item] | None = None,
+        added: Mapping[Any, Item] | None = None,
+        changed: Mapping[Any, Item] | None = None,
         removed: Iterable[Hashable] = (),
     ) -> None:
         """Apply a keyed diff; only the named rows are re-rendered."""

@@ -495,5 +495,5 @@ class RunLog(ScrollView, can_focus=True):
                 self._cache.set(cache_key, content)
         x = self.scroll_offset.x
         text_width = max(0, width - GUTTER)
-        visible = content.crop(x, x + text_width)  # type: ignore[union-attr]
+        visible = content.crop(x, x + text_width)  # type: ignore[attr-defined]  # a Strip (the cache holds objects)
         return Strip([gutter, *visible]).extend_cell_length(width)

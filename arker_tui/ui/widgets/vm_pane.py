@@ -27,6 +27,7 @@ class VmPane(IntentSource, Watching, FilterHost):
 
     BINDINGS = bindings("vms")
     noun = "VM"
+    data_list: VmTree
 
     class VmsChanged(Message):
         """The VM list changed, or fetching it failed (``event.error``)."""
@@ -45,7 +46,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         self._loaded = False
 
     @property
-    def tree(self) -> VmTree:
+    def vm_tree(self) -> VmTree:
         return self.data_list
 
     def compose(self) -> ComposeResult:
@@ -59,7 +60,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         title = Text("VMs")
         for badge in self.filter_badges():
             title.append(f" {badge}", style="bold")
-        tree = self.tree
+        tree = self.vm_tree
         shown, total = tree.shown_vm_count, tree.vm_count
         title.append(f" {shown}/{total}" if tree.filter else f" {total}")
         return title
@@ -70,9 +71,9 @@ class VmPane(IntentSource, Watching, FilterHost):
             first = not self._loaded and bool(event.value)
             self._loaded = self._loaded or event.value is not None
             if event.added or event.changed or event.removed:
-                self.tree.apply_vm_changes(event.added, event.changed, event.removed)
+                self.vm_tree.apply_vm_changes(event.added, event.changed, event.removed)
             else:
-                self.tree.set_vms(event.value or [])
+                self.vm_tree.set_vms(event.value or [])
             if first:
                 self.select_first_vm()
         self.show_status()
@@ -85,13 +86,13 @@ class VmPane(IntentSource, Watching, FilterHost):
 
     def select_first_vm(self) -> None:
         """On first load, start on a VM rather than on a group row."""
-        for item in self.tree.items():
+        for item in self.vm_tree.items():
             if isinstance(item, m.Vm):
-                self.tree.move_cursor_to_key(item.vm_id)
+                self.vm_tree.move_cursor_to_key(item.vm_id)
                 return
 
     def action_copy_id(self) -> None:
-        vm = self.tree.selected_vm
+        vm = self.vm_tree.selected_vm
         if vm is None:
             self.notify("No VM selected (the cursor is on a group).", severity="warning")
             return

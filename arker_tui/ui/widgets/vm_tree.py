@@ -14,7 +14,7 @@ Keys: a VM row's key is its ``vm_id`` (a str); a group row's key is a tuple
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Any, Hashable, Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.message import Message
@@ -171,7 +171,7 @@ class VmTree(DataList):
         key = self.cursor_key
         if isinstance(key, tuple):
             return self._groups.get(key)
-        return self._groups.get(self._group_of.get(key))
+        return self._groups.get(self._group_of[key]) if isinstance(key, str) and key in self._group_of else None
 
     def get_vm(self, vm_id: str) -> Vm | None:
         return self._vms.get(vm_id)
@@ -251,10 +251,10 @@ class VmTree(DataList):
         self._rebuild_order()
 
     # DataList's generic model API, mapped onto VMs.
-    def set_items(self, items: Iterable[Vm]) -> None:  # type: ignore[override]
+    def set_items(self, items: Iterable[Vm]) -> None:
         self.set_vms(items)
 
-    def apply_changes(self, added=None, changed=None, removed=()) -> None:  # type: ignore[override]
+    def apply_changes(self, added=None, changed=None, removed=()) -> None:
         self.apply_vm_changes(added, changed, removed)
 
     def set_filter(self, text: str) -> None:
@@ -440,7 +440,8 @@ class VmTree(DataList):
         for key in old_groups.keys() - groups.keys():
             cache.pop(key, None)
         # The DataList model: every VM plus the group rows laid out now.
-        items = dict(self._vms)
+        items: dict[Hashable, Any] = {}
+        items.update(self._vms)
         items.update(groups)
         self._items = items
         self._groups = groups

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -105,8 +106,8 @@ class Workspace(Horizontal):
     # --- what is where -------------------------------------------------------------
 
     @property
-    def tree(self) -> VmTree:
-        return self.vm_pane.tree
+    def vm_tree(self) -> VmTree:
+        return self.vm_pane.vm_tree
 
     @property
     def right(self) -> Widget:
@@ -115,7 +116,7 @@ class Workspace(Horizontal):
     @property
     def shown_vm(self) -> m.Vm | None:
         """The VM the header names and the panes show."""
-        return self.tree.get_vm(self.selected_vm_id) if self.selected_vm_id else None
+        return self.vm_tree.get_vm(self.selected_vm_id) if self.selected_vm_id else None
 
     def pane_tabs(self) -> list[tuple[ListPane, str]]:
         """Each list pane with the id of the tab it lives in."""
@@ -147,7 +148,7 @@ class Workspace(Horizontal):
 
     def focused_host(self) -> Widget | None:
         """The pane, run view or details holding the focus."""
-        node = self.screen.focused
+        node: DOMNode | None = self.screen.focused
         while node is not None and not isinstance(node, (FilterHost, RunView, VmDetail)):
             node = node.parent
         return node
@@ -156,7 +157,7 @@ class Workspace(Horizontal):
 
     def on_vm_pane_vms_changed(self, message: VmPane.VmsChanged) -> None:
         event = message.event
-        if event.error is not None and not self.tree.vm_count:
+        if event.error is not None and not self.vm_tree.vm_count:
             self._show_problem(event.error)
         elif event.error is not None:
             self._tell_error(event.error)
@@ -167,7 +168,7 @@ class Workspace(Horizontal):
                 self.notify("The selected VM is gone (deleted elsewhere?); moved to the next one.",
                             severity="warning")
             wanted = self._select_when_listed
-            if wanted is not None and self.tree.get(wanted) is not None:
+            if wanted is not None and self.vm_tree.get(wanted) is not None:
                 self._select_when_listed = None
                 self.select_vm(wanted)
         self.show_vm()
@@ -195,7 +196,7 @@ class Workspace(Horizontal):
         if shown:
             self.screen.set_focus(None)  # nothing hidden keeps the focus
         else:
-            self.tree.focus()
+            self.vm_tree.focus()
 
     def on_vm_tree_vm_selected(self, message: VmTree.VmSelected) -> None:
         if message.vm_id == self.selected_vm_id:
@@ -207,7 +208,7 @@ class Workspace(Horizontal):
     def select_vm(self, vm_id: str) -> None:
         """Put the tree's cursor on a VM (clearing a filter that hides it);
         a VM the tree has not received yet is selected when it arrives."""
-        tree = self.tree
+        tree = self.vm_tree
         if tree.get(vm_id) is None:
             self._select_when_listed = vm_id
         elif not tree.move_cursor_to_key(vm_id) and tree.filter:
@@ -249,8 +250,8 @@ class Workspace(Horizontal):
             page.display = False  # shown below, with the old page hidden in the same frame
             await self.pages.mount(page)
         self.tab_bar.activate(tab_id)
-        for page in self.pages.children:
-            page.display = page.id == tab_id
+        for child in self.pages.children:
+            child.display = child.id == tab_id
         self.bind_panes()
         if had_focus is not None and not is_visible(had_focus):
             self.focus_tab(tab_id)
@@ -265,7 +266,7 @@ class Workspace(Horizontal):
 
     async def focus_pane(self, number: str) -> None:
         if number == "1":
-            self.tree.focus()
+            self.vm_tree.focus()
             return
         tab = TABS[number]
         await self.show_tab(tab)
@@ -343,7 +344,7 @@ class Workspace(Horizontal):
         self._marks_shown = marks
         pending = {item: label for (kind, item), label in marks.items() if kind == "vm"}
         for vm_id in self._pending_vms | pending.keys():
-            self.tree.set_pending(vm_id, pending.get(vm_id))
+            self.vm_tree.set_pending(vm_id, pending.get(vm_id))
         self._pending_vms = set(pending)
         for pane in self.panes():
             pane.data_list.refresh_rows()
@@ -376,7 +377,7 @@ class Workspace(Horizontal):
             await self.right.mount(view)
         view.display = True
         self.right.set_class(self.size.height < MAXIMIZE_BELOW, "run-maximized")
-        vm = self.tree.get_vm(vm_id)
+        vm = self.vm_tree.get_vm(vm_id)
         view.open(vm_id, run_id, vm.label if vm is not None else None)
         view.log_view.focus()
 
