@@ -307,7 +307,8 @@ def parse_config(text: str, path: Path) -> Config:
         config.default_profile = None
     if any(p.api_key for p in config.profiles.values()):
         config.warnings.append(
-            f"{path}: a profile holds api_key in the file; prefer api_key_env = \"VAR\" (the key stays in your environment)")
+            f"{path}: a profile holds api_key in the file; prefer api_key_env = \"VAR\" "
+            "(the key stays in your environment)")
     return config
 
 

@@ -164,7 +164,8 @@ async def scale_figures() -> list[Figure]:
             "refresh with 1% of 10,000 rows changed: CPU", "<= 20 ms", f"{median(cpu) * 1000:.1f} ms",
             median(cpu) <= 0.020,
             f"whole cycle: client (httpx, decode, diff), event, tree update and the repaint; emulator serving "
-            f"left out; median of {CHANGED_REPS} after one untimed (wall {median(wall) * 1000:.0f} ms incl. frame wait)"))
+            f"left out; median of {CHANGED_REPS} after one untimed "
+            f"(wall {median(wall) * 1000:.0f} ms incl. frame wait)"))
         figures.append(Figure(
             "refresh with 1% changed: rows re-rendered", "only the changed rows",
             " / ".join(f"{got} of {exp} visible changed" for got, exp, _ in ratios), rows_ok,
@@ -237,7 +238,7 @@ async def run_log_figures(total: int = 1_000_000, chunk: int = 10_000, cap: int 
         await probe.next_frame()  # the last chunk painted
         spent += time.perf_counter() - started
         frames = log.frames - frames_before
-        key_latency = [h - s for s, h in zip(sent, handled)]
+        key_latency = [h - s for s, h in zip(sent, handled, strict=False)]
         rate = total / spent
         answered = len(handled) == len(sent)
         figures.append(Figure(

@@ -157,7 +157,8 @@ def resident_memory(vms: int = 10_000) -> list[Figure]:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the emulator did not start: {server.stderr.read().decode()[-2000:]}")
+                    raise RuntimeError(
+                        f"the emulator did not start: {server.stderr.read().decode()[-2000:]}") from None
                 time.sleep(0.1)
         out = json.loads(run_python(RSS.replace("PORT", str(port)).replace("VMS", str(vms)))[1]
                          .strip().splitlines()[-1])
@@ -183,7 +184,7 @@ def render(figures: list[Figure], markdown: bool) -> str:
         lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
         return "\n".join(lines)
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,7 +57,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
     async def record_again(self) -> dict[str, tuple[int, list, bytes]]:
         """Every remembered page, fetched again from the emulator now."""
         out = {}
-        for key, (_, headers, _) in self.recorded.items():
+        for key in self.recorded:
             response = await self.inner.handle_async_request(httpx.Request("GET", key))
             out[key] = (response.status_code, list(response.headers.raw), await response.aread())
         return out

@@ -258,7 +258,7 @@ async def test_sparklines_show_counts_and_latency_numbers():
         p95 = screen.query_one("#spark-p95", Sparkline).data
         p50 = screen.query_one("#spark-p50", Sparkline).data
         assert len(p95) == len(counts) > 5
-        assert all(a <= b for a, b in zip(p50, p95))
+        assert all(a <= b for a, b in zip(p50, p95, strict=True))
         totals = sorted(r.total_ms for r in screen.rows)
         headline = str(screen.query_one("#charts-headline", Static).render())
         assert headline.startswith(f"{len(totals)} req · p50 {latency(percentile(totals, 50))} · "

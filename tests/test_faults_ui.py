@@ -211,7 +211,8 @@ async def test_connection_refused():
 
 
 async def test_401_says_how_to_set_the_key():
-    await run_row(faults(error_rate=1.0, error_status=401), reset, ("unauthorized", "ARKER_API_KEY"), header="key refused")
+    await run_row(faults(error_rate=1.0, error_status=401), reset, ("unauthorized", "ARKER_API_KEY"),
+                  header="key refused")
 
 
 async def test_wrong_api_key_says_how_to_set_it():

@@ -42,7 +42,8 @@ def hostile_world():
     for name in HOSTILE_NAMES:
         world.add_vm(name, vcpu_count=1, memory_mib=1024)
     vm = world.find_vm_by_name(HOSTILE_NAMES[0])
-    run = world.add_run(vm, f"echo {OSC_TITLE}\x1b[2J", program=scripted("hostile", [(0.0, "out", HOSTILE_OUTPUT)], 1e9))
+    run = world.add_run(vm, f"echo {OSC_TITLE}\x1b[2J",
+                        program=scripted("hostile", [(0.0, "out", HOSTILE_OUTPUT)], 1e9))
     big = world.add_run(vm, "cat big.log", program=Program(
         "cat big.log", [(0.0, Instant(stdout=b"".join(b"line %07d of ten megabytes ........................\n" % i
                                                        for i in range(190_000))))], 0.0, 0))

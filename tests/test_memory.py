@@ -27,7 +27,8 @@ def detached_widgets() -> int:
 
 
 async def test_focus_moves_leave_no_widgets_behind() -> None:
-    backend = demo_backend(Intervals(lists=2.0, detail=2.0, filesystems=2.0, running_run=1.0))  # calm: keys answer sooner
+    # calm: keys answer sooner
+    backend = demo_backend(Intervals(lists=2.0, detail=2.0, filesystems=2.0, running_run=1.0))
     app = demo_app(backend)
     keys = ["2", "3", "4", "5", "6", "1", "tab", "tab"]
     async with app.run_test(size=(120, 40)) as pilot:

@@ -117,8 +117,8 @@ class Emulator:
         """One ASGI app serving several hosts: by host name in-process
         (``host.hostname``), by port when served (``ports``, in order)."""
         apps = [self.host_app(h) for h in hosts]
-        return HostDispatch({h.hostname: a for h, a in zip(hosts, apps)},
-                            dict(zip(ports, apps)) if ports else None)
+        return HostDispatch({h.hostname: a for h, a in zip(hosts, apps, strict=True)},
+                            dict(zip(ports, apps, strict=False)) if ports else None)
 
     def hosts_transport(self, hosts: list[EmulatorHost]) -> tuple[httpx.ASGITransport, dict[str, str]]:
         """A transport dispatching by host name, and each host's base URL by name."""

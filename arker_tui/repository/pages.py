@@ -93,7 +93,7 @@ class Layout:
         self.lengths, self.hashes = lengths, hashes
         self.block_lengths: list[int] = []
         self.block_hashes: list[int] = []
-        for k, (start, stop) in enumerate(zip(block_starts, block_ends)):
+        for k, (start, stop) in enumerate(zip(block_starts, block_ends, strict=False)):
             length, digest = reused.get(k) or (stop - start, hash(text[start:stop]))
             self.block_lengths.append(length)
             self.block_hashes.append(digest)

@@ -44,7 +44,8 @@ class ForkForm(FormScreen[m.Vm]):
         self.selected = selected
 
     def intro(self) -> str:
-        return "The fork starts from the source's disk (unless 'copy disk' is off). Empty fields keep the source's value."
+        return ("The fork starts from the source's disk (unless 'copy disk' is off). "
+                "Empty fields keep the source's value.")
 
     def compose_fields(self) -> ComposeResult:
         options: list[tuple[str, str]] = []

@@ -417,7 +417,8 @@ class ActivityScreen(Watching, Screen):
         self.app.push_screen(TextView(f"Request {row.request_id}", describe(row, self._vm_names)))
 
     async def _show_failed(self, row: m.OrgRunListRow) -> None:
-        query = Query.org_runs(since=row.t_ms, until=row.t_ms, vm_ids=[row.vm_id] if row.vm_id else None, lite=False, max_rows=50)
+        query = Query.org_runs(since=row.t_ms, until=row.t_ms, vm_ids=[row.vm_id] if row.vm_id else None,
+                               lite=False, max_rows=50)
         try:
             rows = await self.app.repository.get(query)
         except ArkerError as error:

@@ -79,7 +79,7 @@ def _text_segments(text: Text) -> list[Segment]:
     cuts = sorted({0, size, *(s for s, _, _ in spans if s < size), *(e for _, e, _ in spans if e > 0)})
     segments: list[Segment] = []
     run_start, run_style = 0, None
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in zip(cuts, cuts[1:], strict=False):
         style = base
         for span_start, span_end, span_style in spans:
             if span_start <= start and end <= span_end:
@@ -115,7 +115,9 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         overflow-x: hidden;
     }
     DataList > .data-list--header { text-style: bold; color: $text-muted; background: $panel; }
-    DataList > .data-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    DataList > .data-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
     DataList > .data-list--cursor-blurred { background: $block-cursor-blurred-background; }
     DataList > .data-list--empty { color: $text-muted; text-style: italic; }
     DataList > .data-list--dim { color: $text-disabled; }
@@ -369,7 +371,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
     def shown_columns(self) -> list[str]:
         """The labels of the columns on screen at the list's current width."""
         widths = self._column_widths(self.size.width or self.app.size.width)
-        return [c.label for c, w in zip(self.columns, widths) if w]
+        return [c.label for c, w in zip(self.columns, widths, strict=False) if w]
 
     def _column_widths(self, width: int) -> list[int]:
         """Widths per column (0 = hidden at this width); cached per width."""
@@ -377,11 +379,11 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             return self._widths
         shown = [width >= c.hide_below for c in self.columns]
         gaps = sum(shown) + 1  # one space before each column, one at the end
-        fixed = sum(c.width for c, on in zip(self.columns, shown) if on and c.width)
-        flex = [i for i, (c, on) in enumerate(zip(self.columns, shown)) if on and not c.width]
+        fixed = sum(c.width for c, on in zip(self.columns, shown, strict=True) if on and c.width)
+        flex = [i for i, (c, on) in enumerate(zip(self.columns, shown, strict=True)) if on and not c.width]
         spare = max(0, width - gaps - fixed)
         total_ratio = sum(self.columns[i].ratio for i in flex) or 1
-        widths = [c.width if on else 0 for c, on in zip(self.columns, shown)]
+        widths = [c.width if on else 0 for c, on in zip(self.columns, shown, strict=True)]
         for i in flex:
             widths[i] = max(self.columns[i].min_width, spare * self.columns[i].ratio // total_ratio)
         if flex:  # the rounding remainder goes to the last flexible column
@@ -400,7 +402,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
 
     def _row_strip(self, cells: Sequence[Cell], widths: list[int], style: Style | None) -> Strip:
         segments: list[Segment] = [Segment(" ", style)]
-        for i, (column, width) in enumerate(zip(self.columns, widths)):
+        for i, (column, width) in enumerate(zip(self.columns, widths, strict=False)):
             if not width:
                 continue
             cell = cells[i] if i < len(cells) else ""
