@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import time
-from typing import Iterator
 import resource
 import sys
+import time
+from typing import Iterator
 
 from textual.app import App, ComposeResult
 

@@ -110,9 +110,9 @@ ARKER_ENV = {"TEXTUAL_DRIVER": "benchmarks.hooks:TreePaintedDriver"}
 
 def machine() -> dict[str, str]:
     import platform
+    from importlib.metadata import version
 
     import textual.app  # noqa: F401
-    from importlib.metadata import version
 
     model = "?"
     try:

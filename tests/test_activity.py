@@ -14,12 +14,15 @@ from arker_tui.emulator.faults import Faults
 from arker_tui.repository import Intervals, Query
 from arker_tui.settings import Settings
 from arker_tui.ui.activity_stats import (
-    StatusFilterError, latency, parse_status, percentile, summarize,
+    StatusFilterError,
+    latency,
+    parse_status,
+    percentile,
+    summarize,
 )
 from arker_tui.ui.app import ArkerApp
 from arker_tui.ui.screens.activity import ActivityScreen
 from arker_tui.ui.screens.main import MainScreen
-
 
 # --- pure helpers ----------------------------------------------------------------------
 

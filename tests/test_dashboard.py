@@ -7,7 +7,6 @@ import pytest
 
 from arker_tui.api import models as m
 from arker_tui.ui.screens.confirm import ConfirmDialog
-
 from tests.dashboard_support import demo_app, demo_backend, mutating_requests, select_vm, wait_for
 
 SIZE = (120, 40)

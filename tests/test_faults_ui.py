@@ -11,15 +11,22 @@ from typing import Callable
 
 import pydantic
 import pytest
+from fault_support import (
+    SIZE,
+    RefusingTransport,
+    make_app,
+    make_backend,
+    notifications,
+    screen_text,
+    status_text,
+    tree_names,
+    user_told,
+    wait_for,
+)
 
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.emulator.demo import DEMO_VM_NAMES
-
 from tests.dashboard_support import main_screen
-from fault_support import (
-    RefusingTransport, SIZE, make_app, make_backend, notifications, screen_text, status_text,
-    tree_names, user_told, wait_for,
-)
 
 ALL_NAMES = set(DEMO_VM_NAMES)
 

@@ -7,18 +7,23 @@ from __future__ import annotations
 import re
 
 import httpx
+from fault_support import (
+    SIZE,
+    RewritingTransport,
+    make_app,
+    make_backend,
+    screen_raw,
+    screen_text,
+    tree_names,
+    wait_for,
+)
 from textual.screen import ModalScreen
 
 from arker_tui.api import models as m
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.emulator.shell import Instant, Program, scripted
 from arker_tui.repository import Intervals
-
 from tests.dashboard_support import main_screen
-from fault_support import (
-    SIZE, RewritingTransport, make_app, make_backend, screen_raw, screen_text, tree_names,
-    wait_for,
-)
 
 # What a terminal would obey: ESC (CSI / OSC / DCS), BEL, NUL, other C0/C1, bidi overrides.
 OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 
+from dashboard_support import demo_app, demo_backend, main_screen, wait_for
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
@@ -17,8 +18,6 @@ from arker_tui.emulator.activity import MAX_ORG_ROWS
 from arker_tui.repository import Intervals
 from arker_tui.ui.widgets.footer import KeyFooter
 from arker_tui.ui.widgets.run_log import STRIP_CACHE_SIZE, RunLog
-
-from dashboard_support import main_screen, demo_app, demo_backend, wait_for
 
 
 def detached_widgets() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from forms_support import QUIET
 from textual.screen import Screen
 
 from arker_tui.api import models as m
@@ -27,8 +28,6 @@ from arker_tui.ui.forms.run_command import RunCommandForm
 from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog
 from arker_tui.ui.forms.write_file import WriteFileForm
-
-from forms_support import QUIET
 
 
 class FormHost(ArkerApp):

@@ -6,7 +6,6 @@ import pytest
 from textual.app import App, ComposeResult
 
 from arker_tui.ui.widgets.tab_bar import TabBar
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 
 

@@ -24,13 +24,13 @@ from typing import Any
 
 import httpx
 
-from arker_tui.api.models import ARKER_ORG_ID
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError, code_for_status
+from arker_tui.api.models import ARKER_ORG_ID
 from arker_tui.api.routes import API_PREFIX, ROUTES, Route
 
+from . import hostile
 from .asgi import Request, Response, Router, error_response, json_response
 from .clock import ManualClock
-from . import hostile
 from .faults import DroppedConnection, Faults
 from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
 from .hosts import CONTROL, EmulatorHost, HostDispatch

@@ -12,7 +12,6 @@ retried_run, base64_run, ci_run, timeout_run, exit_127_run, and
 from __future__ import annotations
 
 import json
-
 import random
 from typing import Any
 

@@ -13,8 +13,8 @@ port the request came in on (``arker-tui emulator --hosts ...``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from arker_tui.api.errors import code_for_status

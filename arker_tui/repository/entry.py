@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..api.errors import ArkerError
-from .query import Query
 from .pages import PageCache
+from .query import Query
 from .runlog import RunLog
 
 

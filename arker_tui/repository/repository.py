@@ -22,10 +22,10 @@ from .entry import Entry
 from .events import ChangeEvent, diff_in_place, diff_lists, index_items
 from .intervals import Intervals
 from .mutations import Mutations
-from .status import Handle, Status
 from .query import Query
 from .runlog import RunLog
 from .stats import RepositoryStats
+from .status import Handle, Status
 
 log = logging.getLogger("arker_tui.repository")
 

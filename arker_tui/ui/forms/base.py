@@ -18,7 +18,7 @@ builds the request in ``build()`` and sends it in ``send()``. The base:
 
 from __future__ import annotations
 
-from typing import Any, Generic, TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll

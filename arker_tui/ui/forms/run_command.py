@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
 from ...api import models as m
-from ..widgets.check_box import CheckBox
 from ...repository import Query
+from ..widgets.check_box import CheckBox
 from . import validation as v
 from .base import FormScreen
 

@@ -10,7 +10,7 @@ action table names it (``actions.ACTIONS``).
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from textual import events, on
 from textual.app import ComposeResult

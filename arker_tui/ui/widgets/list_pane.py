@@ -9,7 +9,7 @@ every filter on it. Subclasses say which query, which columns and which keys.
 
 from __future__ import annotations
 
-from typing import Any, Hashable, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Hashable
 
 from rich.text import Text
 from textual.app import ComposeResult
