@@ -1,5 +1,7 @@
 """Command line: ``arker-tui [--demo] [--readonly] [--refresh S]``,
-and ``arker-tui emulator [--port N] [--hosts ...]``."""
+``arker-tui emulator [--port N] [--hosts ...]``, ``arker-tui doctor [--json]``
+and ``arker-tui auth login|status|logout``. Parsing only: the work is in
+``doctor`` and ``auth``."""
 
 from __future__ import annotations
 
@@ -135,6 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--api-key-env", metavar="VAR",
                           help="require the key held in this environment variable")
 
+    # doctor and auth: connection options after the subcommand too.
+    doctor = sub.add_parser("doctor", parents=[common], help="check the setup against the servers and say what is wrong",
+                            description="Check the setup: where each setting comes from, every host, the key, "
+                            "and every read-only route. Writes nothing. Exit status 0: it works; 1: something failed.")
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON (for scripts)")
+    auth = sub.add_parser("auth", help="store, check or remove the API key in the system keyring",
+                          description="The API key in the system keyring (needs the keyring extra: "
+                          "pip install 'arker-tui[keyring]').")
+    auth_sub = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    auth_sub.add_parser("login", parents=[common], help="read the key (hidden) and store it for the profile")
+    auth_sub.add_parser("status", parents=[common], help="say where each profile's key comes from (never the key)")
+    auth_sub.add_parser("logout", parents=[common], help="remove the profile's key from the keyring")
     return parser
 
 
@@ -147,7 +161,48 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "emulator":
         return _serve_emulator(args)
+    if args.command == "doctor":
+        return _doctor(args)
+    if args.command == "auth":
+        return _auth(args)
     return _run_app(args)
+
+
+def _profiles(args: argparse.Namespace):
+    """The config file and the profiles as the flags and environment say (for doctor and auth)."""
+    from .config import Overrides, Profiles, load_config
+
+    config = load_config()
+    return config, Profiles(config, Overrides(profile=args.profile, region=args.region, provider=args.provider,
+                                              api_key_env=args.api_key_env))
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+    from .config import ConfigError
+
+    config, profiles = _profiles(args)
+    try:
+        resolved = profiles.resolve()
+    except ConfigError as error:
+        print(f"arker-tui doctor: {error}", file=sys.stderr)
+        return 2
+    text, status = doctor.run(config, resolved, as_json=args.json)
+    print(text)
+    return status
+
+
+def _auth(args: argparse.Namespace) -> int:
+    import getpass
+
+    from . import auth
+
+    _, profiles = _profiles(args)
+    if args.auth_command == "login":
+        return auth.login(profiles, getpass.getpass, print)
+    if args.auth_command == "logout":
+        return auth.logout(profiles, print)
+    return auth.status(profiles, print)
 
 
 def _serve_emulator(args: argparse.Namespace) -> int:
@@ -229,8 +284,10 @@ def _build_app(args: argparse.Namespace):
     config = load_config()
     for problem in config.problems:
         print(f"arker-tui: config: {problem}", file=sys.stderr)
+    # --demo needs no key: the keyring (import and backend discovery, ~0.2 s) stays out of its start.
     profiles = Profiles(config, Overrides(profile=args.profile, region=args.region, provider=args.provider,
-                                          refresh=args.refresh, api_key_env=args.api_key_env))
+                                          refresh=args.refresh, api_key_env=args.api_key_env),
+                        keys=None if args.demo else "system")
     try:
         resolved = profiles.resolve()
     except ConfigError as error:

@@ -44,6 +44,16 @@ class KeyStore:
             return "system keyring"
         return getattr(backend, "name", None) or type(backend).__name__
 
+    def usable(self) -> bool:
+        """False when keyring is installed but no backend works here (its
+        "fail" backend: no Secret Service, no macOS Keychain, ...)."""
+        try:
+            from keyring.backends.fail import Keyring as NoBackend
+
+            return not isinstance(self._module().get_keyring(), NoBackend)
+        except Exception:  # noqa: BLE001 - an unreadable backend is no backend
+            return False
+
     def get(self, profile: str) -> str | None:
         """The stored key of ``profile``; None when none is (or no keyring works)."""
         try:

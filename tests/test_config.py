@@ -17,6 +17,7 @@ from arker_tui.emulator.clock import ManualClock
 from arker_tui.repository import Query
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
+from arker_tui.ui.keymap import check_keymap
 from arker_tui.ui.screens.activity import ActivityScreen
 from arker_tui.ui.screens.main import MainScreen
 from tests.dashboard_support import main_screen
@@ -34,7 +35,7 @@ refresh = 5
 [profiles.work.intervals]
 org_runs = 30
 [profiles.work.keymap]
-"app.activity" = "z"
+"app.activity" = "b"
 
 [profiles.play]
 region = "us-east-1"
@@ -74,7 +75,7 @@ def test_profile_loading(tmp_path):
     assert (s.region, s.provider, s.base_url) == ("eu-west-1", "aws-burst", "https://compute.example.test")
     assert resolved.intervals.lists == 5 and resolved.intervals.org_runs == 30
     assert resolved.intervals.filesystems == 10  # untouched default
-    assert resolved.keymap == {"app.activity": "z"}
+    assert resolved.keymap == {"app.activity": "b"}
     play = profiles.resolve("play")
     assert play.settings.region == "us-east-1" and play.settings.api_key is None and play.settings.demo
     assert play.theme == "dracula" and play.keymap == {}
@@ -247,7 +248,7 @@ async def test_keymap_from_the_profile_remaps_a_binding(tmp_path):
         await pilot.press("a")  # no longer the activity key
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        await pilot.press("z")
+        await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, ActivityScreen)
 
@@ -290,7 +291,7 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         assert main.vm_tree.vm_count > 0  # the new repository serves the screen
         assert new_repo.peek(Query.vms()).subscribed
         assert app.theme == "dracula"  # the profile's theme
-        await pilot.press("z")  # play has no keymap: back to the default keys
+        await pilot.press("b")  # play has no keymap: back to the default keys
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
 
@@ -299,3 +300,41 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("unknown profile 'nope'" in message for message in messages), messages
+
+
+# --- keymap problems -------------------------------------------------------------------
+
+
+def test_an_unknown_binding_id_is_named_and_left_out():
+    good, problems = check_keymap({"vms.explode": "e", "app.activity": "b"})
+    assert good == {"app.activity": "b"}
+    assert len(problems) == 1 and "'vms.explode' is not a binding id" in problems[0]
+
+
+def test_keys_that_do_not_parse_keep_the_default_binding():
+    good, problems = check_keymap({"list.down": "j,ctrl+@@,,"})
+    assert good == {}
+    assert "list.down" in problems[0] and "does not parse" in problems[0] and "'down,j'" in problems[0]
+
+
+def test_quit_is_never_lost_without_a_word():
+    good, problems = check_keymap({"list.down": "q"})
+    assert good == {"list.down": "q"}
+    assert any("hides Quit" in p and "list.down" in p and "ctrl+q still quits" in p for p in problems)
+    _, moved = check_keymap({"app.quit": "x"})  # quit moved onto a key panes also bind
+    assert any("'x' of vms.run_command hides Quit" in p for p in moved)
+    assert check_keymap({"app.quit": "ctrl+q,F"})[1] == []  # a free key: nothing to say
+
+
+async def test_keymap_problems_are_notifications_and_the_defaults_still_work(tmp_path):
+    text = SAMPLE.replace('"app.activity" = "b"', '"app.activity" = "b"\n"no.such" = "x"\n"app.help" = "ctrl+@@"')
+    profiles = profiles_for(write(tmp_path, text), {"WORK_ARKER_KEY": "k"})
+    app = make_app(profiles)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        told = [n.message for n in app._notifications]
+        assert any("'no.such' is not a binding id" in m for m in told)
+        assert any("app.help" in m and "does not parse" in m for m in told)
+        await pilot.press("question_mark")  # app.help kept its default key
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"

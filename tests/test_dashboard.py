@@ -7,6 +7,8 @@ import pytest
 
 from arker_tui.api import models as m
 from arker_tui.ui.screens.confirm import ConfirmDialog
+from arker_tui.ui.widgets.footer import KeyFooter
+
 from tests.dashboard_support import demo_app, demo_backend, mutating_requests, select_vm, wait_for
 
 SIZE = (120, 40)
@@ -96,6 +98,40 @@ async def test_a_running_run_streams_and_its_end_shows_without_a_keypress(backen
         await wait_for(pilot, lambda: view.run.state == "completed")
         assert "✔ exit 0" in str(view.header.render())
         assert "progress 6/6 100%" in "\n".join(view.log_view.plain_lines())
+
+
+async def test_an_ended_runs_log_offers_no_follow_or_cancel_and_says_why(backend):
+    world = world_of(backend)
+    vm = world.find_vm_by_name("scratch")
+    started = world.run(vm.vm_id, m.RunRequest(command="progress 3 1", background=True))
+    app = demo_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await select_vm(pilot, app, "scratch")
+        await pilot.press("2")
+        runs = screen.query_one("#runs-pane")
+        await wait_for(pilot, lambda: started["run_id"] in {r.run_id for r in runs.data_list.items()})
+        runs.data_list.move_cursor_to_key(started["run_id"])
+        await pilot.press("enter")
+        view = screen.run_view
+        await wait_for(pilot, lambda: screen.run_view_open and view.run is not None)
+        footer = screen.query_one(KeyFooter)
+
+        def footer_words() -> set[str]:
+            return {shown.binding.description for shown in footer.keys()}
+
+        assert {"Follow", "Cancel run"} <= footer_words()
+        world.clock.advance(10)
+        await wait_for(pilot, lambda: view.run.state == "completed")
+        await wait_for(pilot, lambda: not {"Follow", "Cancel run"} & footer_words())
+        assert "Wrap" in footer_words()
+        app.clear_notifications()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: any("nothing to cancel" in n.message for n in app._notifications))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any("nothing to follow" in n.message for n in app._notifications))
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert mutating_requests(backend) == []
 
 
 async def test_cancel_a_run_after_confirming(backend):

@@ -235,6 +235,19 @@ async def test_wrong_api_key_says_how_to_set_it():
         no_traceback(app)
 
 
+async def test_the_problem_panel_does_not_promise_a_retry_while_paused():
+    """Paused, nothing retries on its own: the panel says so and not "retrying in 1 s"."""
+    b = make_backend(api_key="sk-wrong-key-0001", emulator_key="sk-right-key-0002")
+    app = make_app(b)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "retrying in" in screen_text(app).lower())
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "refresh is paused" in screen_text(app).lower())
+        assert "retrying in" not in screen_text(app).lower()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "retrying in" in screen_text(app).lower())
+
+
 async def test_403():
     await run_row(faults(error_rate=1.0, error_status=403), reset, ("forbidden",), header="forbidden")
 

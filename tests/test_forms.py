@@ -421,6 +421,7 @@ async def test_resize_refused_above_ceiling_then_applied():
             ("#resize-memory", "memory", "32768", "Memory MiB: 32768 MiB is above the ceiling 16384 (max_memory_mib)"),
             ("#resize-memory", "memory", "256", "Memory MiB: 256 MiB is below the floor 512 (min_memory_mib)"),
             ("#resize-disk", "disk", "0", "Disk MiB: 0 is below the minimum 1"),
+            ("#resize-disk", "disk", "999999999", "Disk MiB: 999999999 is above the ceiling 67108864 (64 TiB)"),
         ):
             old = form.query_one(widget).value
             form.query_one(widget).value = bad

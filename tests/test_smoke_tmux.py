@@ -3,6 +3,7 @@ names, quits on `q`, and exits with status 0."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(sys.executable).with_name("arker-tui")
+# ARKER_TUI_SCRIPT: another installed script, e.g. the wheel's in its own venv (.ci/run).
+SCRIPT = Path(os.environ.get("ARKER_TUI_SCRIPT") or Path(sys.executable).with_name("arker-tui"))
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None or not SCRIPT.exists(),
                                 reason="needs tmux and the installed console script")

@@ -82,6 +82,10 @@ def test_the_control_plane_refusing_the_key_fills_the_main_area(snap_compare):
         await wait_for(pilot, lambda: screen.workspace.problem.display)
         app.repository.pause()
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
+        # the panel's next tick says refresh is paused (it promises no retry then)
+        await wait_for(pilot, lambda: "paused" in str(screen.workspace.problem.render()))
+        # the demo notice comes a frame after the first: clear it once it is there
+        await wait_for(pilot, lambda: any(n.title == "Demo mode" for n in app._notifications))
         app.clear_notifications()
         await pilot.pause(0.1)
 

@@ -48,6 +48,6 @@ def keys_of(action: Action, keymap: dict[str, str]) -> list[str]:
 def _quit_problems(keymap: dict[str, str]) -> list[str]:
     quit_keys = set(keys_of(BY_ID[QUIT], keymap))
     taken = [(a, key) for a in ACTIONS if a.id != QUIT and a.scope != "app"
-             for key in keys_of(a, keymap) if key in quit_keys and a.id in keymap]
+             for key in keys_of(a, keymap) if key in quit_keys and (a.id in keymap or QUIT in keymap)]
     return [f"keymap: {key!r} of {a.id} hides Quit where that key works ({a.scope}); ctrl+q still quits"
             for a, key in taken]

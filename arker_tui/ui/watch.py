@@ -34,12 +34,16 @@ class WatchStatus:
     loaded: bool  # a value arrived at least once
     error: ArkerError | None = None
     retry_in: float | None = None  # seconds until the next attempt, when failing
+    paused: bool = False  # live refresh is paused: nothing retries on its own
+    notice: str | None = None  # the list is incomplete (a page cut, a page chain stopped): why
 
     @property
     def unavailable(self) -> bool:
         return self.error is not None and self.error.code in UNAVAILABLE_CODES
 
     def retry_words(self) -> str:
+        if self.paused:
+            return "refresh is paused: r retries now, p resumes"
         if self.retry_in is None:
             return "r retries"
         return f"retrying in {max(1, round(self.retry_in))} s, r retries now"
@@ -58,7 +62,7 @@ class WatchStatus:
         """The line under the list (None when all is well)."""
         error = self.error
         if error is None:
-            return None
+            return plain(f"list incomplete: {self.notice}", 300, style="yellow") if self.notice else None
         if self.unavailable:
             return plain(f"unavailable on this server: {error.code}: {error.message}", 300)
         tail = "showing the last good data · " if self.loaded else ""
@@ -118,10 +122,12 @@ class QueryWatch:
         entry = self.entry
         if entry is None:
             return WatchStatus(loaded=False)
+        paused = bool(self.repository.paused)
         retry_in = None
-        if entry.error is not None and entry.next_refresh_at is not None:
+        if entry.error is not None and entry.next_refresh_at is not None and not paused:
             retry_in = entry.next_refresh_at - self.repository.clock.now()
-        return WatchStatus(loaded=entry.has_value, error=entry.error, retry_in=retry_in)
+        return WatchStatus(loaded=entry.has_value, error=entry.error, retry_in=retry_in, paused=paused,
+                           notice=entry.notice)
 
     def _post(self, event: ChangeEvent) -> None:
         # On the owner's queue: handled like a message, dropped once it is closed.

@@ -131,8 +131,8 @@ class ForkForm(FormScreen[m.Vm]):
                 (None if " " not in ref else "Source name / id: must not contain spaces"))
         put("name", v.check_name("New name", self.value("name")))
         max_vcpus, max_mem, min_mem = self._ceilings()
-        put("vcpu", v.check_int("vCPU", self.value("vcpu"), minimum=1, maximum=max_vcpus, ceiling="max_vcpus"))
-        put("max_memory", v.check_int("Max memory MiB", self.value("max_memory"), minimum=1))
+        put("vcpu", v.check_vcpu("vCPU", self.value("vcpu"), maximum=max_vcpus))
+        put("max_memory", v.check_memory("Max memory MiB", self.value("max_memory"), minimum=None, maximum=None))
         asked_max = v.parse_int(self.value("max_memory")) if "max_memory" not in errors else None
         put("memory", v.check_memory("Memory MiB", self.value("memory"), minimum=min_mem,
                                      maximum=asked_max or max_mem))
@@ -140,7 +140,7 @@ class ForkForm(FormScreen[m.Vm]):
             mem, top = v.parse_int(self.value("memory")), asked_max
             if mem is not None and top is not None and mem > top:
                 errors["memory"] = f"Memory MiB: {mem} is above Max memory MiB {top}"
-        put("disk_mib", v.check_int("Disk MiB", self.value("disk_mib"), minimum=1))
+        put("disk_mib", v.check_disk_mib("Disk MiB", self.value("disk_mib")))
         if self.select_value("network") == "allow":
             put("hosts", v.check_hosts("Allowed hosts", self.value("hosts")))
         put("ports", v.check_ports("Ports", self.value("ports"), required=False))

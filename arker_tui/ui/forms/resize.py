@@ -39,10 +39,10 @@ class ResizeForm(FormScreen[m.ResizeResponse]):
     def errors(self) -> dict[str, str]:
         vm = self.vm
         found = {
-            "vcpu": v.check_int("vCPU", self.value("vcpu"), minimum=1, maximum=vm.max_vcpus, ceiling="max_vcpus"),
+            "vcpu": v.check_vcpu("vCPU", self.value("vcpu"), maximum=vm.max_vcpus),
             "memory": v.check_memory("Memory MiB", self.value("memory"), minimum=vm.min_memory_mib,
                                      maximum=vm.max_memory_mib),
-            "disk": v.check_int("Disk MiB", self.value("disk"), minimum=1),
+            "disk": v.check_disk_mib("Disk MiB", self.value("disk")),
         }
         errors = {k: e for k, e in found.items() if e}
         if not errors and self.build_changes() == {}:

@@ -4,6 +4,8 @@ scrollable; the pane that had the focus comes first."""
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,8 +15,9 @@ from textual.widgets import Static
 from ..actions import ACTIONS, SCOPES, Action, bindings
 
 
-def help_text(key_of, scopes: tuple[str, ...], first: str | None = None) -> Text:
-    """The help, as one Text: a heading per pane, a line per key.
+def help_text(key_of, scopes: tuple[str, ...], first: str | None = None) -> Group:
+    """The help: a heading per pane, a line per key naming the action and
+    what it does (wrapped under itself, never under the keys).
     ``key_of(action)`` gives the keys an action is on now."""
     headings: dict[str, list[Action]] = {}
     for action in ACTIONS:
@@ -24,15 +27,19 @@ def help_text(key_of, scopes: tuple[str, ...], first: str | None = None) -> Text
     if first is not None and SCOPES.get(first) in headings:
         order.remove(SCOPES[first])
         order.insert(0, SCOPES[first])
-    text = Text()
+    parts: list[Text | Table] = []
     for heading in order:
-        if text:
-            text.append("\n")
-        text.append(f"{heading}\n", style="bold underline")
+        parts.append(Text(("\n" if parts else "") + heading, style="bold underline"))
+        table = Table.grid(padding=(0, 2), pad_edge=True, expand=True)
+        table.add_column(width=12, no_wrap=True, style="bold")
+        table.add_column(ratio=1)
         for action in headings[heading]:
-            text.append(f"  {key_of(action):<16}", style="bold")
-            text.append(f" {action.help or action.description}\n")
-    return text
+            what = Text(action.description, style="bold")
+            if action.help and action.help != action.description:
+                what.append(f" — {action.help}")
+            table.add_row(key_of(action), what)
+        parts.append(table)
+    return Group(*parts)
 
 
 class HelpScreen(Screen[None]):

@@ -118,6 +118,11 @@ class MainScreen(FormOpeners, Screen):
         (it reaches here before the bindings: a bound key is left alone)."""
         if event.key in self.active_bindings or isinstance(self.focused, Input):
             return
+        for node in self.focused.ancestors_with_self if self.focused is not None else ():
+            reason = getattr(node, "why_not", lambda key: None)(event.key)
+            if reason:  # the pane's own key, off for now: it says why
+                self.notify(reason, title="Not now", timeout=4)
+                return
         keymap = self.app.keymap
         elsewhere = [a for a in ACTIONS if a.scope in WHERE and event.key in keys_of(a, keymap)]
         if not elsewhere:

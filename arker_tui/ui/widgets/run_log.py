@@ -107,6 +107,7 @@ class RunLog(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.max_lines = max(1, int(max_lines))
         self.empty_text = empty_text
+        self._finished = False  # the output will not grow: following it means nothing
         self._wrap = wrap
         self.set_reactive(RunLog.following, following)
         self._lines: deque[str] = deque(maxlen=self.max_lines)
@@ -399,6 +400,21 @@ class RunLog(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         self._cache.clear()
         super().notify_style_update()
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    @finished.setter
+    def finished(self, finished: bool) -> None:
+        if finished != self._finished:
+            self._finished = finished
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_follow" and self._finished:
+            return False  # no "s Follow" in the footer for a run that has ended
+        return True
 
     def action_toggle_follow(self) -> None:
         self.following = not self.following

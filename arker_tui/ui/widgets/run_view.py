@@ -12,8 +12,9 @@ from ...api import models as m
 from ...api.output import decode_output
 from ...repository import ChangeEvent, Query
 from .. import format as fmt
-from ..actions import bindings
+from ..actions import action, bindings
 from ..intents import IntentSource, ShowText
+from ..keymap import keys_of
 from ..server_text import plain
 from ..watch import Watching
 from .run_log import RunLog
@@ -87,6 +88,7 @@ class RunView(IntentSource, Watching, Vertical):
         self.run_id: str | None = None
         self.run: m.Run | None = None
         self.error: str | None = None
+        self._shown_ended = False
         self.query_watch = self.watch_query(self._on_change)
 
     def compose(self) -> ComposeResult:
@@ -171,7 +173,29 @@ class RunView(IntentSource, Watching, Vertical):
         return segments
 
     def update_header(self) -> None:
+        ended = self.run is not None and self.run.is_terminal
+        self.log_view.finished = ended
+        if ended != self._shown_ended:
+            self._shown_ended = ended
+            self.refresh_bindings()  # c Cancel run goes from the footer once the run has ended
         self.header.show(self.header_segments())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if parameters == ("runlog.cancel",) and self.run is not None and self.run.is_terminal:
+            return False
+        return True
+
+    def why_not(self, key: str) -> str | None:
+        """Why a run log key hidden from the footer does nothing now."""
+        run = self.run
+        if run is None or not run.is_terminal:
+            return None
+        keymap = self.app.keymap
+        if key in keys_of(action("runlog.cancel"), keymap):
+            return f"This run has already ended ({run.state}): there is nothing to cancel."
+        if key in keys_of(action("runlog.follow"), keymap):
+            return "This run has ended: its log will not grow, so there is nothing to follow."
+        return None
 
     def on_resize(self) -> None:
         self.header.refresh(layout=True)

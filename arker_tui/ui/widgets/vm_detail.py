@@ -116,8 +116,9 @@ class VmDetail(IntentSource, DataList):
         text = field.whole
         if len(text) <= PREVIEW and "\n" not in text:
             return [name, plain(text)]
-        cell = plain(text, PREVIEW)
-        cell.append(f"  ({_size(text)}, enter shows it whole)", style="dim")
+        # The size first: a narrow column cuts the preview, never the hint.
+        cell = Text(f"({_size(text)}, enter shows it whole) ", style="dim")
+        cell.append_text(plain(text, PREVIEW))
         return [name, cell]
 
     def _host(self, vm: m.Vm) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -291,10 +292,17 @@ class Workspace(Horizontal):
         title = self.vm_pane.pane_title()
         if self.vm_pane.border_title != title:
             self.vm_pane.border_title = title
-        names = TAB_NAMES_NARROW if self.size.width < 100 else TAB_NAMES
-        for tab_id, name in names.items():
-            count = self._tab_count(tab_id)
-            self.tab_bar.set_label(tab_id, name if count is None else f"{name} {count}")
+        counts = {tab_id: self._tab_count(tab_id) for tab_id in TAB_NAMES}
+
+        def labels(names: dict[str, str]) -> dict[str, str]:
+            return {tab_id: name if counts[tab_id] is None else f"{name} {counts[tab_id]}"
+                    for tab_id, name in names.items()}
+
+        # The whole words when they fit the bar, the short ones only when not.
+        full = labels(TAB_NAMES)
+        fits = sum(cell_len(label) + 2 for label in full.values()) <= self.tab_bar.size.width
+        for tab_id, label in (full if fits else labels(TAB_NAMES_NARROW)).items():
+            self.tab_bar.set_label(tab_id, label)
         active = self.active_tab
         if active == "details":
             vm = self.shown_vm
