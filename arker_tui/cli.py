@@ -81,10 +81,10 @@ class _Parser(argparse.ArgumentParser):
                 + f"\n\nconfig file: {config_path()}\n")
 
 
-def _connection_options() -> argparse.ArgumentParser:
+def _connection_options() -> _Parser:
     """--profile/--region/--provider/--api-key-env, accepted before or after a
     subcommand (SUPPRESS: a subcommand that is not given one keeps the main value)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)  # the parser's own class, as argparse's types want of parents
     S = argparse.SUPPRESS
     common.add_argument("--profile", metavar="NAME", default=S,
                         help="profile of the config file to use (default: ARKER_PROFILE, then default_profile)")
@@ -138,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="require the key held in this environment variable")
 
     # doctor and auth: connection options after the subcommand too.
-    doctor = sub.add_parser("doctor", parents=[common], help="check the setup against the servers and say what is wrong",
+    doctor = sub.add_parser("doctor", parents=[common],
+                            help="check the setup against the servers and say what is wrong",
                             description="Check the setup: where each setting comes from, every host, the key, "
                             "and every read-only route. Writes nothing. Exit status 0: it works; 1: something failed.")
     doctor.add_argument("--json", action="store_true", help="print the report as JSON (for scripts)")

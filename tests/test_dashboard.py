@@ -8,7 +8,6 @@ import pytest
 from arker_tui.api import models as m
 from arker_tui.ui.screens.confirm import ConfirmDialog
 from arker_tui.ui.widgets.footer import KeyFooter
-
 from tests.dashboard_support import demo_app, demo_backend, mutating_requests, select_vm, wait_for
 
 SIZE = (120, 40)

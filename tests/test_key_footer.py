@@ -51,7 +51,7 @@ async def test_it_shows_the_focused_widgets_keys_first_and_each_action_once() ->
         assert text.index("d Delete") < text.index("n New") < text.index("x Ring") < text.index("? Help")
         assert "Hidden" not in text and "Ring too" not in text
         footer = app.query_one(KeyFooter)
-        new = next(k for k in footer.keys() if k.binding.action == "new")  # noqa: SIM118 (KeyFooter.keys)
+        new = next(k for k in footer.keys() if k.binding.action == "new")
         assert not new.enabled
         app.query_one("#plain").focus()
         await pilot.pause()

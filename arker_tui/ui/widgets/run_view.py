@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +20,11 @@ from ..keymap import keys_of
 from ..server_text import plain
 from ..watch import Watching
 from .run_log import RunLog
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 HEADER_LINES = 3
 GAP = "  "
@@ -76,6 +83,9 @@ class RunView(IntentSource, Watching, Vertical):
     RunView:focus-within { border-top: solid $accent; }
     RunView > RunLog { height: 1fr; }
     """
+
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
 
     BINDINGS = bindings("runview")
 
