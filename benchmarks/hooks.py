@@ -58,17 +58,33 @@ class TreePaintedDriver(FrameDriver):
 class PaintProbe:
     """Waits for the app's next screen update: ``call_after_refresh``
     callbacks run once the pending changes were composited (at once when
-    nothing is pending, so callers that wait for a change check for it)."""
+    nothing is pending, so callers that wait for a change check for it).
 
-    def __init__(self, app: Any) -> None:
+    With ``widget`` (a line-API widget such as a ``DataList``), the time a
+    frame returns is when that widget's lines were last rendered into it
+    (its public ``render_line``, wrapped): the compositing itself, without
+    the message hops before the callback runs."""
+
+    def __init__(self, app: Any, widget: Any = None) -> None:
         self.app = app
+        self.rendered_at = 0.0
+        if widget is not None:
+            inner = widget.render_line
 
-    async def next_frame(self, timeout: float = 5.0) -> float:
-        """Wait for the next refresh; its completion time (perf_counter)."""
+            def render_line(y: int) -> Any:
+                self.rendered_at = time.perf_counter()
+                return inner(y)
+
+            widget.render_line = render_line
+
+    async def next_frame(self, timeout: float = 5.0, since: float | None = None) -> float:
+        """Wait for the next refresh; when it was painted (perf_counter): the
+        widget's last render after ``since`` (default: now), if there was one."""
         done = asyncio.Event()
+        since = time.perf_counter() if since is None else since
         self.app.call_after_refresh(done.set)
         await asyncio.wait_for(done.wait(), timeout)
-        return time.perf_counter()
+        return self.rendered_at if self.rendered_at > since else time.perf_counter()
 
 
 class RowCounter:
