@@ -3,6 +3,7 @@
 ```toml
 default_profile = "work"
 theme = "nord"
+console_history = false           # keep console commands on disk (state dir, 0600)
 
 [profiles.work]
 api_key_env = "ARKER_WORK_KEY"   # read the key from this variable (preferred)
@@ -51,7 +52,7 @@ PROFILE_KEYS = frozenset({
     "control_url", "refresh", "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
     "max_page_mib", "max_run_output_mib",
 })
-TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles"})
+TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles", "console_history"})
 
 
 class ConfigError(Exception):
@@ -102,6 +103,7 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, Profile] = field(default_factory=dict)
+    console_history: bool = False  # console commands saved on disk (off: they can hold secrets)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # the file could not be read: everything else is defaults
 
@@ -294,6 +296,11 @@ def parse_config(text: str, path: Path) -> Config:
     config.default_profile = check.string((), data, "default_profile")
     config.theme = check.string((), data, "theme")
     config.keymap = check.keymap((), data)
+    console_history = data.get("console_history", False)
+    if not isinstance(console_history, bool):
+        check.warn((), "console_history", f"expected true or false, got {console_history!r}")
+        console_history = False
+    config.console_history = console_history
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         check.warn((), "profiles", "expected tables [profiles.NAME]")

@@ -24,6 +24,7 @@ if __package__ in (None, ""):  # python benchmarks/run.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = "benchmarks"
 
+from .console import console_figures  # noqa: E402
 from .figures import request_figures, run_log_figures, scale_figures  # noqa: E402
 from .support import ARKER_DEMO, ARKER_ENV, BARE_APP, BARE_ENV, ROOT, Figure, machine, median, run_python  # noqa: E402
 
@@ -187,6 +188,25 @@ def render(figures: list[Figure], markdown: bool) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
+def report(figures: list[Figure], started: float, table: str, *, extra: str = "") -> int:
+    """Print the table, each figure's method, the machine; 1 when a target is missed."""
+    print(table)
+    print()
+    for f in figures:
+        print(f"- {f.name}: {f.note}")
+    if extra:
+        print(extra)
+    info = machine()
+    print(f"\nmachine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM, Python {info['python']}, "
+          f"Textual {info['textual']}; benchmark took {time.perf_counter() - started:.0f} s")
+    missed = [f.name for f in figures if not f.ok]
+    if missed:
+        print(f"MISSED: {len(missed)} target(s): " + "; ".join(missed))
+        return 1
+    print("every target met")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (less stable figures)")
@@ -199,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         ("10,000 VMs", lambda: asyncio.run(scale_figures())),
         ("run log", lambda: asyncio.run(run_log_figures())),
         ("requests", lambda: asyncio.run(request_figures())),
+        ("console", lambda: asyncio.run(console_figures(15 if args.quick else 40))),
         ("idle CPU", lambda: idle_cpu(5.0 if args.quick else 10.0)),
         ("memory", resident_memory),
     ]
@@ -212,21 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
     # Figure order of the issue's table.
     order = ["cold start", "10,000 VMs: data", "refresh of the", "refresh with 1% of", "refresh with 1% changed",
-             "cursor", "run log: append", "run log of", "idle, default", "idle CPU", "resident"]
+             "cursor", "run log: append", "run log of", "idle, default", "idle CPU", "resident", "console"]
     figures.sort(key=lambda f: next((i for i, p in enumerate(order) if f.name.startswith(p)), len(order)))
-    print(render(figures, args.markdown))
-    print()
-    for f in figures:
-        print(f"- {f.name}: {f.note}")
-    info = machine()
-    print(f"\nmachine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM, Python {info['python']}, "
-          f"Textual {info['textual']}; benchmark took {time.perf_counter() - started:.0f} s")
-    missed = [f.name for f in figures if not f.ok]
-    if missed:
-        print(f"MISSED: {len(missed)} target(s): " + "; ".join(missed))
-        return 1
-    print("every target met")
-    return 0
+    return report(figures, started, render(figures, args.markdown))
 
 
 if __name__ == "__main__":

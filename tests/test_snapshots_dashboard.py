@@ -26,7 +26,7 @@ def snapshot_app(view: str):
 
     async def run_before(pilot) -> None:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0)
+        await wait_for(pilot, lambda: screen.vm_tree.vm_count > 0 and screen.vm_tree.fork_tree_known)
         app.repository.resume()
         await select_vm(pilot, app, "ml-train")
         if view in ("runs", "runlog"):

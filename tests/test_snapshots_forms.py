@@ -28,6 +28,14 @@ from arker_tui.ui.forms.run_command import RunCommandForm
 from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog
 from arker_tui.ui.forms.write_file import WriteFileForm
+from arker_tui.ui.widgets.status_bar import StatusBar
+
+
+@pytest.fixture(autouse=True)
+def fixed_data_age(monkeypatch):
+    # The screen behind a form says how old its data is; waiting for that data
+    # must not change the picture.
+    monkeypatch.setattr(StatusBar, "age_text", lambda self: "0 s ago")
 
 
 class FormHost(ArkerApp):
@@ -89,7 +97,13 @@ TYPED = {
 
 
 async def settled(pilot) -> None:
-    """The form has mounted, validated and focused its first field."""
+    """The form has mounted, validated and focused its first field, and the
+    screen behind it has its data (the VM tree nests forks once their rows came)."""
+    await pilot.pause()
+    for _ in range(250):
+        if pilot.app.repository.stats.in_flight == 0:
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()

@@ -103,10 +103,10 @@ async def test_lineage_grouping_with_goldens_roots_and_images():
         assert "NAME · by lineage" in lines[0]
         assert lines[1].strip().startswith("▾ arkuntu (golden)") and lines[1].rstrip().endswith("1")
         base_line = next(line for line in lines if "○" in line or "●" in line if " base " in line + " ")
-        assert "● base root" in base_line and base_line.rstrip().endswith("2c 4G")
+        assert "● base root" in base_line and "2c 4G" in base_line
         assert any("vm_img2" in line for line in lines)  # unnamed VM shown by its id
         worker = next(line for line in lines if "worker-1" in line)
-        assert worker.rstrip().endswith("4c 8G") and "○ worker-1" in worker
+        assert "4c 8G" in worker and "○ worker-1" in worker
 
 
 async def test_name_only_roots_join_their_id_group_and_unknown_roots_are_plain():

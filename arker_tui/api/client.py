@@ -39,6 +39,8 @@ PLAIN_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 MAX_MESSAGE_CHARS = 2000
 # Answers that carry a run's output are bounded by the run output budget.
 RUN_OUTPUT_ROUTES = frozenset({"get_run", "run"})
+# The gateway ends a foreground run without a timeout of its own after an hour.
+FOREGROUND_RUN_MAX_SECONDS = 3600.0
 TOO_LARGE_RETRY_AFTER = 60.0  # seconds before a list whose answer was too large is fetched again
 # A key that JSON carries verbatim can be masked in a body's bytes.
 _JSON_SAFE_KEY = re.compile(r"[A-Za-z0-9._~+/=:-]{8,}")
@@ -145,7 +147,8 @@ class ArkerClient:
         error.args = (error.message,)
         return error
 
-    async def _send(self, request: httpx.Request, limit: int | None = None) -> httpx.Response:
+    async def _send(self, request: httpx.Request, limit: int | None = None,
+                    timeout: float | None = None) -> httpx.Response:
         """One HTTP exchange; any failure without an answer is network_error.
         The body is read as it streams and never past ``limit`` bytes
         (default ``settings.max_body_bytes``): past it, the exchange is cut
@@ -153,11 +156,12 @@ class ArkerClient:
         self.stats.requests += 1
         started = time.perf_counter()
         limit = self.settings.max_body_bytes if limit is None else limit
+        timeout = self.settings.timeout if timeout is None else timeout
         try:
             # httpx's timeouts are per operation (a server dripping bytes, or a
             # transport that ignores them, never trips them): also bound the
             # whole exchange, body included.
-            async with asyncio.timeout(self.settings.timeout):  # no extra task per request, as wait_for makes
+            async with asyncio.timeout(timeout):  # no extra task per request, as wait_for makes
                 streamed = await self._http.send(request, stream=True)
                 try:
                     body = await self._read_bounded(streamed, limit)
@@ -167,7 +171,7 @@ class ArkerClient:
         except ArkerError:
             raise
         except (httpx.TimeoutException, TimeoutError):
-            raise ArkerError("network_error", f"the request timed out after {self.settings.timeout:g} s") from None
+            raise ArkerError("network_error", f"the request timed out after {timeout:g} s") from None
         except (httpx.HTTPError, OSError) as exc:
             raise ArkerError("network_error", self._scrub(f"no answer: {type(exc).__name__}: {exc}")) from None
         except Exception as exc:  # a transport that breaks in its own way
@@ -243,11 +247,14 @@ class ArkerClient:
         headers: dict[str, str] | None = None,
         raw: bool = False,
         host: HostChoice | None = None,
+        timeout: float | None = None,
     ) -> Any:
         """Send one API call with retries; returns the decoded JSON body (with
         ``raw``: the body's bytes, undecoded, for callers that skip decoding
         what they have seen before). ``host``: the compute host, when the
-        caller chose it (a fork); else it is resolved from the path's VM."""
+        caller chose it (a fork); else it is resolved from the path's VM.
+        ``timeout``: seconds for this exchange instead of the settings' (a
+        foreground run answers when its command ends)."""
         route = ROUTES[route_name]
         limit = self.settings.max_run_output_bytes if route_name in RUN_OUTPUT_ROUTES else None
         if host is None:
@@ -264,9 +271,11 @@ class ArkerClient:
                     params=_query(query or {}),
                     json=body,
                     headers=headers,
+                    **({} if timeout is None else {"timeout": httpx.Timeout(
+                        timeout, connect=min(5.0, self.settings.timeout))}),
                 )
                 try:
-                    response = await self._send(request, limit)
+                    response = await self._send(request, limit, timeout)
                 except ArkerError as network_error:
                     if network_error.code == "payload_too_large" or not safe or attempt >= self.retry.max_retries:
                         raise
@@ -368,12 +377,19 @@ class ArkerClient:
         key = idempotency_key or uuid.uuid4().hex
         data = await self.request(
             "run", path={"vm_id": vm_id}, body=request.model_dump(exclude_none=True),
-            headers={"Idempotency-Key": key},
+            headers={"Idempotency-Key": key}, timeout=self.run_timeout(request),
         )
         is_background = isinstance(data, dict) and "stdout" not in data and data.get("run_id")
         if is_background:
             return self._parse(m.BackgroundRunResponse, data)
         return self._parse(m.CompletedRunResponse, data)
+
+    def run_timeout(self, request: m.RunRequest) -> float | None:
+        """A foreground command answers when it ends: wait for its own
+        timeout (or the platform's one-hour cap) plus the usual margin."""
+        if request.background or request.signal or not request.command.strip():
+            return None
+        return self.settings.timeout + (request.timeout or FOREGROUND_RUN_MAX_SECONDS)
 
     async def list_runs(
         self,

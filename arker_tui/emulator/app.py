@@ -17,6 +17,7 @@ The ``/_`` routes need no API key, are not counted and are never faulted.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections import Counter, deque
 from dataclasses import dataclass
@@ -196,6 +197,8 @@ class Emulator:
                         request.headers, request.base_url, host)
             endless = hostile.endless_page(f, route.name) if faulted else None
             payload = endless if endless is not None else HANDLERS[route.name](call)
+            if inspect.isawaitable(payload):  # a foreground command that takes time
+                payload = await payload
             if faulted and f.hostile:
                 payload = hostile.rewrite(f, route.name, payload)
             response = json_response(payload)

@@ -6,7 +6,9 @@ Notable objects are listed in ``world.demo``: ``(vm_id, run_id)`` pairs under
 long_run, dev_server_run, nonzero_exit_run, failed_run, cancelled_run,
 retried_run, base64_run, ci_run, timeout_run, exit_127_run, and
 ``demo["tunnels"]`` (open, open_public, starting, closed, jupyter ->
-``(vm_id, tunnel_key)``).
+``(vm_id, tunnel_key)``), ``demo["forks"]`` (child vm_id -> the vm_id it was
+forked from; its activity row is in the log, except ``DEMO_FORK_ROW_MISSING``'s).
+The longest fork chain is arkuntu -> ci-runner-1 -> ci-runner-3 -> ci-runner-4.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .shell import Program, Progress, scripted
 from .world import World
 
 MIN, HOUR, DAY = 60.0, 3600.0, 86400.0
+FORKED_BEFORE = 25 * HOUR  # the demo's forks are at least this old (their log rows too)
 
 DEMO_ORG = "org_acme"
 LONG_RUN_VM = "ml-train"
@@ -46,7 +49,7 @@ _VMS: list[tuple[str, str | None, str, str, int, int, int]] = [
     ("ci-runner-1", "arkuntu", "eu-central-1", "aws-burst", 2, 4096, 20480),
     ("ci-runner-2", "arkuntu", "eu-central-1", "aws-burst", 2, 4096, 20480),
     ("ci-runner-3", "ci-runner-1", "eu-central-1", "aws-burst", 2, 4096, 20480),
-    ("ci-runner-4", "ci-runner-1", "eu-central-1", "aws-burst", 2, 4096, 20480),
+    ("ci-runner-4", "ci-runner-3", "eu-central-1", "aws-burst", 2, 4096, 20480),
     ("sandbox-alice", "arkuntu", "us-west-2", "aws", 1, 2048, 10240),
     ("sandbox-bob", "arkuntu", "eu-central-1", "aws", 1, 2048, 10240),
     ("build-box", "ubuntu-full", "us-west-2", "aws", 8, 16384, 81920),
@@ -61,6 +64,8 @@ _VMS: list[tuple[str, str | None, str, str, int, int, int]] = [
 ]
 
 DEMO_VM_NAMES = tuple(spec[0] for spec in _VMS)
+# Its fork row has aged out of the activity log: the fork tree cannot place it.
+DEMO_FORK_ROW_MISSING = "metrics-agent"
 DEMO_RUNNING_VMS = ("api-dev", "ml-train", "ci-runner-3")
 
 _NETWORKS: list[Any] = [
@@ -119,6 +124,7 @@ def build_demo_world(clock: Clock, *, seed: int = 7) -> World:
     rng = random.Random(seed)
     now = clock.now()
     big_log = _big_log(rng)
+    forks: dict[str, str] = world.demo.setdefault("forks", {})
 
     for i, golden in enumerate(PUBLIC_GOLDENS):
         g = world.add_vm(golden, owner_org_id=ARKER_ORG_ID, public=True,
@@ -138,6 +144,10 @@ def build_demo_world(clock: Clock, *, seed: int = 7) -> World:
             root_id, root_name = src.root_source_vm_id, src.root_source_vm_name
         created = now - rng.uniform(0.5 * HOUR, 20 * DAY) if src is None or src.public else \
             max(src.created_at + MIN, now - rng.uniform(10 * MIN, 5 * DAY))
+        if src is not None and src.created_at + MIN <= now - FORKED_BEFORE:
+            # Every fork call is in the log, at its time: older than the activity
+            # view's default day, which shows the demo's recent burst of calls.
+            created = min(created, now - FORKED_BEFORE)
         files = {
             "/etc/hostname": f"{name}\n".encode(),
             "/home/user/README.md": _README.format(name=name).encode(),
@@ -151,6 +161,8 @@ def build_demo_world(clock: Clock, *, seed: int = 7) -> World:
             network=_NETWORKS[i % len(_NETWORKS)], root_source_vm_id=root_id,
             root_source_vm_name=root_name, worker_id=f"wrk-{rng.randint(1, 40)}",
             durable=name == "staging-db", files=files)
+        if src is not None:
+            forks[vm.vm_id] = src.vm_id
         world.add_session(vm, session_idx=0, started_at=vm.started_at)
         if name in ("ml-train", "api-dev", "data-etl", "build-box"):
             world.add_session(vm, session_idx=1, cwd="/workspace", started_at=vm.started_at,
@@ -289,6 +301,9 @@ def _filesystems(world: World) -> None:
 def _activity(world: World, rng: random.Random) -> None:
     now_ms = world.clock.now_ms()
     vms = list(world.org_vms())
+    forks = world.demo["forks"]
+    missing = world.find_vm_by_name(DEMO_FORK_ROW_MISSING)
+    lost = missing.vm_id if missing else None
     commands = ["pytest -q", "make test", "npm run build", "python train.py --epochs 50", "git pull",
                 "ls -la", "cat /etc/hostname", "./deploy.sh", "echo ready"]
     statuses = [200] * 40 + [400, 404, 409, 429, 500, 503]
@@ -305,9 +320,18 @@ def _activity(world: World, rng: random.Random) -> None:
             endpoint, status=status, path=path[endpoint], vm=vm, command=command or (
                 "/home/user/README.md" if endpoint == "sync" else ""),
             exit_code=exit_code, t_ms=t_ms,
-            source_vm_id=vm.root_source_vm_id or "" if endpoint == "fork" else "",
+            source_vm_id=forks.get(vm.vm_id, "") if endpoint == "fork" and vm.vm_id != lost else "",
             run_id=world.new_id("run") if endpoint == "run" and status == 200 else None,
             body_in='{"command": "%s"}' % command if command else "", body_out=_error_body(status))
+    # The fork call that made each forked VM, when it was made (the fork tree reads these).
+    for vm in vms:
+        source = forks.get(vm.vm_id)
+        if source is None or vm.vm_id == lost:
+            continue
+        body_in = json.dumps({"source_vm_id": source, "name": vm.name})
+        world.record_activity("fork", status=200, path="/v1/fork", vm=vm, source_vm_id=source,
+                              t_ms=int(vm.created_at * 1000), body_in=body_in,
+                              body_out=json.dumps({"vm_id": vm.vm_id, "name": vm.name}))
 
 
 _DEMO_ERRORS = {400: ("bad_request", "command: must not be empty"), 404: ("not_found", "vm not found"),

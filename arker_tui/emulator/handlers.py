@@ -15,6 +15,7 @@ from arker_tui.api import models as m
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
 
 from .world import World
+from .world_runs import ForegroundWait
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -77,7 +78,9 @@ def run(c: Call) -> Any:
     if "command" not in body and (body.get("release") or body.get("signal")):
         body["command"] = ""
     req = model(m.RunRequest, body)
-    return c.world.run(c.path["vm_id"], req, c.headers.get("idempotency-key"))
+    answer = c.world.run(c.path["vm_id"], req, c.headers.get("idempotency-key"))
+    # A foreground command that takes time: the HTTP layer awaits its end.
+    return answer.answer() if isinstance(answer, ForegroundWait) else answer
 
 
 def list_runs(c: Call) -> Any:

@@ -8,11 +8,16 @@ time) and is materialized lazily, only when someone reads it.
 
 Understood: ``echo [-n]``, ``sleep N`` (``infinity``), ``exit N``, ``true``,
 ``false``, ``cat PATH...``, ``pwd``, ``hostname``, ``whoami``, ``env``,
-``ls [DIR]``, ``seq N``, ``date``, ``progress N [INTERVAL]``,
+``ls [DIR]``, ``seq N``, ``date``, ``progress N [INTERVAL]``, ``cd [DIR]``,
+``export NAME=VALUE...``, ``unset NAME...``, ``trap '' SIG...`` (ignore signals),
 ``train --epochs N [--interval S]`` and ``python train.py --epochs N``,
 joined by ``;``, ``&&``, ``||`` (``|`` and ``&`` act like ``;``).
 ``$VAR`` expands from the session env. Anything else:
 ``sh: X: command not found`` on stderr, exit 127.
+
+``cd``, ``export`` and ``unset`` change the context the later commands of
+the line see; the program keeps the final cwd and env (``Program.cwd`` /
+``Program.env``) so the world can keep them in the session.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import math
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Mapping
 
 from .clock import iso
@@ -136,6 +141,10 @@ class Program:
     timeline: list[tuple[float, Step]] = field(default_factory=list)
     duration: float = 0.0
     exit_code: int = 0
+    # The session's cwd and env after the line (cd / export / unset).
+    cwd: str | None = None
+    env: dict[str, str] | None = None
+    ignored_signals: frozenset[str] = frozenset()  # ``trap '' INT``: names without SIG
 
     def output(self, elapsed: float) -> tuple[bytes, bytes]:
         """What the program printed ``elapsed`` seconds after it started."""
@@ -156,9 +165,10 @@ class ShellContext:
 
     files: Mapping[str, bytes] = field(default_factory=dict)
     cwd: str = "/home/user"
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
     hostname: str = "arker"
     now: float = 0.0
+    ignored_signals: set[str] = field(default_factory=set)
 
 
 _REDIRECT = re.compile(r"\s\d?>>?\s*(&\d|/dev/null)")
@@ -167,7 +177,8 @@ _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 
 def parse(command: str, ctx: ShellContext | None = None) -> Program:
     """Parse a command line into its deterministic timeline."""
-    ctx = ctx or ShellContext()
+    # A private copy: cd / export change it as the line goes, never the caller's.
+    ctx = replace(ctx or ShellContext(), env=dict((ctx.env if ctx else None) or {}), ignored_signals=set())
     text = _REDIRECT.sub(" ", command)
     text = _VAR.sub(lambda m: ctx.env.get(m.group(1) or m.group(2), ""), text)
     try:
@@ -176,7 +187,7 @@ def parse(command: str, ctx: ShellContext | None = None) -> Program:
         tokens = list(lexer)
     except ValueError as exc:
         step: Step = Instant(stderr=f"sh: syntax error: {exc}\n".encode(), exit_code=2)
-        return Program(command, [(0.0, step)], 0.0, 2)
+        return Program(command, [(0.0, step)], 0.0, 2, cwd=ctx.cwd, env=ctx.env)
 
     # Split into (operator-before, argv) pairs.
     pieces: list[tuple[str, list[str]]] = []
@@ -204,6 +215,8 @@ def parse(command: str, ctx: ShellContext | None = None) -> Program:
         if step.ends_shell or math.isinf(t):
             break
     program.duration, program.exit_code = t, last
+    program.cwd, program.env = ctx.cwd, ctx.env
+    program.ignored_signals = frozenset(ctx.ignored_signals)
     return program
 
 
@@ -256,6 +269,8 @@ def _ls(argv: list[str], ctx: ShellContext) -> Step:
         return Instant(stdout=_text(posixpath.basename(base) + "\n"))
     prefix = base.rstrip("/") + "/"
     names = sorted({p[len(prefix):].split("/")[0] for p in ctx.files if p.startswith(prefix)})
+    if not names and base in STANDARD_DIRS:
+        return Instant()  # an empty directory
     if not names:
         msg = f"ls: cannot access '{args[0] if args else base}': No such file or directory\n"
         return Instant(stderr=_text(msg), exit_code=2)
@@ -309,6 +324,67 @@ def _seq(argv: list[str]) -> Step:
     return Instant(stdout=_text("".join(f"{i}\n" for i in range(1, n + 1))))
 
 
+# Directories every VM has (besides the parents of its files).
+STANDARD_DIRS = frozenset({"/", "/tmp", "/home", "/home/user", "/root", "/etc", "/var", "/var/log", "/usr",
+                           "/usr/bin", "/usr/local", "/opt", "/srv", "/mnt", "/dev", "/proc", "/workspace"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _is_dir(path: str, ctx: ShellContext) -> bool:
+    if path in STANDARD_DIRS:
+        return True
+    prefix = path.rstrip("/") + "/"
+    return any(p.startswith(prefix) for p in ctx.files)
+
+
+def _cd(argv: list[str], ctx: ShellContext) -> Step:
+    if len(argv) > 2:
+        return Instant(stderr=b"sh: cd: too many arguments\n", exit_code=1)
+    arg = argv[1] if len(argv) > 1 else ctx.env.get("HOME", "/home/user")
+    if arg == "~" or arg.startswith("~/"):
+        arg = ctx.env.get("HOME", "/home/user") + arg[1:]
+    path = posixpath.normpath(posixpath.join(ctx.cwd, arg))
+    path = "/" + path.lstrip("/")  # normpath keeps a leading "//"
+    if path in ctx.files:
+        return Instant(stderr=_text(f"sh: cd: {arg}: Not a directory\n"), exit_code=1)
+    if not _is_dir(path, ctx):
+        return Instant(stderr=_text(f"sh: cd: {arg}: No such file or directory\n"), exit_code=1)
+    ctx.cwd = path
+    return Instant()
+
+
+def _export(argv: list[str], ctx: ShellContext) -> Step:
+    if len(argv) == 1:
+        return Instant(stdout=_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in sorted(ctx.env.items()))))
+    errors = []
+    for arg in argv[1:]:
+        name, has_value, value = arg.partition("=")
+        if not _NAME.match(name):
+            errors.append(f"sh: export: '{arg}': not a valid identifier\n")
+        elif has_value:
+            ctx.env[name] = value
+    return Instant(stderr=_text("".join(errors)), exit_code=1 if errors else 0)
+
+
+def _trap(argv: list[str], ctx: ShellContext) -> Step:
+    """Only ``trap '' SIG...`` (ignore them) and ``trap - SIG...`` (default again)."""
+    if len(argv) < 3 or argv[1] not in ("", "-"):
+        return Instant(stderr=b"sh: trap: only \"trap '' SIGNAL\" and \"trap - SIGNAL\" are understood\n",
+                       exit_code=2)
+    names = {a.upper().removeprefix("SIG") for a in argv[2:]} - {"KILL"}  # SIGKILL cannot be ignored
+    if argv[1] == "":
+        ctx.ignored_signals |= names
+    else:
+        ctx.ignored_signals -= names
+    return Instant()
+
+
+def _unset(argv: list[str], ctx: ShellContext) -> Step:
+    for name in argv[1:]:
+        ctx.env.pop(name, None)
+    return Instant()
+
+
 _COMMANDS: dict[str, Callable[[list[str], ShellContext], Step]] = {
     "echo": lambda a, c: _echo(a),
     "sleep": lambda a, c: _sleep(a),
@@ -319,6 +395,10 @@ _COMMANDS: dict[str, Callable[[list[str], ShellContext], Step]] = {
     "cat": _cat,
     "ls": _ls,
     "pwd": lambda a, c: Instant(stdout=_text(c.cwd + "\n")),
+    "cd": _cd,
+    "export": _export,
+    "unset": _unset,
+    "trap": _trap,
     "hostname": lambda a, c: Instant(stdout=_text(c.hostname + "\n")),
     "whoami": lambda a, c: Instant(stdout=b"user\n"),
     "env": lambda a, c: Instant(stdout=_text("".join(f"{k}={v}\n" for k, v in c.env.items()))),

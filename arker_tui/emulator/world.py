@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from arker_tui.api.models import ForkRequest, ResizeRequest
 
 DEFAULT_ORG = "org_acme"
-ALL_FEATURES = frozenset({"sessions", "tunnels", "syncs", "filesystems", "files", "org_runs"})
+ALL_FEATURES = frozenset({"sessions", "tunnels", "syncs", "filesystems", "files", "org_runs", "signals"})
 
 
 def fail(code: str, message: str) -> ArkerError:
@@ -52,6 +52,9 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         self._ids: set[str] = set()
         self.demo: dict[str, Any] = {}  # notable objects of a built world (demo.py)
         RunsMixin.__init__(self)
+        # Foreground commands take their time on a real clock; a manual clock
+        # answers them at once unless a test turns this on.
+        self.foreground_waits = isinstance(self.clock, RealClock)
         TunnelsMixin.__init__(self)
         FilesMixin.__init__(self)
         ActivityMixin.__init__(self)

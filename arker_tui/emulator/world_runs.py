@@ -1,10 +1,21 @@
-"""Runs: create (foreground / background / ack), list, get, cancel, and the
-Idempotency-Key store. A run's output comes from the fake shell (shell.py)."""
+"""Runs: create (foreground / background / ack), list, get, cancel, signal,
+and the Idempotency-Key store. A run's output comes from the fake shell
+(shell.py).
+
+A foreground command that takes time (``sleep 30``) keeps its session busy
+until it ends: ``run`` then answers a ``ForegroundWait`` that the HTTP layer
+awaits. A signal to the session ends it (SIGINT: exit code 130), and another
+command sent to the busy session is a ``conflict``. With a manual clock
+foreground runs are answered at once unless ``world.foreground_waits`` is
+turned on (a test that does must move the clock, or signal).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
@@ -38,6 +49,25 @@ def _signal_number(sig: str) -> int:
     return SIGNALS[name]
 
 
+@dataclass
+class ForegroundWait:
+    """A foreground run still running: the answer comes when it ends."""
+
+    world: "World"
+    vm: VmRec
+    run: RunRec
+    poll_seconds: float = 0.01
+
+    async def answer(self) -> dict[str, Any]:
+        world, vm, run = self.world, self.vm, self.run
+        while run.is_running(world.now()):
+            if world.vms.get(vm.vm_id) is not vm:
+                raise _fail("not_found", f"vm {vm.vm_id} was deleted while the command ran")
+            await asyncio.sleep(self.poll_seconds)
+        vm.active_runs.discard(run.run_id)
+        return run.completed_response(world.now())
+
+
 def _resources(field: str, value: str) -> list[str]:
     kinds = [k.strip() for k in value.split(",") if k.strip()]
     bad = [k for k in kinds if k not in RESOURCE_KINDS]
@@ -49,8 +79,9 @@ def _resources(field: str, value: str) -> list[str]:
 class RunsMixin:
     def __init__(self) -> None:
         self.runs_created = 0
-        # (vm_id, key) -> (request fingerprint, original response)
-        self.idempotency: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        # (vm_id, key) -> (request fingerprint, original response, or the foreground run answering it)
+        self.idempotency: dict[tuple[str, str], tuple[str, dict[str, Any] | ForegroundWait]] = {}
+        self.foreground_waits: bool | None = None  # None: only on a real clock (World sets it)
 
     # --- building -------------------------------------------------------------
 
@@ -97,7 +128,7 @@ class RunsMixin:
         raise _fail("not_found", f"session_idx {idx} not found in vm {vm.vm_id}")
 
     def run(self: "World", vm_id: str, req: RunRequest, idempotency_key: str | None = None
-            ) -> dict[str, Any]:
+            ) -> dict[str, Any] | ForegroundWait:
         vm = self.get_vm(vm_id, write=True)
         fingerprint = json.dumps(req.model_dump(exclude_none=True), sort_keys=True)
         if idempotency_key:
@@ -105,13 +136,19 @@ class RunsMixin:
             if seen is not None:
                 if seen[0] != fingerprint:
                     raise _fail("conflict", "Idempotency-Key: this key was used with a different request")
-                return dict(seen[1])
+                return seen[1] if isinstance(seen[1], ForegroundWait) else dict(seen[1])
         response = self._run(vm, req)
         if idempotency_key:
-            self.idempotency[(vm_id, idempotency_key)] = (fingerprint, dict(response))
+            kept = response if isinstance(response, ForegroundWait) else dict(response)
+            self.idempotency[(vm_id, idempotency_key)] = (fingerprint, kept)
         return response
 
-    def _run(self: "World", vm: VmRec, req: RunRequest) -> dict[str, Any]:
+    def _busy_with(self, vm: VmRec, session: SessionRec | None, now: float) -> RunRec | None:
+        """The foreground run that holds this session's shell, if any."""
+        sid = session.session_id if session else None
+        return next((r for r in vm.running_runs(now) if not r.background and r.session_id == sid), None)
+
+    def _run(self: "World", vm: VmRec, req: RunRequest) -> dict[str, Any] | ForegroundWait:
         now = self.now()
         if req.timeout is not None and req.timeout <= 0:
             raise _fail("bad_request", f"timeout: must be positive, got {req.timeout}")
@@ -132,22 +169,37 @@ class RunsMixin:
             if not req.command.strip():
                 return ack  # a bare release; with a command it applies after the run
         if req.signal:
+            self.require_feature("signals")
             number = _signal_number(req.signal)
+            name = next((n for n, v in SIGNALS.items() if v == number), str(number))
+            # What runs in the session ends as a shell's child would: 128 + the
+            # signal's number (SIGINT: 130), unless it trapped the signal. An
+            # idle session just acknowledges.
             for run in vm.running_runs(now):
-                if run.session_id == (session.session_id if session else None):
+                if run.session_id == (session.session_id if session else None) \
+                        and name not in run.program.ignored_signals:
                     self.force_end(run, "completed", now, exit_code=128 + number)
             return ack
         if not req.command.strip():
             raise _fail("bad_request", "command: must not be empty")
+        busy = self._busy_with(vm, session, now)
+        if busy is not None:
+            raise _fail("conflict", f"session {busy.session_id or 'default'} is busy: "
+                        f"{busy.command[:80]!r} is still running in the foreground")
         timeout = req.timeout
+        waits = self.foreground_waits
+        program = self._program(vm, req.command, session, now)
+        if session is not None:  # cd / export / unset stay in the session
+            session.cwd = program.cwd or session.cwd
+            session.env = dict(program.env if program.env is not None else session.env)
         if not req.background:
-            program = self._program(vm, req.command, session, now)
             if timeout is None and (math.isinf(program.duration) or program.duration > FOREGROUND_MAX_SECONDS):
                 timeout = FOREGROUND_MAX_SECONDS
+            takes_time = min(program.duration, timeout if timeout is not None else math.inf) > 0
             run = self.add_run(vm, req.command, session=session, background=False, timeout=timeout,
-                               program=program, instant=True)
+                               program=program, instant=not (waits and takes_time))
         else:
-            run = self.add_run(vm, req.command, session=session, timeout=timeout)
+            run = self.add_run(vm, req.command, session=session, timeout=timeout, program=program)
         self.runs_created += 1
         if req.network and req.network.inbound and req.network.inbound.ports:
             for port, spec in req.network.inbound.ports.items():
@@ -155,6 +207,8 @@ class RunsMixin:
                                 protocol=spec.protocol)
         if req.background:
             return {"run_id": run.run_id, "state": "running"}
+        if not run.instant:
+            return ForegroundWait(self, vm, run)
         return run.completed_response(now)
 
     def _program(self, vm: VmRec, command: str, session: SessionRec | None, now: float) -> Program:

@@ -144,21 +144,29 @@ class Mutations:
                 self._set_list(lst, [new if r.run_id == run_id else r for r in lst.value])
 
     async def run(
-        self, vm_id: str, request: m.RunRequest, idempotency_key: str | None = None
+        self, vm_id: str, request: m.RunRequest, idempotency_key: str | None = None, *, refresh: bool = True
     ) -> m.CompletedRunResponse | m.BackgroundRunResponse:
-        """Start a command. A background run shows in the VM's runs lists at once."""
+        """Start a command. A background run shows in the VM's runs lists at once.
+        ``refresh=False``: the entries it touched are not fetched again now;
+        the caller calls ``refresh_after_run`` when it is ready (the console
+        paints the output first)."""
         def apply(response: Any) -> None:
             if response.run_id and response.state == "running":
                 row = m.RunSummary(run_id=response.run_id, command=request.command, state="running",
                                    session_id=request.session_id, vm_id=vm_id)
                 self._add_item("runs", vm_id, row, front=True)
 
-        def affected(q: Query) -> bool:
-            return self._per_vm(vm_id)(q) or (q.kind in ("runs", "sessions") and q.vm_id == vm_id)
-
         return await self._mutate(
             [("vm", vm_id, "running command")],
-            lambda: self.client.run(vm_id, request, idempotency_key=idempotency_key), apply, affected)
+            lambda: self.client.run(vm_id, request, idempotency_key=idempotency_key), apply,
+            self._run_affected(vm_id) if refresh else None)
+
+    def _run_affected(self, vm_id: str) -> Callable[[Query], bool]:
+        return lambda q: self._per_vm(vm_id)(q) or (q.kind in ("runs", "sessions") and q.vm_id == vm_id)
+
+    def refresh_after_run(self, vm_id: str) -> None:
+        """Fetch again what a run touched (after ``run(..., refresh=False)``)."""
+        self._invalidate(self._run_affected(vm_id))
 
     # --- VMs ----------------------------------------------------------------
 

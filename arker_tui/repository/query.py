@@ -15,6 +15,7 @@ from typing import Any, Callable
 LIST_KINDS = frozenset({"vms", "sessions", "runs", "tunnels", "syncs", "filesystems", "org_runs"})
 SINGLE_KINDS = frozenset({"vm", "run"})
 KINDS = LIST_KINDS | SINGLE_KINDS
+FORK_ROWS_CAP = 10_000  # fork rows read for the fork tree (newest first)
 
 
 def _tunnel_id(tunnel: Any) -> str:
@@ -99,6 +100,12 @@ class Query:
     @classmethod
     def org_runs(cls, **filters: Any) -> "Query":
         return cls("org_runs", filters=_filters(filters))
+
+    @classmethod
+    def fork_rows(cls) -> "Query":
+        """The org log's fork calls, for the fork tree: every retained row
+        (``since`` 0, not the default day), without bodies."""
+        return cls.org_runs(endpoint="fork", since=0, lite=True, max_rows=FORK_ROWS_CAP)
 
     # --- helpers ------------------------------------------------------------
 

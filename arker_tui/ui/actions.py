@@ -74,6 +74,8 @@ SCOPES = {
     "token": "Tunnel token",
     "history": "Command field",
     "help": "Help",
+    "console": "Console",
+    "consoleinput": "Console: command line",
 }
 
 
@@ -112,7 +114,7 @@ ACTIONS: tuple[Action, ...] = (
     _local("pane.details", "6,i", "Details", "main", "focus_pane('6')", show=False, command="Go to Details",
            help="show every field of the selected VM"),
     _local("app.filter", "slash", "Filter", "main", "filter", command="Filter the focused list",
-           help="filter the focused list (substring); esc clears"),
+           help="filter the focused list: words, and terms like state:idle age>7d (? lists them); esc clears"),
     _local("app.back", "escape", "Back", "main", "back", show=False,
            help="close the run log, clear a filter, or go back to the VM tree"),
     # --- the VM tree --------------------------------------------------------------
@@ -133,10 +135,11 @@ ACTIONS: tuple[Action, ...] = (
          command="Release the selected VM's resources…", help="cpu / memory / disk of an idle VM"),
     _local("tree.grouping", "g", "Grouping", "tree", "cycle_grouping", command="Switch VM grouping",
            help="group the tree by lineage, region or state"),
-    _local("tree.toggle", "space", "Expand/collapse", "tree", "toggle_group", show=False,
-           help="open or close the group under the cursor"),
-    _local("tree.collapse", "left,h", "Collapse", "tree", "collapse", show=False, help="close the group"),
-    _local("tree.expand", "right,l", "Expand", "tree", "expand", show=False, help="open the group"),
+    _local("tree.toggle", "space", "Mark/expand", "tree", "toggle_group", show=False,
+           help="on a VM: mark or unmark it; on a group: open or close it (left / right fold a VM's forks)"),
+    _local("tree.collapse", "left,h", "Collapse", "tree", "collapse", show=False,
+           help="close the group, or a VM's forks; on a fork, go to its parent"),
+    _local("tree.expand", "right,l", "Expand", "tree", "expand", show=False, help="open the group, or a VM's forks"),
     # --- every list -----------------------------------------------------------------
     _local("list.up", "up,k", "Up", "list", "cursor_up", show=False),
     _local("list.down", "down,j", "Down", "list", "cursor_down", show=False),
@@ -145,8 +148,20 @@ ACTIONS: tuple[Action, ...] = (
     _local("list.first", "home", "First", "list", "first", show=False),
     _local("list.last", "end", "Last", "list", "last", show=False),
     _local("list.open", "enter", "Open", "list", "select",
-           help="open the row: a run's log, a session's env, a group, any other row in full"),
+           help="open the row: a run's log, a session's console, a group, any other row in full"),
     _local("list.copy_id", "y", "Copy id", "listpane", "copy_id", help="copy the row's id (OSC 52)"),
+    # marks and sort (every list; d / c then act on every marked row of the list)
+    _local("list.mark", "space", "Mark", "list", "toggle_mark", show=False,
+           help="mark or unmark the row (d, and c in Runs, then act on every marked row)"),
+    _local("list.mark_all", "ctrl+a", "Mark all", "list", "mark_all", show=False,
+           command="Mark every row the filter shows", help="mark every row the filter shows"),
+    _local("list.clear_marks", "u", "Clear marks", "list", "clear_marks", show=False,
+           command="Clear the marks of the focused list", help="unmark every row"),
+    _local("list.sort", "o,s", "Sort", "list", "cycle_sort", show=False,
+           command="Sort the focused list by the next column",
+           help="sort by the next column (the header shows which, and the direction); s in Tunnels"),
+    _local("list.direction", "O", "Asc/desc", "list", "toggle_direction", show=False,
+           command="Flip the sort of the focused list", help="flip the sort"),
     # --- runs ---------------------------------------------------------------------------
     _act("runs.cancel", "c", "Cancel run", "runs", "cancel_run", "run", mutating=True,
          command="Cancel the selected run", help="asks first, naming the run and its VM"),
@@ -168,7 +183,9 @@ ACTIONS: tuple[Action, ...] = (
     _act("tunnels.new", "n", "New", "tunnels", "new_tunnel", "vm", mutating=True, command="New tunnel…",
          help="ports and auth mode in the selected VM"),
     _local("tunnels.copy", "y", "Copy URL", "tunnels", "copy_url", help="copy the tunnel's URL (OSC 52)"),
-    _local("tunnels.open", "o", "Open URL", "tunnels", "open_url", help="open the tunnel's URL in a browser"),
+    # priority: the list's own o (sort) would win otherwise; in Tunnels the sort is on s.
+    _local("tunnels.open", "o", "Open URL", "tunnels", "open_url", priority=True,
+           help="open the tunnel's URL in a browser"),
     # --- filesystems and syncs ----------------------------------------------------------------
     _act("filesystems.delete", "d,delete", "Delete", "filesystems", "delete", "filesystem", mutating=True,
          command="Delete the selected filesystem", help="asks first, naming the filesystem"),
@@ -232,6 +249,31 @@ ACTIONS: tuple[Action, ...] = (
     _local("run.history_prev", "up", "Previous", "history", "history(-1)", show=False,
            help="the VM's previous command"),
     _local("run.history_next", "down", "Next", "history", "history(1)", show=False, help="the next command"),
+    # --- the session console (screens/console.py) -------------------------------------------------------
+    # Not in the footer (the tree's line is full): in ? and the palette.
+    # priority: the tree's own s (sort) would win otherwise; o still sorts there.
+    _act("vms.console", "s", "Console", "vms", "console", "vm", show=False, priority=True,
+         command="Open a console on the selected VM…",
+         help="a console on the VM's first idle session, or a new one (asks)"),
+    _local("console.close", "escape", "Close", "console", "close_console",
+           help="back to the main screen (a running command keeps running in the session)"),
+    _local("console.interrupt", "ctrl+c", "Interrupt", "console", "interrupt", mutating=True, priority=True,
+           help="SIGINT to the session; again within 2 s offers SIGKILL (asks first); idle: drops the line"),
+    _local("console.background", "ctrl+b", "Background", "console", "background", mutating=True, priority=True,
+           command="Console: run in the background",
+           help="run the typed line as a background run; while one runs: run it again there (asks first)"),
+    _local("console.search", "ctrl+r", "Search", "console", "search_history", priority=True,
+           command="Console: search history", help="search this VM's history for the typed text (again: older)"),
+    _local("console.clear", "ctrl+l", "Clear", "console", "clear_scrollback", priority=True,
+           command="Console: clear the scrollback", help="clear the scrollback (the built-in clear does too)"),
+    _local("console.copy", "y", "Copy output", "console", "copy_output", command="Console: copy the last output",
+           help="copy the last command's output (OSC 52; from the scrollback: tab there)"),
+    _local("console.env", "i", "Env", "console", "show_env", command="Console: the session's env",
+           help="the session's cwd and env in full (from the scrollback: tab there)"),
+    _local("console.history_prev", "up", "Previous", "consoleinput", "history(-1)", show=False,
+           help="the previous command typed in this VM's console"),
+    _local("console.history_next", "down", "Next", "consoleinput", "history(1)", show=False,
+           help="the next command"),
 )
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}

@@ -45,3 +45,12 @@ class IntentSource:
 
     def action_intent(self, action_id: str) -> None:
         self.post_message(ActionRequested(action_id, self))  # type: ignore[attr-defined, arg-type]  # a widget
+
+
+class OpenConsole(Message):
+    """Open the console of this session of this VM."""
+
+    def __init__(self, vm_id: str, session_id: str) -> None:
+        super().__init__()
+        self.vm_id = vm_id
+        self.session_id = session_id

@@ -177,6 +177,8 @@ class ActivityScreen(Watching, Screen):
             render_row=self.render_row,
             filter_text_of=lambda r: f"{r.command} {r.path} {r.vm_id} {r.request_id}",
             empty_text="Loading…",
+            sortable=False,  # the server sorts (o / O are the screen's)
+            markable=False,
             id="activity-list",
         )
 

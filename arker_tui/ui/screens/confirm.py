@@ -25,6 +25,8 @@ class ConfirmRequest:
     verb: str  # "Delete", "Cancel"
     target: Target
     consequences: tuple[str, ...] = ()
+    hint: str | None = None  # the line under the consequences (default: by verb)
+    button: str | None = None  # the confirm button's words (default: verb and kind)
 
     @property
     def kind(self) -> str:
@@ -73,6 +75,9 @@ class ConfirmDialog(ModalScreen[bool]):
                 text.append(")")
         return text
 
+    def confirm_label(self) -> str:
+        return self.request.button or f"{self.request.verb} {self.request.kind}"
+
     def compose(self) -> ComposeResult:
         r = self.request
         with Vertical():
@@ -81,13 +86,13 @@ class ConfirmDialog(ModalScreen[bool]):
             if r.consequences:
                 yield Static(Text("\n").join(plain(f"• {line}", 200) for line in r.consequences),
                              classes="consequences")
-            yield Static("This cannot be undone." if r.verb == "Delete" else "The run stops where it is.",
-                         classes="hint")
+            default_hint = "This cannot be undone." if r.verb == "Delete" else "The run stops where it is."
+            yield Static(r.hint or default_hint, classes="hint")
             with Horizontal():
                 # "Cancel" beside "Cancel run" would read as the action itself.
                 back = "Keep running" if r.verb == "Cancel" else "Cancel"
                 yield Button(back, id="cancel", variant="default")
-                yield Button(f"{r.verb} {r.kind}", id="confirm", variant="error")
+                yield Button(self.confirm_label(), id="confirm", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -105,3 +110,84 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_switch_button(self) -> None:
         target = "#confirm" if self.focused and self.focused.id == "cancel" else "#cancel"
         self.query_one(target, Button).focus()
+
+
+SHOWN_TARGETS = 10  # a bulk confirmation names this many, then "and N more"
+
+
+@dataclass(frozen=True)
+class BulkConfirmRequest:
+    """One confirmation for every marked item of a list."""
+
+    verb: str  # "Delete", "Cancel"
+    targets: tuple[Target, ...]
+    consequences: tuple[str, ...] = ()
+    hint: str | None = None
+    button: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.hint is None and self.verb == "Cancel" and len(self.targets) > 1:
+            object.__setattr__(self, "hint", "The runs stop where they are.")
+
+    @property
+    def kind(self) -> str:
+        noun = self.targets[0].noun if self.targets else "item"
+        return noun if len(self.targets) == 1 else f"{noun}s"
+
+    @property
+    def count_words(self) -> str:
+        return f"{len(self.targets)} {self.kind}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.verb} {self.count_words}?"
+
+
+class BulkConfirmDialog(ConfirmDialog):
+    """Names every target up to ``SHOWN_TARGETS``, then how many more."""
+
+    request: BulkConfirmRequest  # type: ignore[assignment]
+
+    def __init__(self, request: BulkConfirmRequest) -> None:
+        super().__init__(request)  # type: ignore[arg-type]
+
+    def confirm_label(self) -> str:
+        return f"{self.request.verb} {self.request.count_words}"
+
+    def target_lines(self) -> Text:
+        targets = self.request.targets
+        text = Text()
+        vm_ids = {target.vm_id for target in targets}
+        one_vm = targets[0].vm if len(vm_ids) == 1 and targets[0].kind != "vm" else None
+        if one_vm is not None:  # every target on one VM: named once
+            text.append(f"{'VM':<9}", style="dim")
+            text.append_text(plain(one_vm.label, 50, style="bold"))
+            text.append("  (")
+            text.append_text(plain(one_vm.vm_id, 60))
+            text.append(")\n")
+        shown = self.shown_count(one_vm is not None)
+        for i, target in enumerate(targets[:shown]):
+            if i:
+                text.append("\n")
+            text.append("• ")
+            text.append_text(plain(target.name, 40, style="bold"))
+            if target.key != target.name:
+                text.append("  (")
+                text.append_text(plain(target.key, 40))
+                text.append(")")
+            if target.where and one_vm is None:
+                text.append(" ")
+                text.append_text(plain(target.where, 60, style="dim"))
+        if len(targets) > shown:
+            text.append(f"\nand {len(targets) - shown} more", style="italic")
+        return text
+
+    def shown_count(self, vm_line: bool) -> int:
+        """Up to ``SHOWN_TARGETS``, fewer when the terminal is too short for the
+        dialog to show them with its buttons (at least 3)."""
+        count = len(self.request.targets)
+        # Lines besides the targets: border 2, title 2, consequences, hint 1, buttons 3, "and N more" 1.
+        room = self.app.size.height - 9 - len(self.request.consequences) - vm_line
+        if count <= min(SHOWN_TARGETS, room):
+            return count
+        return max(3, min(SHOWN_TARGETS, room - 1))

@@ -25,8 +25,10 @@ from .. import format as fmt
 from ..actions import ACTIONS, SCOPES, Action, action, bindings, in_scope
 from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
+from ..jump import JumpProvider
 from ..keymap import keys_of
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
+from ..widgets.data_list import DataList
 from ..widgets.footer import KeyFooter
 from ..widgets.list_pane import FilterHost
 from ..widgets.run_view import RunView
@@ -34,6 +36,8 @@ from ..widgets.status_bar import StatusBar
 from ..widgets.vm_detail import VmDetail
 from ..widgets.workspace import TAB_NAMES, Workspace
 from .confirm import ConfirmDialog, ConfirmRequest
+from .console_open import ConsoleOpeners
+from .main_bulk import BulkActions
 from .main_forms import FormOpeners
 from .text_view import TextView
 
@@ -59,12 +63,13 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(FormOpeners, Screen):
+class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, Screen):
     if TYPE_CHECKING:  # the app typed (see app_base)
         app = getters.app(ArkerAppBase)
 
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
+    COMMANDS = {JumpProvider}  # the palette also finds VMs, runs, sessions, tunnels, filesystems
 
     def __init__(self) -> None:
         super().__init__()
@@ -227,6 +232,9 @@ class MainScreen(FormOpeners, Screen):
             return self
         if scope in ("tree", "vms"):
             return workspace.vm_tree if scope == "tree" else workspace.vm_pane
+        if scope == "list":  # marks and sort: the list that had the focus
+            focused = self.focused
+            return focused if isinstance(focused, DataList) else None
         if scope in ("runview", "runlog"):
             if not workspace.run_view_open:
                 return None
@@ -300,6 +308,8 @@ class MainScreen(FormOpeners, Screen):
     # --- destructive actions ----------------------------------------------------
 
     async def do_delete(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in that list: every marked row
+            return
         target = await self.resolve(act.target)
         if target is None:
             return
@@ -316,6 +326,8 @@ class MainScreen(FormOpeners, Screen):
                           f"{done} {target.words()}")
 
     async def do_cancel_run(self, act: Action) -> None:
+        if await self.bulk_if_marked(act):  # marks in Runs: every marked running run
+            return
         target = await self.resolve(act.target)
         if target is None:
             return

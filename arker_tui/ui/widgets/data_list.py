@@ -5,6 +5,13 @@ rendered row is cached by key until that row's item changes, so a refresh
 that touches 1% of 10,000 rows re-renders 1% of the rows. Rows live in a
 keyed model; sorting and filtering work on that model, never on widgets.
 The cursor follows its row's key through updates, sorts and filters.
+
+Marks and sort are list state too: marks are a set of keys (they survive
+refreshes, filters and regrouping; a key that leaves the model loses its
+mark), drawn in a gutter left of the cached rows, so marking 10,000 rows
+re-renders nothing. The sort is a column and a direction; each column says
+how its values compare (``Column.sort``), the list's own ``sort_key`` breaks
+ties.
 """
 
 from __future__ import annotations
@@ -17,11 +24,14 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.actions import SkipAction
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .. import filter_terms
+from .. import format as fmt
 from ..actions import bindings
 
 Item = TypeVar("Item")
@@ -36,6 +46,14 @@ class Column:
     justify: str = "left"
     ratio: int = 1  # share of the spare width among flexible columns
     hide_below: int = 0  # hide the column when the list is narrower than this
+    sort: Callable[[Any], Any] | None = None  # the value rows sort by (None: the cell's text)
+    sort_cached: bool = True  # False: the value moves on without the item changing (a ticking duration)
+
+
+ARROWS = {False: "↑", True: "↓"}  # ascending, descending (as the activity view shows them)
+# The marks gutter: one glyph per row (a mark, or a bulk action's state for that row).
+MARK_GLYPHS = {"marked": "✓", "pending": "◷", "failed": "✖"}
+GUTTER = 2  # a space and the glyph, left of the first column while anything is marked
 
 
 def fit(cell: Cell, width: int, justify: str = "left", style: Style | None = None) -> list[Segment]:
@@ -105,6 +123,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         "data-list--cursor-blurred",
         "data-list--empty",
         "data-list--dim",
+        "data-list--marked",
+        "data-list--mark",
     }
 
     DEFAULT_CSS = """
@@ -121,6 +141,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
     DataList > .data-list--cursor-blurred { background: $block-cursor-blurred-background; }
     DataList > .data-list--empty { color: $text-muted; text-style: italic; }
     DataList > .data-list--dim { color: $text-disabled; }
+    DataList > .data-list--marked { text-style: bold; }
+    DataList > .data-list--mark { color: $accent; text-style: bold; }
     """
 
     class Highlighted(Message):
@@ -138,6 +160,17 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
     class Selected(Highlighted):
         """Enter was pressed on a row."""
 
+    class MarksChanged(Message):
+        """Rows were marked or unmarked: counts in titles follow."""
+
+        def __init__(self, data_list: "DataList") -> None:
+            super().__init__()
+            self.data_list = data_list
+
+        @property
+        def control(self) -> "DataList":
+            return self.data_list
+
     def __init__(
         self,
         columns: Sequence[Column],
@@ -147,6 +180,10 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         sort_key: Callable[[Item], Any] | None = None,
         reverse: bool = False,
         filter_text_of: Callable[[Item], str] | None = None,
+        sort_by: str | None = None,
+        descending: bool = False,
+        sortable: bool = True,
+        markable: bool = True,
         empty_text: str = "Nothing here.",
         name: str | None = None,
         id: str | None = None,
@@ -165,11 +202,24 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self._order: list[Hashable] = []  # visible keys, sorted and filtered
         self._index: dict[Hashable, int] = {}
         self._filter = ""
+        self._filter_expression = filter_terms.EMPTY
+        self._filter_now = 0.0
+        self.filter_error: filter_terms.FilterTermError | None = None  # the last text that did not parse
         self._cursor = 0
         self._cursor_key: Hashable | None = None
         self._strip_cache: dict[Hashable, Strip] = {}
         self._widths: list[int] = []
         self._cache_width = -1
+        self._marks: set[Hashable] = set()
+        self._row_states: dict[Hashable, str] = {}  # key -> "pending" / "failed" (a bulk action's)
+        self._sort_caches: dict[int, dict[Hashable, Any]] = {}  # column -> key -> its sort value
+        labels = [c.label for c in self.columns]
+        self.sort_column: int | None = labels.index(sort_by) if sort_by in labels else None
+        self.descending = descending
+        # A list sorted by its server, or with nothing to act on, says no to
+        # these keys, and they reach its screen (e.g. the activity view's o / O).
+        self.sortable = sortable
+        self.markable = markable
 
     # --- model ----------------------------------------------------------------
 
@@ -210,8 +260,10 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             previous = old.get(key)
             if previous is not item and previous != item:
                 cache.pop(key, None)
+                self.forget_sort_value(key)
         for key in old.keys() - new.keys():
             cache.pop(key, None)
+            self.forget_sort_value(key)
         self._items = new
         self._rebuild_order()
 
@@ -224,24 +276,37 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         """Apply a keyed diff; only the named rows are re-rendered."""
         reorder = False
         for key in removed:
+            self.forget_sort_value(key)
             if self._items.pop(key, None) is not None:
                 self._strip_cache.pop(key, None)
                 reorder = True
         for key, item in (added or {}).items():
             self._items[key] = item
             self._strip_cache.pop(key, None)
+            self.forget_sort_value(key)
             reorder = True
         for key, item in (changed or {}).items():
             if key in self._items:
                 previous = self._items[key]
                 self._items[key] = item
                 self._strip_cache.pop(key, None)
-                if self.sort_key and self.sort_key(previous) != self.sort_key(item):
+                self.forget_sort_value(key)
+                if not reorder and self._moves(previous, item):
                     reorder = True
         if reorder:
             self._rebuild_order()
         else:
             self.refresh()
+
+    def _moves(self, previous: Item, item: Item) -> bool:
+        """Whether a changed item may sit elsewhere in the order now."""
+        if self.sort_key is not None and self.sort_key(previous) != self.sort_key(item):
+            return True
+        if self.sort_column is None:
+            return False
+        column = self.columns[self.sort_column]
+        value_of = column.sort or self._cell_text_of(self.sort_column)
+        return value_of(previous) != value_of(item)
 
     def refresh_rows(self, keys: Iterable[Hashable] | None = None) -> None:
         """Re-render some rows (or all) whose look depends on outside state."""
@@ -252,8 +317,26 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
                 self._strip_cache.pop(key, None)
         self.refresh()
 
+    # The ``key:value`` terms the filter understands (filter_terms); None: substrings only.
+    filter_fields: Any = None
+
+    def parse_filter(self, text: str) -> filter_terms.Expression:
+        """The filter's expression; raises ``FilterTermError`` for a bad term."""
+        if self.filter_fields is None:
+            return filter_terms.Expression(text.strip().lower(), (text.strip().lower(),) if text.strip() else ())
+        return filter_terms.parse(text, self.filter_fields)
+
     def set_filter(self, text: str) -> None:
+        """A text that does not parse leaves the list as it was (``filter_error`` says why)."""
+        try:
+            expression = self.parse_filter(text)
+        except filter_terms.FilterTermError as error:
+            self.filter_error = error
+            return
+        self.filter_error = None
         self._filter = text.strip().lower()
+        self._filter_expression = expression
+        self._filter_now = fmt.clock().timestamp()  # ages are measured from when the filter was set
         self._rebuild_order()
 
     def _matches(self, item: Item) -> bool:
@@ -262,7 +345,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         text = self.filter_text_of(item) if self.filter_text_of else " ".join(
             c.plain if isinstance(c, Text) else str(c) for c in self.render_row(item)
         )
-        return self._filter in text.lower()
+        return self._filter_expression.matches(item, text.lower(), self._filter_now)
 
     def _compute_order(self) -> list[Hashable]:
         """The visible keys in display order: filtered, then sorted.
@@ -271,10 +354,49 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         lay out its rows itself; every key returned must be in ``_items``.
         """
         keys = [key for key, item in self._items.items() if self._matches(item)]
-        if self.sort_key is not None:
-            sort_key, items = self.sort_key, self._items
-            keys.sort(key=lambda k: sort_key(items[k]), reverse=self.reverse)
-        return keys
+        return self.sorted_keys(keys, self._items.__getitem__)
+
+    def sorted_keys(self, keys: list[Hashable], get: Callable[[Hashable], Any]) -> list[Hashable]:
+        """``keys`` in display order: by the sort column and direction, ties in
+        the list's natural order; rows with no value last either way."""
+        natural = self.sort_key
+        if natural is not None:
+            keys = sorted(keys, key=lambda k: natural(get(k)), reverse=self.reverse)
+        column = self.columns[self.sort_column] if self.sort_column is not None else None
+        if column is None:
+            return list(keys)
+        values = self._sort_values(column, keys, get)
+        present = [key for key in keys if values[key] is not None]
+        present.sort(key=values.__getitem__, reverse=self.descending)  # stable: ties keep natural order
+        if len(present) == len(keys):
+            return present
+        return present + [key for key in keys if values[key] is None]
+
+    def _sort_values(self, column: Column, keys: list[Hashable], get: Callable[[Hashable], Any]) -> dict:
+        """Each key's value in the sort column. Values are kept per key until
+        its item changes (``forget_sort_value``), so sorting again, flipping or
+        a refresh that changed a few rows computes only what is new."""
+        value_of = column.sort or self._cell_text_of(self.sort_column or 0)
+        if not column.sort_cached:
+            return {key: value_of(get(key)) for key in keys}
+        cache = self._sort_caches.setdefault(self.sort_column or 0, {})
+        if len(cache) > 2 * len(self._items) + 64:
+            cache.clear()  # rows long gone
+        for key in [key for key in keys if key not in cache]:
+            cache[key] = value_of(get(key))
+        return cache
+
+    def forget_sort_value(self, key: Hashable) -> None:
+        """The item of ``key`` changed or left: its kept sort values go."""
+        for cache in self._sort_caches.values():
+            cache.pop(key, None)
+
+    def _cell_text_of(self, index: int) -> Callable[[Any], Any]:
+        def text(item: Any) -> str:
+            cells = self.render_row(item)
+            cell = cells[index] if index < len(cells) else ""
+            return (cell.plain if isinstance(cell, Text) else str(cell)).casefold()
+        return text
 
     def _cursor_fallback(self, key: Hashable) -> Hashable | None:
         """Where the cursor goes when the row of ``key`` is no longer visible.
@@ -292,6 +414,10 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             fallback = self._cursor_fallback(keep)
             if fallback is not None and fallback in self._index:
                 keep = fallback
+        if self._marks or self._row_states:  # an item that left the model loses its mark
+            self._marks.intersection_update(self._items.keys())
+            for key in self._row_states.keys() - self._items.keys():
+                del self._row_states[key]
         if keep is not None and keep in self._index:
             self._cursor = self._index[keep]
         else:
@@ -299,6 +425,129 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self.virtual_size = Size(self.size.width, len(keys) + 1)
         self._announce_cursor()
         self.refresh()
+
+    SORT_ACTIONS = frozenset({"cycle_sort", "toggle_direction"})
+    MARK_ACTIONS = frozenset({"toggle_mark", "mark_all", "clear_marks"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.SORT_ACTIONS:
+            return self.sortable
+        if action in self.MARK_ACTIONS:
+            return self.markable
+        return True
+
+    # --- marks ----------------------------------------------------------------
+
+    def can_mark(self, key: Hashable) -> bool:
+        """Whether a row can be marked (a subclass may keep some rows out)."""
+        return self.markable and key in self._items
+
+    @property
+    def mark_count(self) -> int:
+        return len(self._marks)
+
+    def is_marked(self, key: Hashable) -> bool:
+        return key in self._marks
+
+    def marked_keys(self) -> list[Hashable]:
+        """Every marked key: the shown ones in display order, then the ones the filter hides."""
+        marks, index = self._marks, self._index
+        shown = sorted((k for k in marks if k in index), key=index.__getitem__)
+        return shown + [k for k in marks if k not in index]
+
+    def marked_items(self) -> list[Item]:
+        return [self._items[key] for key in self.marked_keys()]
+
+    def set_marked(self, keys: Iterable[Hashable], marked: bool = True) -> None:
+        keys = [key for key in keys if self.can_mark(key)]
+        before = (len(self._marks), len(self._row_states))
+        if marked:
+            self._marks.update(keys)
+        else:
+            self._marks.difference_update(keys)
+            for key in keys:
+                self._row_states.pop(key, None)
+        if (len(self._marks), len(self._row_states)) != before:
+            self._marks_changed()
+
+    def mark_all_shown(self) -> None:
+        """Mark every row the filter shows (rows that cannot be marked are left)."""
+        before = len(self._marks)
+        can_mark = self.can_mark
+        self._marks.update(key for key in self._order if can_mark(key))
+        if len(self._marks) != before:
+            self._marks_changed()
+
+    def clear_marks(self) -> None:
+        self._marks.clear()
+        self._row_states.clear()
+        self._marks_changed()
+
+    def set_row_state(self, key: Hashable, state: str | None) -> None:
+        """A bulk action's state for one row ("pending", "failed"; None clears),
+        shown in the marks gutter."""
+        if state is None:
+            if self._row_states.pop(key, None) is None:
+                return
+        elif key in self._items:
+            self._row_states[key] = state
+        else:
+            return
+        self.refresh()
+
+    def row_state(self, key: Hashable) -> str | None:
+        return self._row_states.get(key)
+
+    @property
+    def has_gutter(self) -> bool:
+        return bool(self._marks or self._row_states)
+
+    def _marks_changed(self) -> None:
+        self.refresh()  # the gutter is drawn per visible row: no cached row is re-rendered
+        self.post_message(self.MarksChanged(self))
+
+    def action_toggle_mark(self) -> None:
+        key = self.cursor_key
+        if key is None or not self.can_mark(key):
+            raise SkipAction()  # e.g. a group row: its own key binding may take it
+        self.set_marked([key], key not in self._marks)
+        self.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        self.mark_all_shown()
+
+    def action_clear_marks(self) -> None:
+        self.clear_marks()
+
+    # --- sort -------------------------------------------------------------------
+
+    def sort_by(self, label: str | None, descending: bool | None = None) -> None:
+        labels = [c.label for c in self.columns]
+        self.sort_column = labels.index(label) if label in labels else None
+        if descending is not None:
+            self.descending = descending
+        self._sort_changed()
+
+    @property
+    def sort_label(self) -> str | None:
+        return self.columns[self.sort_column].label if self.sort_column is not None else None
+
+    def action_cycle_sort(self) -> None:
+        """The next column on screen (at this width) becomes the sort column."""
+        widths = self._column_widths(self._columns_width())
+        shown = [i for i, w in enumerate(widths) if w] or list(range(len(self.columns)))
+        current = self.sort_column
+        later = [i for i in shown if current is None or i > current]
+        self.sort_column = later[0] if later else shown[0]
+        self._sort_changed()
+
+    def action_toggle_direction(self) -> None:
+        self.descending = not self.descending
+        self._sort_changed()
+
+    def _sort_changed(self) -> None:
+        self._rebuild_order()  # rows keep their cached strips: only their order moves
+        self._scroll_cursor_into_view()
 
     # --- cursor ---------------------------------------------------------------
 
@@ -370,7 +619,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
 
     def shown_columns(self) -> list[str]:
         """The labels of the columns on screen at the list's current width."""
-        widths = self._column_widths(self.size.width or self.app.size.width)
+        widths = self._column_widths(self._columns_width())
         return [c.label for c, w in zip(self.columns, widths, strict=False) if w]
 
     def _column_widths(self, width: int) -> list[int]:
@@ -410,12 +659,40 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             segments.append(Segment(" ", style))
         return Strip(segments)
 
+    def _columns_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width or self.app.size.width
+        return width - GUTTER if self.has_gutter else width
+
+    def header_labels(self, widths: list[int] | None = None) -> list[str]:
+        """The column labels, the sort column's with its direction's arrow
+        (kept when the label is cut to the column's width)."""
+        labels = [c.label for c in self.columns]
+        index = self.sort_column
+        if index is not None:
+            label, arrow = labels[index], ARROWS[self.descending]
+            width = widths[index] if widths else 0
+            if width and cell_len(label) + 1 > width:
+                label = set_cell_size(label, max(0, width - 2)) + "…"
+            labels[index] = label + arrow
+        return labels
+
+    def _gutter(self, key: Hashable | None, style: Style | None) -> list[Segment]:
+        if key is None:
+            return [Segment(" ✓", style)]
+        state = self._row_states.get(key) or ("marked" if key in self._marks else None)
+        if state is None:
+            return [Segment("  ", style)]
+        return [Segment(" ", style), Segment(MARK_GLYPHS[state], self.get_component_rich_style("data-list--mark"))]
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        full = self.scrollable_content_region.width
+        gutter = self.has_gutter
+        width = full - GUTTER if gutter else full
         widths = self._column_widths(width)
         if y == 0:
             style = self.get_component_rich_style("data-list--header")
-            return self._row_strip([c.label for c in self.columns], widths, style).crop_extend(0, width, style)
+            strip = self._row_strip(self.header_labels(widths), widths, style).crop_extend(0, width, style)
+            return Strip(self._gutter(None, style) + list(strip), full) if gutter else strip
         index = self.scroll_offset.y + y - 1
         if not self._order:
             if y == 2:
@@ -431,6 +708,10 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             strip = self._row_strip(self.render_row(self._items[key]), widths, None)
             strip = strip.crop_extend(0, width, None)
             self._strip_cache[key] = strip
+        if gutter:
+            if key in self._marks:
+                strip = strip.apply_style(self.get_component_rich_style("data-list--marked"))
+            strip = Strip(self._gutter(key, None) + list(strip), full)
         if index == self._cursor:
             name = "data-list--cursor" if self.has_focus else "data-list--cursor-blurred"
             strip = strip.apply_style(self.get_component_rich_style(name))

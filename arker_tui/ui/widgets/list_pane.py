@@ -23,6 +23,7 @@ from ..intents import IntentSource, ShowText
 from ..server_text import plain
 from ..watch import Watching
 from .data_list import DataList
+from .filter_line import show_filter_problem
 
 if TYPE_CHECKING:
     from textual import getters
@@ -51,6 +52,7 @@ class FilterHost(Vertical):
     DEFAULT_CSS = """
     FilterHost > FilterInput { dock: bottom; display: none; height: 3; border: tall $accent; }
     FilterHost > FilterInput.visible { display: block; }
+    FilterHost > FilterInput.-bad-term { border: tall $error; border-title-color: $error; }
     """
 
     data_list: DataList
@@ -63,6 +65,11 @@ class FilterHost(Vertical):
     @property
     def plural(self) -> str:
         return self.noun + "s"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "intent" and self.filter_input is not None and self.filter_input.has_focus:
+            return False  # a pane key bound with priority (k, s) is a letter of the filter there
+        return True
 
     def open_filter(self) -> None:
         if self.filter_input is None:
@@ -93,13 +100,24 @@ class FilterHost(Vertical):
         return f"{shown}/{total}" if shown != total else str(total)
 
     def pane_title(self) -> Text:
-        """``Runs [state:running] [/pytest] 0/7``: what, every filter, how many."""
+        """``Runs [state:running] [/pytest] 0/7 · 2 marked``: what, every filter, how many."""
         title = Text(self.plural.capitalize())
         for badge in self.filter_badges():
             title.append(" ")
             title.append_text(plain(badge, 40, style="bold"))
         title.append(f" {self.count_label}")
+        return self.with_marks(title)
+
+    def with_marks(self, title: Text) -> Text:
+        """The title with its marks' count, when there are marks."""
+        marked = self.data_list.mark_count
+        if marked:
+            title.append(f" · {marked} marked", style="bold")
         return title
+
+    def on_data_list_marks_changed(self, message: DataList.MarksChanged) -> None:
+        message.stop()
+        self.on_items_changed()
 
     def on_items_changed(self) -> None:
         """The list's content changed: titles and counts follow."""
@@ -113,6 +131,7 @@ class FilterHost(Vertical):
             # container and is not bubbled through it.
             self.data_list.call_next(self.data_list.set_filter, event.value)
             self.call_next(self.on_items_changed)
+            show_filter_problem(self, event.value)  # a bad term is named in the line
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is self.filter_input:

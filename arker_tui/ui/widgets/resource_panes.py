@@ -9,8 +9,9 @@ from rich.text import Text
 from ...api import models as m
 from ...repository import Query
 from .. import format as fmt
+from .. import sort_keys as by
 from ..actions import bindings
-from ..intents import ShowText
+from ..intents import OpenConsole
 from ..terminal_text import safe_label
 from .data_list import Column, DataList
 from .list_pane import ListPane
@@ -27,11 +28,15 @@ class SessionsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("SESSION", 0, 12), Column("IDX", 4, justify="right", hide_below=60), Column("STATE", 11),
-             Column("CWD", 0, 8, ratio=2), Column("ENV", 4, justify="right"), Column("STARTED", 15, hide_below=70)],
+            [Column("SESSION", 0, 12, sort=lambda s: s.session_id),
+             Column("IDX", 4, justify="right", hide_below=60, sort=lambda s: by.number(s.session_idx)),
+             Column("STATE", 11, sort=lambda s: by.text(s.state)), Column("CWD", 0, 8, ratio=2, sort=lambda s: by.text(s.cwd)),
+             Column("ENV", 4, justify="right", sort=lambda s: len(s.env or {})),
+             Column("STARTED", 15, hide_below=70, sort=lambda s: by.time(s.started_at))],
             key_of=lambda s: s.session_id,
             render_row=self.render_session,
             sort_key=lambda s: (s.session_idx, s.session_id),
+            sort_by="IDX",
             empty_text=self.empty_text,
         )
 
@@ -43,18 +48,12 @@ class SessionsPane(ListPane):
         return [safe_label(s.session_id), str(s.session_idx), state, safe_label(s.cwd or "-"),
                 str(len(s.env or {})), fmt.ago(s.started_at)]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if parameters == ("sessions.signal",) and self.filter_input is not None and self.filter_input.has_focus:
-            return False  # k is a letter of the filter there
-        return True
-
     def action_open(self) -> None:
+        """enter: the session's console (its env is in the console's header, and behind i)."""
         session = self.cursor_item
-        if session is None:
+        if session is None or self.vm_id is None:
             return
-        env = session.env or {}
-        lines = [f"{k}={v}" for k, v in sorted(env.items())] or ["(no environment overrides)"]
-        self.post_message(ShowText(f"Session {session.session_id} · cwd {session.cwd}", "\n".join(lines)))
+        self.post_message(OpenConsole(self.vm_id, session.session_id))
 
 
 class TunnelsPane(ListPane):
@@ -67,12 +66,17 @@ class TunnelsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("PORT", 6, justify="right"), Column("STATE", 11), Column("VISIBILITY", 10, hide_below=90),
-             Column("PROTO", 6, hide_below=100), Column("AUTH", 13, hide_below=70), Column("URL", 0, 10, ratio=3),
-             Column("MESSAGE", 0, 8, hide_below=110)],
+            [Column("PORT", 6, justify="right", sort=lambda t: by.number(t.port)),
+             Column("STATE", 11, sort=lambda t: by.text(t.state)),
+             Column("VISIBILITY", 10, hide_below=90, sort=lambda t: by.text(t.visibility)),
+             Column("PROTO", 6, hide_below=100, sort=lambda t: by.text(t.protocol)),
+             Column("AUTH", 13, hide_below=70, sort=lambda t: by.text(t.auth_mode or "open")),
+             Column("URL", 0, 10, ratio=3, sort=lambda t: by.text(t.url)),
+             Column("MESSAGE", 0, 8, hide_below=110, sort=lambda t: by.text(t.message))],
             key_of=lambda t: t.key,
             render_row=self.render_tunnel,
             sort_key=lambda t: t.port,
+            sort_by="PORT",
             empty_text=self.empty_text,
         )
 
@@ -83,6 +87,11 @@ class TunnelsPane(ListPane):
         state = PENDING if self.pending_of(t.key) else fmt.tunnel_state(t.state)
         return [str(t.port), state, safe_label(t.visibility), safe_label(t.protocol),
                 safe_label(t.auth_mode or "open"), safe_label(t.url or "-"), safe_label(t.message or "")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_url" and self.filter_input is not None and self.filter_input.has_focus:
+            return False  # o is a letter of the filter there
+        return super().check_action(action, parameters)
 
     def _selected_url(self) -> str | None:
         tunnel = self.cursor_item
@@ -117,10 +126,14 @@ class SyncsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("SYNC", 0, 10), Column("FILESYSTEM", 0, 10), Column("MOUNT PATH", 0, 10)],
+            [Column("SYNC", 0, 10, sort=lambda s: s.sync_id),
+             Column("FILESYSTEM", 0, 10, sort=lambda s: by.text(self.filesystem_name(s.filesystem_id)),
+                    sort_cached=False),  # the name comes from the filesystems list
+             Column("MOUNT PATH", 0, 10, sort=lambda s: by.text(s.path))],
             key_of=lambda s: s.sync_id,
             render_row=self.render_sync,
             sort_key=lambda s: s.path,
+            sort_by="MOUNT PATH",
             empty_text=self.empty_text,
         )
 
@@ -150,11 +163,15 @@ class FilesystemsPane(ListPane):
 
     def make_list(self) -> DataList:
         return DataList(
-            [Column("NAME", 0, 10), Column("ID", 0, 10, hide_below=70), Column("SIZE", 10, justify="right"),
-             Column("REGION", 0, 8, hide_below=90), Column("CREATED", 15, hide_below=60)],
+            [Column("NAME", 0, 10, sort=lambda f: by.text(f.name)), Column("ID", 0, 10, hide_below=70,
+                                                                           sort=lambda f: f.filesystem_id),
+             Column("SIZE", 10, justify="right", sort=lambda f: by.number(f.size_bytes)),
+             Column("REGION", 0, 8, hide_below=90, sort=lambda f: by.text(f"{f.region or '-'} / {f.provider or '-'}")),
+             Column("CREATED", 15, hide_below=60, sort=lambda f: by.time(f.created_at))],
             key_of=lambda f: f.filesystem_id,
             render_row=self.render_filesystem,
             sort_key=lambda f: (f.name or "", f.filesystem_id),
+            sort_by="NAME",
             empty_text=self.empty_text,
         )
 

@@ -7,7 +7,9 @@ from rich.text import Text
 from ...api import models as m
 from ...repository import Query
 from .. import format as fmt
+from .. import sort_keys as by
 from ..actions import bindings
+from ..filter_terms import RUN_FIELDS
 from ..intents import OpenRun
 from ..terminal_text import safe_label
 from .data_list import Column, DataList
@@ -28,17 +30,26 @@ class RunsPane(ListPane):
         super().__init__(id=id)
 
     def make_list(self) -> DataList:
-        return DataList(
-            [Column("RUN", 16, hide_below=70), Column("COMMAND", 0, 10, ratio=3), Column("STATE", 13),
-             Column("DURATION", 9, justify="right"), Column("STARTED", 15, hide_below=90),
-             Column("RETRY", 5, justify="right", hide_below=100), Column("FAIL REASON", 0, 8, ratio=2, hide_below=110)],
+        runs = DataList(
+            [Column("RUN", 16, hide_below=70, sort=lambda r: r.run_id),
+             Column("COMMAND", 0, 10, ratio=3, sort=lambda r: by.text(r.command)),
+             Column("STATE", 13, sort=lambda r: (by.text(r.state) or "", by.number(r.exit_code) or 0)),
+             Column("DURATION", 9, justify="right", sort=lambda r: by.duration(r.started_at, r.completed_at),
+                    sort_cached=False),  # a running run's duration grows
+             Column("STARTED", 15, hide_below=90, sort=lambda r: by.time(r.started_at)),
+             Column("RETRY", 5, justify="right", hide_below=100, sort=lambda r: by.number(r.retry_count) or 0),
+             Column("FAIL REASON", 0, 8, ratio=2, hide_below=110, sort=lambda r: by.text(r.fail_reason))],
             key_of=lambda r: r.run_id,
             render_row=self.render_run,
             sort_key=lambda r: (r.started_at or "", r.run_id),
             reverse=True,
+            sort_by="STARTED",
+            descending=True,
             filter_text_of=lambda r: f"{r.run_id} {r.command or ''} {r.state} {r.fail_reason or ''}",
             empty_text=self.empty_text,
         )
+        runs.filter_fields = RUN_FIELDS  # state:, exit!=0, cmd:, age> in the `/` line
+        return runs
 
     def make_query(self, vm_id: str | None) -> Query | None:
         return Query.runs(vm_id, state=self.state_filter) if vm_id else None

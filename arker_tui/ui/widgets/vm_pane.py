@@ -12,6 +12,8 @@ from ...api import models as m
 from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource
+from ..lineage import fork_parents
+from ..server_text import plain
 from ..watch import Watching
 from .list_pane import FilterHost
 from .vm_tree import VmTree
@@ -40,9 +42,12 @@ class VmPane(IntentSource, Watching, FilterHost):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data_list = VmTree(id="vm-tree")
-        self.filter_placeholder = "filter VMs: name, id, region, state (esc clears)"
+        self.filter_placeholder = "filter VMs: words, state:idle… (? terms)"
         self.error_line = Static("", classes="pane-error", markup=False)
         self.query_watch = self.watch_query(self._on_vms, deliver_to=self.data_list)
+        # The fork tree's rows: watched only while the tree is grouped by lineage.
+        self.fork_watch = self.watch_query(self._on_fork_rows)
+        self._told_no_fork_tree = False
         self._loaded = False
 
     @property
@@ -55,6 +60,46 @@ class VmPane(IntentSource, Watching, FilterHost):
 
     def on_mount(self) -> None:
         self.query_watch.watch(Query.vms())
+        self._watch_fork_rows()
+        self.set_interval(30, self.vm_tree.tick)  # AGE / STARTED are in minutes at best
+
+    # --- the fork tree ----------------------------------------------------------
+
+    def on_vm_tree_grouping_changed(self, message: VmTree.GroupingChanged) -> None:
+        self._watch_fork_rows()
+
+    def _watch_fork_rows(self) -> None:
+        if self.vm_tree.grouping == "lineage":
+            self.fork_watch.watch(Query.fork_rows())
+        else:
+            self.fork_watch.forget()
+
+    def _on_fork_rows(self, event: ChangeEvent) -> None:
+        status = self.fork_watch.status
+        if status.unavailable:
+            self.vm_tree.set_fork_parents(None)  # grouped by root, as before
+            if not self._told_no_fork_tree:
+                self._told_no_fork_tree = True
+                self.notify("This server has no fork log: the VM tree groups by root only.",
+                            title="Fork tree unavailable", severity="warning", timeout=8)
+            return
+        if event.error is None:
+            self.vm_tree.set_fork_parents(fork_parents(event.value or []))
+        elif not status.loaded:
+            self.vm_tree.set_fork_parents({})  # cannot be read: every fork's parent is unknown
+        self.show_fork_note()
+
+    def on_vm_tree_vm_selected(self, message: VmTree.VmSelected) -> None:
+        self.show_fork_note()
+
+    def show_fork_note(self) -> None:
+        """The tree marks a VM it cannot place with "?"; the words are under it,
+        in the frame, for the selected VM (the row is too narrow for them)."""
+        vm_id = self.vm_tree.selected_vm_id
+        note = self.vm_tree.note_of(vm_id) if vm_id is not None else ""
+        subtitle = plain(f"? {note}", 60, style="yellow") if note else None
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
 
     def pane_title(self) -> Text:
         title = Text("VMs")
@@ -63,7 +108,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         tree = self.vm_tree
         shown, total = tree.shown_vm_count, tree.vm_count
         title.append(f" {shown}/{total}" if tree.filter else f" {total}")
-        return title
+        return self.with_marks(title)
 
     def _on_vms(self, event: ChangeEvent) -> None:
         first = False

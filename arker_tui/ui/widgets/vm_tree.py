@@ -22,12 +22,17 @@ from textual.message import Message
 from ...api.models import PUBLIC_GOLDENS, Vm
 from .. import format as fmt
 from ..actions import bindings
+from ..filter_terms import VM_FIELDS, epoch
+from ..lineage import Forest, build_forest, flatten
 from .data_list import Cell, Column, DataList
 
 GROUPINGS = ("lineage", "region", "state")
 NAME_LIMIT = 200  # characters kept of a name before the list cuts it to width
 FROM_IMAGES = "from images"
 NO_REGION = "no region"
+
+AGE_FROM = 38  # list width (cells) from which AGE shows (the 120-column layout's is 40)
+STARTED_FROM = 46  # ... and STARTED (the wide layout's is 48)
 
 GroupKey = tuple  # ("group", grouping, kind, id)
 
@@ -53,6 +58,29 @@ def _placement(vm: Vm) -> tuple:
     return (vm.name, vm.root_source_vm_id, vm.root_source_vm_name, vm.region, vm.state)
 
 
+def _since(iso: str | None) -> float | None:
+    """The AGE / STARTED sort value: the newer the time, the smaller (None last)."""
+    when = epoch(iso)
+    return -when if when is not None else None
+
+
+def short_age(iso: str | None, now: float) -> str:
+    """How long ago, in at most four cells: "now", "12m", "5h", "20d", "2y"."""
+    when = epoch(iso)
+    if when is None:
+        return "-"
+    seconds = max(0.0, now - when)
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)}h"
+    if seconds < 1000 * 86400:
+        return f"{int(seconds // 86400)}d"
+    return f"{int(seconds // (365 * 86400))}y"
+
+
 def _state_rank(state: str) -> int:
     return {"running": 0, "idle": 1}.get(state, 2)
 
@@ -61,6 +89,7 @@ class VmTree(DataList):
     """The org's VMs as a tree: group rows (▾/▸ with a count) and VM rows."""
 
     BINDINGS = bindings("tree")
+    filter_fields = VM_FIELDS  # state:, region:, cpu>=, age>... in the `/` line
 
     DEFAULT_CSS = """
     VmTree { height: 1fr; }
@@ -112,6 +141,7 @@ class VmTree(DataList):
             classes=classes,
         )
         self.filter_empty_text = "No VMs match the filter (esc clears)."
+        self.sort_column = 0  # by name, within each group
         self._vms: dict[str, Vm] = {}
         self._pending: dict[str, str] = {}
         self._collapsed: set[GroupKey] = set()
@@ -122,6 +152,16 @@ class VmTree(DataList):
         self._sort_keys: dict[str, tuple[str, str]] = {}
         self._filter_texts: dict[str, str] = {}
         self._selected_id: str | None = None
+        # The fork tree: child -> parent from the org's fork rows; None while
+        # unknown (not fetched, or unsupported): then groups are flat, by root.
+        self._fork_parents: dict[str, str] | None = None
+        self._collapsed_vms: set[str] = set()  # VMs whose subtree is closed
+        self._nesting: dict[str, tuple[int, str, int]] = {}  # vm_id -> (depth, note, hidden descendants)
+        self._parent_row: dict[str, str] = {}  # a nested VM -> the VM row it hangs under
+        self._forests: dict[GroupKey, Forest] = {}
+        # The groups of the VMs as they are: a filter or a fold does not change
+        # them, so typing in the filter line does not regroup 10,000 VMs.
+        self._grouped: tuple[dict, dict] | None = None
         self.shown_vm_count = 0
         if vms:
             self.set_vms(list(vms))
@@ -139,6 +179,7 @@ class VmTree(DataList):
         if value == self._grouping:
             return
         self._grouping = value
+        self._grouped = None
         self.columns = self._make_columns(value)
         self._strip_cache.clear()  # root marks and group rows look different now
         self._rebuild_order()
@@ -194,6 +235,7 @@ class VmTree(DataList):
             self._forget(vm_id)
             self._pending.pop(vm_id, None)
         self._vms = new
+        self._grouped = None
         self._rebuild_order()
 
     def apply_vm_changes(
@@ -209,12 +251,14 @@ class VmTree(DataList):
         vms = self._vms
         if changed and not added and not removed:
             placed = _placement
-            if all((old := vms.get(vm_id)) is not None and placed(old) == placed(vm) for vm_id, vm in changed.items()):
+            if all((old := vms.get(vm_id)) is not None and placed(old) == placed(vm) and not self._moves(old, vm)
+                   for vm_id, vm in changed.items()):
                 items, cache, index = self._items, self._strip_cache, self._index
                 top, height = self.scroll_offset.y, self.size.height
                 for vm_id, vm in changed.items():
                     vms[vm_id] = items[vm_id] = vm
                     cache.pop(vm_id, None)
+                    self.forget_sort_value(vm_id)
                     row = index.get(vm_id)
                     if row is not None and 0 < row + 1 - top < height:
                         self.refresh_line(row + 1)  # only visible changed rows are painted again
@@ -227,6 +271,7 @@ class VmTree(DataList):
             for vm_id, vm in source.items():
                 vms[vm_id] = vm
                 self._forget(vm_id)
+        self._grouped = None
         self._rebuild_order()
 
     def set_pending(self, vm_id: str, label: str | None) -> None:
@@ -250,6 +295,70 @@ class VmTree(DataList):
             collapsed_set.discard(group_key)
         self._rebuild_order()
 
+    @property
+    def fork_tree_known(self) -> bool:
+        """The lineage grouping nests forks (the fork rows were read)."""
+        return self._fork_parents is not None
+
+    def set_fork_parents(self, parents: Mapping[str, str] | None) -> None:
+        """child vm_id -> parent vm_id (``lineage.fork_parents``); None: not
+        known, so each group is flat under its root as before."""
+        new = dict(parents) if parents is not None else None
+        if new == self._fork_parents:
+            return
+        self._fork_parents = new
+        if self._grouping == "lineage":
+            self._rebuild_order()
+
+    def depth_of(self, vm_id: str) -> int | None:
+        """How deep the VM is nested in the fork tree now (0: top of its group)."""
+        look = self._nesting.get(vm_id)
+        return look[0] if look is not None else (0 if vm_id in self._index else None)
+
+    def note_of(self, vm_id: str) -> str:
+        """"parent unknown" / "parent gone" when the fork tree cannot place it."""
+        look = self._nesting.get(vm_id)
+        return look[1] if look is not None else ""
+
+    def parent_row_of(self, vm_id: str) -> str | None:
+        return self._parent_row.get(vm_id)
+
+    def set_vm_collapsed(self, vm_id: str, collapsed: bool) -> None:
+        """Close or open a VM's subtree of forks."""
+        if collapsed:
+            self._collapsed_vms.add(vm_id)
+        else:
+            self._collapsed_vms.discard(vm_id)
+        self._rebuild_order()
+
+    def reveal(self, vm_id: str) -> None:
+        """Open the group and the fork subtrees a VM is hidden in."""
+        group = self._group_of.get(vm_id)
+        collapsed = self._collapsed_filtering if self._filter else self._collapsed
+        if group is not None and group in collapsed:
+            collapsed.discard(group)
+            self._rebuild_order()  # its forks are laid out now, so their parents are known
+        opened = False
+        ancestor = self._parent_row.get(vm_id)
+        while ancestor is not None:
+            if ancestor in self._collapsed_vms:
+                self._collapsed_vms.discard(ancestor)
+                opened = True
+            ancestor = self._parent_row.get(ancestor)
+        if opened:
+            self._rebuild_order()
+
+    def _has_forks(self, vm_id: str) -> bool:
+        group = self._group_of.get(vm_id)
+        forest = self._forests.get(group) if group is not None else None
+        return bool(forest and forest.children.get(vm_id))
+
+    def tick(self) -> None:
+        """AGE and STARTED move on: visible rows are drawn again (cheap: only
+        the rows on screen are rendered)."""
+        if any(w for c, w in zip(self.columns, self._widths) if c.label in ("AGE", "STARTED")):
+            self.refresh_rows()
+
     # DataList's generic model API, mapped onto VMs.
     def set_items(self, items: Iterable[Vm]) -> None:
         self.set_vms(items)
@@ -268,9 +377,15 @@ class VmTree(DataList):
         self.grouping = GROUPINGS[(GROUPINGS.index(self._grouping) + 1) % len(GROUPINGS)]
 
     def action_toggle_group(self) -> None:
+        """space: a group row opens or closes; a VM row is marked or unmarked."""
         key = self.cursor_key
         if isinstance(key, tuple) and key in self._groups:
             self.set_collapsed(key, self._groups[key].expanded)
+        elif key is not None:
+            self.action_toggle_mark()
+
+    def can_mark(self, key: Hashable) -> bool:
+        return isinstance(key, str) and key in self._vms  # group rows are never marked
 
     def action_select(self) -> None:
         if isinstance(self.cursor_key, tuple):
@@ -284,11 +399,18 @@ class VmTree(DataList):
             group = self._groups.get(key)
             if group is not None and group.expanded:
                 self.set_collapsed(key, True)
+        elif isinstance(key, str) and self._has_forks(key) and key not in self._collapsed_vms:
+            self.set_vm_collapsed(key, True)
+        elif isinstance(key, str) and key in self._parent_row:
+            self.move_cursor_to_key(self._parent_row[key])
         elif key is not None and key in self._group_of:
             self.move_cursor_to_key(self._group_of[key])
 
     def action_expand(self) -> None:
         key = self.cursor_key
+        if isinstance(key, str) and key in self._collapsed_vms and self._has_forks(key):
+            self.set_vm_collapsed(key, False)
+            return
         if not isinstance(key, tuple) or key not in self._groups:
             return
         if self._groups[key].expanded:
@@ -298,12 +420,19 @@ class VmTree(DataList):
 
     # --- layout -----------------------------------------------------------------------
 
-    @staticmethod
-    def _make_columns(grouping: str) -> list[Column]:
-        return [Column(f"NAME · by {grouping}", min_width=8), Column("CPU MEM", width=8, justify="right")]
+    def _make_columns(self, grouping: str) -> list[Column]:
+        # AGE and STARTED only where the name keeps room (the 120-column layout
+        # has AGE, the 160-column one both; 80 columns neither).
+        return [Column(f"NAME · by {grouping}", min_width=8, sort=lambda vm: self._sort_key(vm.vm_id)),
+                Column("CPU MEM", width=8, justify="right", sort=lambda vm: (
+                    vm.vcpu_count or 0, vm.memory_mib or 0, self._sort_key(vm.vm_id))),
+                Column("AGE", width=4, justify="right", hide_below=AGE_FROM, sort=lambda vm: _since(vm.created_at)),
+                Column("STARTED", width=7, justify="right", hide_below=STARTED_FROM,
+                       sort=lambda vm: _since(vm.started_at))]
 
     def _forget(self, vm_id: str) -> None:
         self._strip_cache.pop(vm_id, None)
+        self.forget_sort_value(vm_id)
         self._sort_keys.pop(vm_id, None)
         self._filter_texts.pop(vm_id, None)
 
@@ -399,16 +528,29 @@ class VmTree(DataList):
         return members, looks
 
     def _compute_order(self) -> list[Hashable]:
-        members, looks = self._assign_groups()
+        if self._grouped is None:
+            self._grouped = self._assign_groups()
+        members, looks = self._grouped
         grouping = self._grouping
         query = self._filter
         collapsed = self._collapsed_filtering if query else self._collapsed
         lineage = grouping == "lineage"
         roots = self._roots
-        sort_key = self._sort_key
+        vms = self._vms
         filter_text = self._filter_text
         cache = self._strip_cache
         old_groups = self._groups
+        vms = self._vms
+        expression = self._filter_expression
+        predicates = expression.predicates
+        now = fmt.clock().timestamp()
+        # Forks nest only when the fork rows are known and no filter is on
+        # (a filter shows its matches, never a parent that does not match).
+        parents = self._fork_parents if lineage and not query else None
+        collapsed_vms = self._collapsed_vms
+        nesting: dict[str, tuple[int, str, int]] = {}
+        parent_row: dict[str, str] = {}
+        forests: dict[GroupKey, Forest] = {}
 
         order: list[Hashable] = []
         groups: dict[GroupKey, GroupRow] = {}
@@ -417,8 +559,14 @@ class VmTree(DataList):
         for gid in sorted(members, key=lambda g: (looks[g][0], looks[g][1].casefold(), g)):
             rank, label, golden = looks[gid]
             vm_ids = members[gid]
-            if query and query not in label.lower():
-                vm_ids = [vm_id for vm_id in vm_ids if query in filter_text(vm_id)]
+            if query:
+                label_text = label.lower()
+                # One pass per word and per term: each narrows what the next one reads.
+                for word in expression.words:
+                    if word not in label_text:  # the group's name counts as every member's
+                        vm_ids = [vm_id for vm_id in vm_ids if word in filter_text(vm_id)]
+                for holds in predicates:
+                    vm_ids = [vm_id for vm_id in vm_ids if holds(vms[vm_id], now)]
                 if not vm_ids:
                     continue
             key: GroupKey = ("group", grouping, *gid)
@@ -431,7 +579,24 @@ class VmTree(DataList):
             for vm_id in vm_ids:
                 group_of[vm_id] = key
             if row.expanded:
-                vm_ids = sorted(vm_ids, key=sort_key)
+                vm_ids = self.sorted_keys(vm_ids, vms.__getitem__)  # the sort orders VMs within their group
+            if row.expanded and parents is not None and gid[0] != "images":  # an image has no fork row
+                head = gid[1] if gid[0] == "id" and gid[1] in roots else None
+                group_roots = {vms[vm_id].root_source_vm_id for vm_id in vm_ids} - {None}
+                if gid[0] == "id":
+                    group_roots.add(gid[1])
+                rank = {vm_id: n for n, vm_id in enumerate(vm_ids)}  # siblings keep the list's sort
+                forest = forests[key] = build_forest(vm_ids, parents, roots=group_roots, head=head,
+                                                     sort_key=rank.__getitem__)
+                for parent, kids in forest.children.items():
+                    for kid in kids:
+                        parent_row[kid] = parent
+                notes = forest.notes
+                for vm_id, depth in flatten(forest, collapsed_vms):
+                    order.append(vm_id)
+                    hidden = forest.descendants(vm_id) if vm_id in collapsed_vms else 0
+                    nesting[vm_id] = (depth, notes.get(vm_id, ""), hidden)
+            elif row.expanded:
                 if lineage and gid[0] == "id" and gid[1] in roots and gid[1] in group_of:
                     vm_ids.remove(gid[1])
                     vm_ids.insert(0, gid[1])
@@ -439,6 +604,14 @@ class VmTree(DataList):
 
         for key in old_groups.keys() - groups.keys():
             cache.pop(key, None)
+        old_nesting = self._nesting
+        if nesting or old_nesting:
+            for vm_id in old_nesting.keys() | nesting.keys():
+                if old_nesting.get(vm_id) != nesting.get(vm_id):
+                    cache.pop(vm_id, None)  # its indent, note or fold mark changed
+        self._nesting = nesting
+        self._parent_row = parent_row
+        self._forests = forests
         # The DataList model: every VM plus the group rows laid out now.
         items: dict[Hashable, Any] = {}
         items.update(self._vms)
@@ -488,12 +661,25 @@ class VmTree(DataList):
         vm = item
         pending = self._pending.get(vm.vm_id)
         name = fmt.trim(vm.name, NAME_LIMIT) or fmt.trim(vm.vm_id, NAME_LIMIT) or "?"
-        cell = Text("  ")
+        depth, note, hidden = self._nesting.get(vm.vm_id, (0, "", 0))
+        # A fork hangs under its parent: "└ " one step right per generation.
+        cell = Text()
+        if note:  # under its root, but from which VM is not known: "? " where "└ " would be
+            cell.append("  " * depth + "  ? ", style="yellow")
+        else:
+            cell.append("  " * depth + "└ " if depth else "  ", style="dim")
         cell.append_text(fmt.vm_state(vm.state, pending=pending, label=False))
         cell.append(" ")
         cell.append(name, style="dim" if pending else "")
+        if hidden:
+            cell.append(f" ▸{hidden}", style="bold")
         if pending:
             cell.append(f" {fmt.trim(pending, 24)}", style="yellow italic")
+        elif note:
+            cell.append(f" {note}", style="dim italic")
         elif self._grouping == "lineage" and vm.vm_id in self._roots:
             cell.append(" root", style="dim italic")
-        return [cell, Text(fmt.cpu_mem(vm), style="dim" if pending else "")]
+        dim = "dim" if pending else ""
+        now = fmt.clock().timestamp()
+        return [cell, Text(fmt.cpu_mem(vm), style=dim), Text(short_age(vm.created_at, now), style="dim"),
+                Text(short_age(vm.started_at, now), style="dim")]
