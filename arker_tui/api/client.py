@@ -265,14 +265,15 @@ class ArkerClient:
         attempt = 0
         try:
             while True:
+                extra: dict[str, Any] = {} if timeout is None else {"timeout": httpx.Timeout(
+                    timeout, connect=min(5.0, self.settings.timeout))}
                 request = self._http.build_request(
                     route.method,
                     url,
                     params=_query(query or {}),
                     json=body,
                     headers=headers,
-                    **({} if timeout is None else {"timeout": httpx.Timeout(
-                        timeout, connect=min(5.0, self.settings.timeout))}),
+                    **extra,
                 )
                 try:
                     response = await self._send(request, limit, timeout)

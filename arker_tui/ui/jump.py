@@ -88,7 +88,7 @@ class JumpProvider(Provider):
         queries.append((Query.filesystems(), filesystem_targets))
         values = await asyncio.gather(*(self._value(repo, query) for query, _ in queries))
         targets = vm_targets(workspace.vm_tree.vms())
-        for (_, make), value in zip(queries, values):
+        for (_, make), value in zip(queries, values, strict=True):
             targets += make(value or [])
         self.targets = targets
 
@@ -100,7 +100,7 @@ class JumpProvider(Provider):
             return entry.value
         try:
             return await asyncio.wait_for(repo.get(query), FETCH_TIMEOUT)
-        except (ArkerError, asyncio.TimeoutError):
+        except (TimeoutError, ArkerError):
             return None
 
     async def search(self, query: str) -> Hits:

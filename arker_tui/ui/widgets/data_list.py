@@ -356,7 +356,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         keys = [key for key, item in self._items.items() if self._matches(item)]
         return self.sorted_keys(keys, self._items.__getitem__)
 
-    def sorted_keys(self, keys: list[Hashable], get: Callable[[Hashable], Any]) -> list[Hashable]:
+    def sorted_keys(self, keys: Sequence[Any], get: Callable[[Any], Any]) -> list[Any]:
         """``keys`` in display order: by the sort column and direction, ties in
         the list's natural order; rows with no value last either way."""
         natural = self.sort_key
@@ -372,7 +372,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             return present
         return present + [key for key in keys if values[key] is None]
 
-    def _sort_values(self, column: Column, keys: list[Hashable], get: Callable[[Hashable], Any]) -> dict:
+    def _sort_values(self, column: Column, keys: Sequence[Any], get: Callable[[Any], Any]) -> dict:
         """Each key's value in the sort column. Values are kept per key until
         its item changes (``forget_sort_value``), so sorting again, flipping or
         a refresh that changed a few rows computes only what is new."""
@@ -703,11 +703,13 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         if index >= len(self._order):
             return Strip.blank(width)
         key = self._order[index]
-        strip = self._strip_cache.get(key)
-        if strip is None:
+        cached = self._strip_cache.get(key)
+        if cached is None:
             strip = self._row_strip(self.render_row(self._items[key]), widths, None)
             strip = strip.crop_extend(0, width, None)
             self._strip_cache[key] = strip
+        else:
+            strip = cached
         if gutter:
             if key in self._marks:
                 strip = strip.apply_style(self.get_component_rich_style("data-list--marked"))

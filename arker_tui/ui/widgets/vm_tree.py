@@ -356,7 +356,7 @@ class VmTree(DataList):
     def tick(self) -> None:
         """AGE and STARTED move on: visible rows are drawn again (cheap: only
         the rows on screen are rendered)."""
-        if any(w for c, w in zip(self.columns, self._widths) if c.label in ("AGE", "STARTED")):
+        if any(w for c, w in zip(self.columns, self._widths, strict=False) if c.label in ("AGE", "STARTED")):
             self.refresh_rows()
 
     # DataList's generic model API, mapped onto VMs.
@@ -582,7 +582,7 @@ class VmTree(DataList):
                 vm_ids = self.sorted_keys(vm_ids, vms.__getitem__)  # the sort orders VMs within their group
             if row.expanded and parents is not None and gid[0] != "images":  # an image has no fork row
                 head = gid[1] if gid[0] == "id" and gid[1] in roots else None
-                group_roots = {vms[vm_id].root_source_vm_id for vm_id in vm_ids} - {None}
+                group_roots = {root for vm_id in vm_ids if (root := vms[vm_id].root_source_vm_id) is not None}
                 if gid[0] == "id":
                     group_roots.add(gid[1])
                 rank = {vm_id: n for n, vm_id in enumerate(vm_ids)}  # siblings keep the list's sort
