@@ -67,6 +67,7 @@ class PaintProbe:
 
     def __init__(self, app: Any, widget: Any = None) -> None:
         self.app = app
+        self.last = 0.0  # when the last frame waited for was painted
         self.rendered_at = 0.0
         if widget is not None:
             inner = widget.render_line
@@ -84,7 +85,8 @@ class PaintProbe:
         since = time.perf_counter() if since is None else since
         self.app.call_after_refresh(done.set)
         await asyncio.wait_for(done.wait(), timeout)
-        return self.rendered_at if self.rendered_at > since else time.perf_counter()
+        self.last = self.rendered_at if self.rendered_at > since else time.perf_counter()
+        return self.last
 
 
 class RowCounter:
