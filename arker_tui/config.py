@@ -18,6 +18,12 @@ burst_base_url = "https://burst.example"   # host of the aws-burst VMs
 org_runs = 30
 [profiles.work.keymap]            # binding id -> keys
 "app.activity" = "A"
+
+[watched_runs]                    # when a watched run ends
+notification = true               # a notification in the app
+bell = true                       # the terminal bell
+desktop = false                   # a desktop notification (OSC 9 / OSC 777): true, "osc9" or "osc777"
+remember = false                  # keep the watched runs (per profile) in the state directory
 ```
 
 Precedence: CLI flags > environment (``ARKER_*``) > profile > defaults; for
@@ -34,7 +40,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
@@ -52,7 +57,9 @@ PROFILE_KEYS = frozenset({
     "control_url", "refresh", "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
     "max_page_mib", "max_run_output_mib",
 })
-TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles", "console_history"})
+TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles", "console_history", "watched_runs"})
+WATCHED_RUNS_KEYS = ("notification", "bell", "desktop", "remember")
+DESKTOP_PROTOCOLS = ("osc9", "osc777")
 
 
 class ConfigError(Exception):
@@ -93,6 +100,16 @@ class Profile:
     max_run_output_mib: int | None = None
 
 
+@dataclass(frozen=True)
+class WatchedRunsConfig:
+    """The ``[watched_runs]`` table: what happens when a watched run ends."""
+
+    notification: bool = True  # a notification in the app
+    bell: bool = True  # the terminal bell
+    desktop: bool | str = False  # OSC 9 / OSC 777: True picks by terminal, or "osc9" / "osc777"
+    remember: bool = False  # watched runs kept on disk across restarts (per profile)
+
+
 @dataclass
 class Config:
     """The config file as read: its profiles, keymap, theme and problems."""
@@ -104,6 +121,7 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     profiles: dict[str, Profile] = field(default_factory=dict)
     console_history: bool = False  # console commands saved on disk (off: they can hold secrets)
+    watched_runs: WatchedRunsConfig = field(default_factory=WatchedRunsConfig)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None  # the file could not be read: everything else is defaults
 
@@ -272,6 +290,30 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
     )
 
 
+def _watched_runs(check: _Checker, data: Any) -> WatchedRunsConfig:
+    table = ("watched_runs",)
+    if data is None:
+        return WatchedRunsConfig()
+    if not isinstance(data, dict):
+        check.warn((), "watched_runs", "expected a table [watched_runs]")
+        return WatchedRunsConfig()
+    for key in data.keys() - set(WATCHED_RUNS_KEYS):
+        check.warn(table, key, f"unknown setting; known: {', '.join(WATCHED_RUNS_KEYS)}")
+    values: dict[str, Any] = {}
+    for key in WATCHED_RUNS_KEYS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if key == "desktop" and isinstance(value, str) and value in DESKTOP_PROTOCOLS:
+            values[key] = value
+        elif isinstance(value, bool):
+            values[key] = value
+        else:
+            also = ', "osc9" or "osc777"' if key == "desktop" else ""
+            check.warn(table, key, f"expected true or false{also}, got {value!r}")
+    return WatchedRunsConfig(**values)
+
+
 def parse_config(text: str, path: Path) -> Config:
     import tomllib
 
@@ -301,6 +343,7 @@ def parse_config(text: str, path: Path) -> Config:
         check.warn((), "console_history", f"expected true or false, got {console_history!r}")
         console_history = False
     config.console_history = console_history
+    config.watched_runs = _watched_runs(check, data.get("watched_runs"))
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
         check.warn((), "profiles", "expected tables [profiles.NAME]")
@@ -620,16 +663,6 @@ def set_config_value(path: Path, table: tuple[str, ...], key: str, value: Any) -
     target[key] = value
     if after is None or after != expected or _get(after, table).get(key) != value:
         raise ConfigError(f"could not update {'.'.join(table + (key,))} in {path} safely; set it by hand")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(updated)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .private_files import write_private
+
+    write_private(path, updated)

@@ -39,3 +39,28 @@ async def test_forget_clipboard_drops_only_a_secret():
         assert app.clipboard == "tok_once"
         forget_clipboard(app, ["tok_once"])
         assert app.clipboard == ""
+
+
+async def test_write_to_terminal_reaches_the_driver_and_not_a_headless_one():
+    from textual.drivers.headless_driver import HeadlessDriver
+
+    from arker_tui.ui.compat import write_to_terminal
+
+    written: list[str] = []
+
+    class Recording(HeadlessDriver):
+        @property
+        def is_headless(self) -> bool:
+            return False
+
+        def write(self, data: str) -> None:
+            written.append(data)
+
+    app = App()
+    app.driver_class = Recording
+    async with app.run_test(headless=False):
+        assert write_to_terminal(app, "\x1b]9;hello\x07") is True
+    assert "\x1b]9;hello\x07" in written
+    headless = App()
+    async with headless.run_test():
+        assert write_to_terminal(headless, "\x1b]9;hello\x07") is False

@@ -264,7 +264,7 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
             if old_main.vm_tree.vm_count:
                 break
         assert old_repo.peek(Query.vms()).subscribed
-        await pilot.press("z")  # the activity view on top: it must go too
+        await pilot.press("b")  # the activity view on top: it must go too
         await pilot.pause()
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         assert "Switch profile: play" in commands and "Switch profile: work" not in commands

@@ -61,12 +61,12 @@ def test_every_package_the_code_imports_is_declared():
 
 def test_every_test_dependency_is_used():
     tests = "\n".join(p.read_text() for p in (ROOT / "tests").glob("*.py"))
-    ci = (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
     uses = {
         "pytest": "def test_" in tests,
         "pytest-asyncio": PYPROJECT["tool"]["pytest"]["ini_options"].get("asyncio_mode") == "auto",
         "pytest-textual-snapshot": "snap_compare" in tests,
-        "pytest-xdist": "pytest -n" in ci,
+        "pytest-xdist": "pytest -n" in readme,  # the README's parallel run
         "uvicorn": '"emulator"' in tests,  # the served emulator
         "keyring": 'importorskip("keyring")' in tests,
     }

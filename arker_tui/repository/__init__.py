@@ -12,6 +12,7 @@ from .intervals import Intervals
 from .query import Query
 from .repository import Handle, Repository, Subscription
 from .stats import RepositoryStats
+from .watched import WatchedRun, WatchedRuns
 
 __all__ = [
     "ChangeEvent",
@@ -25,4 +26,6 @@ __all__ = [
     "Repository",
     "RepositoryStats",
     "Subscription",
+    "WatchedRun",
+    "WatchedRuns",
 ]

@@ -26,6 +26,7 @@ from .query import Query
 from .runlog import RunLog
 from .stats import RepositoryStats
 from .status import Handle, Status
+from .watched import WatchedRuns
 
 log = logging.getLogger("arker_tui.repository")
 
@@ -74,6 +75,7 @@ class Repository(Mutations, Status):
         self._failing: set[Query] = set()
         self._paused = False
         self._closed = False
+        self.watched = WatchedRuns(self)  # runs the user is told about when they end
 
     # --- lifecycle ----------------------------------------------------------
 
@@ -84,6 +86,7 @@ class Repository(Mutations, Status):
     async def aclose(self) -> None:
         """Stop every timer and fetch. The client is the caller's to close."""
         self._closed = True
+        self.watched.close()
         tasks = []
         for entry in self._entries.values():
             for task in (entry._timer, entry._task):

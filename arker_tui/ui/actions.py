@@ -76,6 +76,7 @@ SCOPES = {
     "help": "Help",
     "console": "Console",
     "consoleinput": "Console: command line",
+    "watched": "Watched runs",
 }
 
 
@@ -274,6 +275,24 @@ ACTIONS: tuple[Action, ...] = (
            help="the previous command typed in this VM's console"),
     _local("console.history_next", "down", "Next", "consoleinput", "history(1)", show=False,
            help="the next command"),
+    # --- watched runs and zoom ----------------------------------------------------------------------------
+    _local("app.watched", "ctrl+w", "Watched", "app", "show_watched", show=False, command="Watched runs",
+           help="the Watched view: every watched run across VMs, live"),
+    _local("app.open_ended", "ctrl+o", "Open ended run", "app", "open_ended_run", show=False,
+           command="Open the watched run that ended last", help="open the watched run that ended last"),
+    # W, not u: u is taken by every list (clear marks).
+    _act("runs.unwatch", "W", "Watch/unwatch", "runs", "unwatch", "run", show=False,
+         command="Watch / unwatch the selected run",
+         help="stop watching the run: no notice when it ends (again: watch it)"),
+    _act("runlog.unwatch", "W", "Watch/unwatch", "runview", "unwatch", "open_run", show=False,
+         command="Watch / unwatch the open run",
+         help="stop watching the open run: no notice when it ends (again: watch it)"),
+    _local("main.zoom", "z", "Zoom", "main", "zoom", show=False, command="Zoom the focused pane / back",
+           help="the focused pane (run log, list) full screen; z or esc: back"),
+    _local("watched.open", "enter", "Open", "watched", "open_run", help="select its VM and open its log"),
+    _local("watched.unwatch", "W", "Unwatch", "watched", "unwatch", help="stop watching the run under the cursor"),
+    _local("watched.clear", "U", "Clear ended", "watched", "unwatch_ended", help="unwatch every run that ended"),
+    _local("watched.back", "escape", "Back", "watched", "back", help="back to where you were"),
 )
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from ..api.routes import DEFAULT_CONTROL_URL
+from ..config import WatchedRunsConfig
 from ..repository import Query
 from ..settings import Settings
 from .actions import BY_ID, MUTATING, SCOPES, Action, bindings
@@ -31,6 +32,7 @@ from .screens.help import HelpScreen, help_text
 from .screens.main import MainScreen
 from .server_text import plain_block
 from .terminal_text import safe_label
+from .watched_runs import WatchedRunsKeeper
 
 
 class ArkerApp(RedactedCrashes, ArkerAppBase):
@@ -64,6 +66,9 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
         self.keymap, self._keymap_problems = check_keymap(keymap or {})
         self.crash_report: Path | None = None  # the report written after a crash
         self.profiles = ProfileSwitcher(self, profiles, resolved)
+        # Watched runs: the alerts when one ends, and each profile's list (ui/watched_runs.py).
+        self.watched_runs = WatchedRunsKeeper(
+            self, profiles.config.watched_runs if profiles is not None else WatchedRunsConfig())
 
     # --- lifecycle ------------------------------------------------------------
 
@@ -84,6 +89,7 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
             # After the first frame: the VMs come first, the notice a moment later.
             self.call_after_refresh(self.notify, self.demo_notice(), title="Demo mode", timeout=8)
         self.profiles.mount()
+        self.watched_runs.attach(self.repository, self.settings.profile)
 
     def demo_notice(self) -> str:
         """Why this is the demo world, naming a URL the user set that is not used."""
@@ -105,6 +111,7 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
             gc.enable()
 
     async def on_unmount(self) -> None:
+        self.watched_runs.detach()
         await self.repository.aclose()
 
     # --- what reaches the screen ------------------------------------------------
@@ -180,6 +187,12 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
 
         if not isinstance(self.screen, ActivityScreen) and not self.screen.is_modal:
             self.push_screen(ActivityScreen())
+
+    def action_show_watched(self) -> None:
+        self.watched_runs.show()
+
+    def action_open_ended_run(self) -> None:
+        self.watched_runs.open_last_ended()
 
     # --- command palette ------------------------------------------------------
 

@@ -26,6 +26,7 @@ class ArkerAppBase(App[Any]):
     readonly: bool
     run_log_cap: int
     keymap: dict[str, str]
+    watched_runs: Any  # the WatchedRunsKeeper: alerts when a watched run ends
 
     def allows(self, action_id: str) -> bool:
         """Whether the action may run (read-only mode refuses mutating ones)."""

@@ -11,6 +11,9 @@ that fails when Textual changes what it relies on:
   the app; after a one-time tunnel token is shown, that copy is dropped
   (there is no public way to clear it without also clearing the terminal's
   clipboard, which the user may still need).
+- ``write_to_terminal``: a desktop notification (OSC 9 / OSC 777) is a
+  sequence written to the terminal; Textual writes its own (the bell, OSC 52)
+  through the app's driver, and has no public method for another one.
 """
 
 from __future__ import annotations
@@ -38,3 +41,13 @@ def forget_clipboard(app: App, secrets: Iterable[str]) -> None:
     """Drop the app's own copy of the clipboard if it holds one of ``secrets``."""
     if app.clipboard in set(secrets):
         app._clipboard = ""
+
+
+def write_to_terminal(app: App, data: str) -> bool:
+    """Write ``data`` (already safe) to the terminal the app runs in, as
+    ``App.bell`` does; False when there is none (headless, or not started)."""
+    driver = getattr(app, "_driver", None)
+    if driver is None or app.is_headless:
+        return False
+    driver.write(data)
+    return True

@@ -91,12 +91,14 @@ class ProfileSwitcher:
         self.switching = True
         old = app.repository
         try:
+            app.watched_runs.detach()  # kept for this profile only
             await old.aclose()
             app.repository = backend.repository
             app.settings = backend.settings
             app.demo = backend.demo
             self.resolved = resolved
             await app.repository.start()
+            app.watched_runs.attach(app.repository, resolved.profile)
             old_mode, mode = app.current_mode, f"main-{next(_modes)}"
             app.add_mode(mode, MainScreen)
             await app.switch_mode(mode)

@@ -39,6 +39,7 @@ from .confirm import ConfirmDialog, ConfirmRequest
 from .console_open import ConsoleOpeners
 from .main_bulk import BulkActions
 from .main_forms import FormOpeners
+from .main_watched import WatchedControls
 from .text_view import TextView
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
          "runview": "open a run with enter in Runs", "runlog": "open a run with enter in Runs"}
 
 
-class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, Screen):
+class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Screen):
     if TYPE_CHECKING:  # the app typed (see app_base)
         app = getters.app(ArkerAppBase)
 

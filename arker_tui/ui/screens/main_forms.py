@@ -83,6 +83,9 @@ class FormOpeners:
 
     def ran(self: Any, vm: m.Vm, request: m.RunRequest, result: Any) -> None:
         if isinstance(result, m.BackgroundRunResponse) or (request.background and getattr(result, "run_id", None)):
+            watched = getattr(self.app.repository, "watched", None)
+            if watched is not None:  # started here in the background: told when it ends, even if at once
+                watched.watch(vm.vm_id, result.run_id, vm_name=vm.name, command=request.command, origin="started")
             self.app.call_later(self.workspace.open_run, vm.vm_id, result.run_id)
             return
         self.app.push_screen(run_result_view(request.command, result))

@@ -385,6 +385,9 @@ class Workspace(Horizontal):
         view.display = True
         self.right.set_class(self.size.height < MAXIMIZE_BELOW, "run-maximized")
         vm = self.vm_tree.get_vm(vm_id)
+        watched = getattr(self.app.repository, "watched", None)
+        if watched is not None:  # an opened log is watched: the user is told when the run ends
+            watched.watch(vm_id, run_id, vm_name=vm.name if vm is not None else None)
         view.open(vm_id, run_id, vm.label if vm is not None else None)
         view.log_view.focus()
 
