@@ -16,6 +16,10 @@ burst_base_url = "https://burst.example"   # host of the aws-burst VMs
 "aws-burst" = "https://burst.example"
 [profiles.work.intervals]         # other refresh intervals (seconds)
 org_runs = 30
+[profiles.work.budgets]           # what each watched list / followed run may cost
+list_mb_per_min = 6
+list_requests_per_min = 60
+run_output_mb_per_s = 1
 [profiles.work.keymap]            # binding id -> keys
 "app.activity" = "A"
 
@@ -45,6 +49,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .repository import Intervals
+from .repository.budget import BUDGET_FIELDS, Budgets
 from .settings import KNOWN_PROVIDERS, MIB, Settings, plain_http_warnings, settings_from_env
 
 # tomllib is imported where TOML is read: a start with no config file never needs it.
@@ -55,7 +60,7 @@ INTERVAL_FIELDS = tuple(f.name for f in fields(Intervals) if f.type in ("float",
 PROFILE_KEYS = frozenset({
     "api_key_env", "api_key", "region", "provider", "base_url", "burst_base_url", "compute_hosts",
     "control_url", "refresh", "intervals", "keymap", "theme", "timeout", "max_retries", "allow_plain_http",
-    "max_page_mib", "max_run_output_mib",
+    "max_page_mib", "max_run_output_mib", "budgets",
 })
 TOP_KEYS = frozenset({"default_profile", "theme", "keymap", "profiles", "console_history", "watched_runs"})
 WATCHED_RUNS_KEYS = ("notification", "bell", "desktop", "remember")
@@ -91,6 +96,7 @@ class Profile:
     control_url: str | None = None
     refresh: float | None = None
     intervals: dict[str, float] = field(default_factory=dict)
+    budgets: dict[str, float] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
     timeout: float | None = None
@@ -209,6 +215,24 @@ class _Checker:
         return keymap
 
 
+def _budgets(check: _Checker, table: tuple[str, ...], raw: Any) -> dict[str, float]:
+    """``[profiles.NAME.budgets]``: numbers above 0 of the known budgets."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        check.warn(table, "budgets", "expected a table of budget = number")
+        return {}
+    budgets: dict[str, float] = {}
+    for key, value in raw.items():
+        if key not in BUDGET_FIELDS:
+            check.warn(table + ("budgets",), key, f"unknown budget; known: {', '.join(BUDGET_FIELDS)}")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            check.warn(table + ("budgets",), key, f"expected a number above 0, got {value!r}")
+        else:
+            budgets[key] = float(value)
+    return budgets
+
+
 def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
     table = ("profiles", name)
     if not isinstance(data, dict):
@@ -232,6 +256,7 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
             seconds = check.seconds(table + ("intervals",), raw_intervals, key)
             if seconds is not None:
                 intervals[key] = seconds
+    budgets = _budgets(check, table, data.get("budgets"))
     compute_hosts: dict[str, str] = {}
     raw_hosts = data.get("compute_hosts")
     if raw_hosts is not None and not isinstance(raw_hosts, dict):
@@ -283,6 +308,7 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
         control_url=urls["control_url"],
         refresh=check.seconds(table, data, "refresh"),
         intervals=intervals,
+        budgets=budgets,
         keymap=check.keymap(table, data),
         theme=check.string(table, data, "theme"),
         timeout=check.seconds(table, data, "timeout"),
@@ -512,6 +538,7 @@ class Profiles:
         if lists:
             interval_values["lists"] = lists
         keymap = {**config.keymap, **profile.keymap}
+        interval_values["budgets"] = Budgets(**profile.budgets)
         return Resolved(name, settings, Intervals(**interval_values), keymap,
                         profile.theme or config.theme, warnings, sources)
 

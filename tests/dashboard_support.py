@@ -10,11 +10,15 @@ from typing import Callable
 from arker_tui.backend import Backend, open_demo
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository import Intervals
+from arker_tui.repository.budget import Budgets
 from arker_tui.settings import Settings
 from arker_tui.ui import format as fmt
 from arker_tui.ui.app import ArkerApp
 
-FAST = Intervals(lists=0.2, detail=0.2, filesystems=0.2, org_runs=0.2, running_run=0.1, max_backoff=0.4)
+# Test speed: intervals far below what a real org would use, so no budget may stretch them.
+UNBOUNDED = Budgets(list_mb_per_min=1e9, list_requests_per_min=1e9, run_output_mb_per_s=1e9)
+FAST = Intervals(lists=0.2, detail=0.2, filesystems=0.2, org_runs=0.2, running_run=0.1, max_backoff=0.4,
+                 budgets=UNBOUNDED)
 MUTATING = ("POST", "DELETE")
 
 

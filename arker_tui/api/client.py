@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..crash import redact_url_credentials
 from ..settings import Settings
+from . import metering
 from . import models as m
 from .errors import ArkerError, code_for_status
 from .hosts import HostChoice, HostResolver
@@ -63,6 +64,7 @@ class ClientStats:
     """Counters of what the client sent and how it went."""
 
     requests: int = 0  # HTTP requests sent, retries included
+    bytes_received: int = 0  # response body bytes read, all requests
     retries: int = 0
     errors: int = 0  # calls that ended in an ArkerError
     last_latency: float | None = None
@@ -168,6 +170,8 @@ class ArkerClient:
                 finally:
                     await streamed.aclose()
                 response = self._answered(streamed, body)
+            self.stats.bytes_received += len(body)
+            metering.count(len(body))
         except ArkerError:
             raise
         except (httpx.TimeoutException, TimeoutError):

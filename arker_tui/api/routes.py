@@ -14,7 +14,8 @@ Host = Literal["control", "compute"]
 API_PREFIX = "/v1"
 # A server that never stops paging (a new cursor on every page) is stopped
 # after MAX_PAGES pages of one list, or MAX_EMPTY_PAGES empty pages in a row.
-MAX_PAGES = 500
+# An org of 100,000 VMs is 2,000 pages at a server's 50 per page.
+MAX_PAGES = 2_500
 MAX_EMPTY_PAGES = 5
 DEFAULT_CONTROL_URL = "https://arker.ai/api"
 

@@ -35,6 +35,7 @@ from .clock import ManualClock
 from .faults import DroppedConnection, Faults
 from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
 from .hosts import CONTROL, EmulatorHost, HostDispatch
+from .vm_pages import EncodedJson
 from .world import World
 
 BASE_URL = "http://emulator"
@@ -158,6 +159,8 @@ class Emulator:
     async def _handle(self, route: Route, request: Request, host: EmulatorHost) -> Response:
         record = RequestRecord(request.method, API_PREFIX + route.path, route.name, host=host.name)
         self.requests.append(record)
+        if request.method != "GET":
+            self.world.touch()  # a call that may change the world: cached pages start again
         response = await self._answer(route, request, record, host)
         record.status = 0 if isinstance(response, _DropResponse) else response.status_code
         return response
@@ -199,9 +202,11 @@ class Emulator:
             payload = endless if endless is not None else HANDLERS[route.name](call)
             if inspect.isawaitable(payload):  # a foreground command that takes time
                 payload = await payload
+            if faulted and f.hostile and isinstance(payload, EncodedJson):
+                payload = payload.decoded()
             if faulted and f.hostile:
                 payload = hostile.rewrite(f, route.name, payload)
-            response = json_response(payload)
+            response = payload.response() if isinstance(payload, EncodedJson) else json_response(payload)
         except ArkerError as exc:
             payload = {"code": exc.code, "message": exc.message}
             response = _error(exc.code, exc.message, exc.status or None, exc.retry_after)

@@ -9,13 +9,14 @@ has an open tunnel.
 
 from __future__ import annotations
 
+import gc
 import random
 
 from arker_tui.api.models import ARKER_ORG_ID, PUBLIC_GOLDENS
 
 from .clock import Clock
 from .records import RunRec, SessionRec, TunnelRec, VmRec
-from .shell import Program, Progress
+from .shell import Instant, Program, Progress, Sleep
 from .world import DEFAULT_ORG, World
 
 _ROLES = ["api", "worker", "ci-runner", "scratch", "ml-train", "web", "etl", "db", "cache", "sandbox"]
@@ -24,7 +25,25 @@ _REGIONS = [("us-west-2", "aws"), ("us-west-2", "aws-burst"), ("eu-central-1", "
 
 
 def build_scale_world(clock: Clock, vms: int = 1000, runs_per_vm: int = 3, output_lines: int = 100,
-                      seed: int = 0, *, line_interval: float = 0.1) -> World:
+                      seed: int = 0, *, line_interval: float = 0.1, pages_once: bool = False) -> World:
+    """``pages_once``: serve the VM list from pages built once (vm_pages.py;
+    then change the world through its methods, or call ``world.touch()``)."""
+    # Hundreds of thousands of new records: the cyclic collector would scan
+    # them again and again while they are made (100,000 VMs: 11 s instead of 3).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        world = _build(clock, vms, runs_per_vm, output_lines, seed, line_interval)
+    finally:
+        if enabled:
+            gc.enable()
+    if pages_once:
+        world.serve_pages_once()
+    return world
+
+
+def _build(clock: Clock, vms: int, runs_per_vm: int, output_lines: int, seed: int,
+           line_interval: float) -> World:
     world = World(clock, org_id=DEFAULT_ORG, seed=seed)
     rng = random.Random(seed)
     now = clock.now()
@@ -86,3 +105,13 @@ def build_scale_world(clock: Clock, vms: int = 1000, runs_per_vm: int = 3, outpu
         if i % 4 == 0:
             parents.append(vm)
     return world
+
+
+def add_big_output_run(world: World, vm: VmRec, nbytes: int) -> RunRec:
+    """A run on ``vm`` that has printed ``nbytes`` of text and keeps running
+    (the benchmark of a followed run with large output)."""
+    line = b"epoch 0000 loss=0.4121 acc=0.9712 lr=0.0003 step ok\n"
+    big = line * (nbytes // len(line)) + b"." * (nbytes % len(line))
+    program = Program("train --big", [(0.0, Instant(stdout=big)), (0.0, Sleep(duration=10 * 86400.0))],
+                      10 * 86400.0, 0)
+    return world.add_run(vm, "train --big", program=program)

@@ -26,7 +26,7 @@ def make_emulator(*, demo: bool = True, api_key: str | None = None, scale: int |
         from .scale import build_scale_world
 
         world: World = build_scale_world(clock, vms=scale, runs_per_vm=runs_per_vm,
-                                         output_lines=output_lines, seed=seed)
+                                         output_lines=output_lines, seed=seed, pages_once=True)
     elif demo:
         from .demo import build_demo_world
 

@@ -21,6 +21,7 @@ from .files import FilesMixin
 from .paging import paginate, parse_limit, time_param
 from .records import FilesystemRec, SessionRec, SyncRec, VmRec
 from .tunnels import TunnelsMixin
+from .vm_pages import EncodedJson, VmPages
 from .world_runs import RunsMixin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,6 +52,8 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         self._seq = 0
         self._ids: set[str] = set()
         self.demo: dict[str, Any] = {}  # notable objects of a built world (demo.py)
+        self.version = 0  # moves on every change a cache must see (vm_pages.py)
+        self.vm_pages: VmPages | None = None  # the VM list's pages built once, when asked for
         RunsMixin.__init__(self)
         # Foreground commands take their time on a real clock; a manual clock
         # answers them at once unless a test turns this on.
@@ -63,6 +66,14 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
 
     def now(self) -> float:
         return self.clock.now()
+
+    def touch(self) -> None:
+        """Something changed: caches of rendered pages start again."""
+        self.version += 1
+
+    def serve_pages_once(self) -> None:
+        """Serve the VM list from pages built once (big worlds; see vm_pages.py)."""
+        self.vm_pages = VmPages(self)
 
     def next_seq(self) -> int:
         self._seq += 1
@@ -93,6 +104,7 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
                    **fields)
         if vm.started_at is None:
             vm.started_at = vm.created_at
+        self.version += 1
         self.vms[vm.vm_id] = vm
         self.names[(org, name)] = vm.vm_id
         return vm
@@ -104,6 +116,7 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
                        env=dict(env or {}), seq=self.next_seq(),
                        started_at=self.now() if started_at is None else started_at)
         vm.sessions[s.session_id] = s
+        self.version += 1
         return s
 
     def get_vm(self, vm_id: str, *, write: bool = False) -> VmRec:
@@ -122,7 +135,7 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
                  provider: str | None = None, state: str | None = None,
                  source_org_id: str | None = None, started_after: str | None = None,
                  started_before: str | None = None, name_prefix: str | None = None
-                 ) -> dict[str, Any]:
+                 ) -> dict[str, Any] | EncodedJson:
         n = parse_limit(limit)
         org = source_org_id or self.org_id
         after = time_param("started_after", started_after)
@@ -143,6 +156,9 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
                 return False
             return not state or vm.state(now) == state
 
+        if self.vm_pages is not None:
+            key = (org, region, provider, name_prefix, after, before, state)
+            return self.vm_pages.page(key, keep, cursor, n, now)
         page, next_cursor = paginate((v for v in self.vms.values() if keep(v)), cursor, n)
         return {"vms": [vm.render(now) for vm in page], "next_cursor": next_cursor}
 
@@ -224,11 +240,13 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         vm.vcpu_count = req.vcpu_count or vm.vcpu_count
         vm.memory_mib = req.memory_mib or vm.memory_mib
         vm.disk_mib = req.disk_mib or vm.disk_mib
+        self.version += 1
         return {"resized": True}
 
     def delete_vm(self, vm_id: str) -> dict[str, Any]:
         vm = self.get_vm(vm_id, write=True)
         del self.vms[vm_id]
+        self.version += 1
         self.names.pop((vm.owner_org_id, vm.name), None)
         self.forget_vm_runs(vm)
         self.forget_vm_files(vm)

@@ -77,6 +77,8 @@ def _resources(field: str, value: str) -> list[str]:
 
 
 class RunsMixin:
+    version: int  # the host's (World) change counter
+
     def __init__(self) -> None:
         self.runs_created = 0
         # (vm_id, key) -> (request fingerprint, original response, or the foreground run answering it)
@@ -103,6 +105,7 @@ class RunsMixin:
         vm.runs[run.run_id] = run
         if not instant:
             vm.active_runs.add(run.run_id)
+        self.version += 1
         return run
 
     def force_end(self, run: RunRec, state: str, when: float, *, reason: str | None = None,
@@ -110,6 +113,7 @@ class RunsMixin:
         run.forced_state, run.forced_end = state, when
         run.forced_reason, run.forced_exit = reason, exit_code
         run._cached = None
+        self.version += 1
 
     # --- the API ----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..api.errors import ArkerError
+from .budget import Cost, Usage
 from .pages import PageCache
 from .query import Query
 from .runlog import RunLog
@@ -39,6 +40,7 @@ class Entry:
     _finished_at: float | None = field(default=None, repr=False)  # end of the last fetch (fixed delay counts from here)
     _again: bool = field(default=False, repr=False)  # fetch again as soon as the current one ends
     _gone: bool = field(default=False, repr=False)  # its VM was deleted: never refresh
+    _usage: Usage = field(default_factory=Usage, repr=False)  # what its refreshes cost (budget.py)
 
     @property
     def loading(self) -> bool:
@@ -51,6 +53,11 @@ class Entry:
     @property
     def subscribed(self) -> bool:
         return bool(self._subscribers)
+
+    @property
+    def cost(self) -> Cost | None:
+        """What the last fetch cost on the wire (requests, body bytes); None before any."""
+        return self._usage.last
 
     @property
     def finished_run(self) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..api.errors import ArkerError
+from .budget import Budgets
 from .query import Query
 
 
@@ -22,6 +23,9 @@ class Intervals:
     # is polled less often: the interval doubles up to max_run_interval.
     large_output: int = 1_000_000
     max_run_interval: float = 5.0
+    # What each watched query may cost per minute (budget.py): a list over
+    # it refreshes less often, a followed run with big output too.
+    budgets: Budgets = field(default_factory=Budgets)
 
     def base(self, query: Query) -> float:
         kind = query.kind

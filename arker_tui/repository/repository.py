@@ -16,7 +16,9 @@ import time
 from typing import Any, Callable
 
 from ..api.errors import ArkerError
+from ..api.metering import Meter, current_meter
 from . import fetchers
+from .budget import Cost, is_budgeted, list_interval, run_interval
 from .clock import Clock, MonotonicClock
 from .entry import Entry
 from .events import ChangeEvent, diff_in_place, diff_lists, index_items
@@ -129,12 +131,42 @@ class Repository(Mutations, Status):
             return await asyncio.shield(self._start_fetch(entry))  # the fetch in flight
         return await asyncio.shield(self._start_fetch(entry))
 
-    def refresh_subscribed(self) -> None:
+    def refresh_subscribed(self) -> dict[Query, float]:
         """The "r" key: every subscribed query fetched now (also while paused,
-        since the user asked); fetches already in flight are not doubled."""
+        since the user asked); fetches already in flight are not doubled.
+        Two things still win over the user: a server's Retry-After, and a
+        list's per-minute request cap (that list is fetched as soon as the cap
+        allows instead). Returns those held back: query -> seconds to wait."""
+        held: dict[Query, float] = {}
         for entry in list(self._entries.values()):
             if entry.subscribed and not entry._gone and not entry.loading:
-                self._start_fetch(entry)
+                wait = self._wait_to_send(entry)
+                if wait > 0:
+                    held[entry.query] = wait
+                    if entry.next_refresh_at is None or entry.next_refresh_at > self.clock.now() + wait:
+                        self._schedule(entry, delay=wait)
+                else:
+                    self._start_fetch(entry)
+        return held
+
+    def interval(self, query: Query) -> float | None:
+        """Seconds between this query's refreshes now (stretched by its
+        budget, or its backoff while failing); None: not refreshed on its own."""
+        entry = self._entries.get(query)
+        return self._delay(entry) if entry is not None else None
+
+    def _wait_to_send(self, entry: Entry) -> float:
+        """Seconds before a fetch asked for now may be sent: a Retry-After
+        still running, or a list's request cap for the minute; 0: now."""
+        now = self.clock.now()
+        retry_after = getattr(entry.error, "retry_after", None)
+        if retry_after is not None and entry._finished_at is not None:
+            wait = entry._finished_at + retry_after - now
+            if wait > 0:
+                return wait
+        if is_budgeted(entry.query):
+            return entry._usage.wait_for_cap(now, self.intervals.budgets.list_requests_per_min)
+        return 0.0
 
     def prefetch(self, query: Query) -> None:
         """Start fetching ``query`` now, unless it is fresh, in flight, backing
@@ -236,7 +268,7 @@ class Repository(Mutations, Status):
         if max_age is None:
             if entry.finished_run:
                 return True
-            max_age = self.intervals.base(entry.query)
+            max_age = self._interval(entry)
         return entry.fetched_at is not None and self.clock.now() - entry.fetched_at <= max_age
 
     def _backing_off(self, entry: Entry) -> bool:
@@ -251,9 +283,16 @@ class Repository(Mutations, Status):
             return self.intervals.backoff(entry.query, entry._failures, entry.error)
         if entry.finished_run:
             return None
-        if entry.query.kind == "run" and entry._run_interval is not None:
-            return entry._run_interval
-        return self.intervals.base(entry.query)
+        return self._interval(entry)
+
+    def _interval(self, entry: Entry) -> float:
+        """The interval when all is well: the kind's base, stretched by the
+        query's budget after a costly refresh (budget.py)."""
+        query, budgets = entry.query, self.intervals.budgets
+        if query.kind == "run":
+            return run_interval(entry._run_interval or self.intervals.running_run, entry.cost, budgets)
+        base = self.intervals.base(query)
+        return list_interval(base, entry.cost, budgets) if is_budgeted(query) else base
 
     # --- the fetch chain --------------------------------------------------------
 
@@ -271,6 +310,8 @@ class Repository(Mutations, Status):
     async def _fetch(self, entry: Entry) -> Any:
         started = time.perf_counter()
         error: ArkerError | None = None
+        meter = Meter()
+        current_meter.set(meter)  # this task's own context: only this fetch's traffic counts
         try:
             first_page = None
             if entry.query.is_list and entry.value is None and not entry.has_value:
@@ -286,6 +327,7 @@ class Repository(Mutations, Status):
             self.stats.in_flight -= 1
             self.stats.last_latency = time.perf_counter() - started
         entry._finished_at = self.clock.now()
+        entry._usage.record(entry._finished_at, Cost(meter.requests, meter.bytes))
         if error is not None:
             self._record_error(entry, error)
         else:
@@ -301,13 +343,18 @@ class Repository(Mutations, Status):
             raise error
         return entry.value
 
-    def _schedule(self, entry: Entry, *, from_last: bool = False) -> None:
+    def _schedule(self, entry: Entry, *, from_last: bool = False, delay: float | None = None) -> None:
         """Plan the next interval fetch of a subscribed entry (a new link of
-        its chain). ``from_last``: count the delay from the last fetch's end."""
+        its chain). ``from_last``: count the delay from the last fetch's end.
+        ``delay``: this many seconds from now instead (also while paused: the
+        user asked for it)."""
         self._cancel_timer(entry)
-        if self._closed or self._paused or entry._gone or not entry.subscribed or entry.loading:
+        if self._closed or entry._gone or not entry.subscribed or entry.loading:
             return
-        delay = self._delay(entry)
+        if delay is None:
+            if self._paused:
+                return
+            delay = self._delay(entry)
         if delay is None:
             return
         now = self.clock.now()
@@ -319,8 +366,13 @@ class Repository(Mutations, Status):
     async def _tick(self, entry: Entry, delay: float) -> None:
         await self.clock.sleep(delay)
         entry._timer = None  # so _start_fetch does not cancel this task
-        if not (self._closed or self._paused or entry._gone) and entry.subscribed:
-            self._start_fetch(entry)
+        # While paused, the only timers left are the ones "r" set (pause cancels the others).
+        if not (self._closed or entry._gone) and entry.subscribed:
+            wait = self._wait_to_send(entry)  # an `r` may have used the minute's requests
+            if wait > 0:
+                self._schedule(entry, delay=wait)
+            else:
+                self._start_fetch(entry)
 
     def _cancel_timer(self, entry: Entry) -> None:
         timer, entry._timer = entry._timer, None
@@ -358,6 +410,8 @@ class Repository(Mutations, Status):
             event = self._apply(entry, raw, recovered=recovered, first=first)
             if entry.query.is_list:
                 event = self._note(entry, event)
+            elif entry.query.kind == "vm" and event is not None and event.changed:
+                self._spread_vm(entry.value)
         if event is not None:
             self._emit(entry, event)
 
@@ -400,6 +454,24 @@ class Repository(Mutations, Status):
         if old is None:
             return ChangeEvent(query, value, added={key: value}, recovered=recovered)
         return ChangeEvent(query, value, changed={key: value}, recovered=recovered)
+
+    def _spread_vm(self, vm: Any) -> None:
+        """A VM fetched on its own (the selected one, on its fast interval)
+        replaces its row in the VM lists at once: a change to it shows within
+        its interval even while a big list refreshes slowly."""
+        for entry in self._entries.values():
+            if entry.query.kind != "vms" or entry._gone or not entry.has_value:
+                continue
+            old = entry._index.get(vm.vm_id)
+            if old is None or old == vm:
+                continue
+            items = list(entry.value)
+            # By identity: list.index would call the models' __eq__ on every row before it.
+            items[next(i for i, item in enumerate(items) if item is old)] = vm
+            index = dict(entry._index)
+            index[vm.vm_id] = vm
+            entry.value, entry._index = items, index
+            self._emit(entry, ChangeEvent(entry.query, items, changed={vm.vm_id: vm}))
 
     def _apply_first_page(self, entry: Entry, items: list[Any]) -> None:
         """A list's very first fetch has its first page and more pages follow:
@@ -459,6 +531,11 @@ class Repository(Mutations, Status):
             if entry.subscribed:
                 if entry.loading:
                     entry._again = True
+                    continue
+                wait = self._wait_to_send(entry)
+                if wait > 0:  # a Retry-After or a list's request cap: as soon as it allows
+                    if entry.next_refresh_at is None or entry.next_refresh_at > self.clock.now() + wait:
+                        self._schedule(entry, delay=wait)
                 else:
                     self._start_fetch(entry)
 

@@ -171,8 +171,12 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
         self.push_screen(HelpScreen(help_text(self.key_display, scopes, self.focused_scope())))
 
     def action_refresh_now(self) -> None:
-        self.repository.refresh_subscribed()
-        self.notify("Refreshing…", timeout=1.5)
+        held = self.repository.refresh_subscribed()
+        if held:  # a list at its per-minute request cap, or a server's Retry-After
+            later = "a list" if len(held) == 1 else f"{len(held)} lists"
+            self.notify(f"Refreshing… {later} at a request limit: in {max(held.values()):.0f} s", timeout=3)
+        else:
+            self.notify("Refreshing…", timeout=1.5)
 
     def action_toggle_pause(self) -> None:
         if self.repository.paused:

@@ -138,6 +138,26 @@ class QueryWatch:
             self.on_change(event)
 
 
+def data_age_suffix(watch: QueryWatch, room: int | None = None) -> str:
+    """" · 34 s old · next in 12 s" for a pane title, when that matters
+    (staleness.py); in less than ``room`` cells, only the age, or nothing."""
+    from .staleness import notable_staleness
+
+    words = notable_staleness(watch.repository, watch.entry)
+    if not words:
+        return ""
+    # Narrower forms of the same words: "34 s old · next in 12 s" ->
+    # "34 s old · next 12 s" -> "34s · next 12s" -> "34 s old".
+    age, _, then = words.partition(" · ")
+    tight = then.replace("next in ", "next ")
+    forms = [words, f"{age} · {tight}" if then else age,
+             f"{age.removesuffix(' old').replace(' ', '')} · {tight.replace(' s', 's')}" if then else age, age]
+    for form in forms:
+        if room is None or len(form) + 3 <= room:
+            return f" · {form}"
+    return ""
+
+
 class Watching:
     """Mixin: ``self.watch_query(handler)`` makes a ``QueryWatch`` that stops
     when the widget unmounts."""

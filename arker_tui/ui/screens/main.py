@@ -27,6 +27,7 @@ from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
 from ..jump import JumpProvider
 from ..keymap import keys_of
+from ..staleness import notable_staleness
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
 from ..widgets.data_list import DataList
 from ..widgets.footer import KeyFooter
@@ -167,8 +168,11 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
 
     def update_status(self) -> None:
         repo = self.app.repository
+        vms = repo.peek(Query.vms())
         self.status.set_state(state=repo.state, last_success=repo.stats.last_success_at,
-                              last_error=repo.stats.last_error)
+                              last_error=repo.stats.last_error,
+                              vm_count=len(vms.value) if vms is not None and vms.has_value else None,
+                              vm_list_age=notable_staleness(repo, vms, say_paused=False))  # the bar says paused
 
     # --- local actions --------------------------------------------------------
 

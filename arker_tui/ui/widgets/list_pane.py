@@ -21,7 +21,7 @@ from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource, ShowText
 from ..server_text import plain
-from ..watch import Watching
+from ..watch import QueryWatch, Watching, data_age_suffix
 from .data_list import DataList
 from .filter_line import show_filter_problem
 
@@ -48,6 +48,8 @@ class FilterInput(Input):
 class FilterHost(Vertical):
     """A container of a DataList (``self.data_list``) with a `/` filter bar
     (``self.filter_input``) docked under it."""
+
+    query_watch: QueryWatch  # the pane's (ListPane, VmPane): its data age goes in the title
 
     DEFAULT_CSS = """
     FilterHost > FilterInput { dock: bottom; display: none; height: 3; border: tall $accent; }
@@ -106,6 +108,7 @@ class FilterHost(Vertical):
             title.append(" ")
             title.append_text(plain(badge, 40, style="bold"))
         title.append(f" {self.count_label}")
+        title.append(data_age_suffix(self.query_watch))
         return self.with_marks(title)
 
     def with_marks(self, title: Text) -> Text:

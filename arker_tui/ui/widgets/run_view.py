@@ -18,6 +18,7 @@ from ..actions import action, bindings
 from ..intents import IntentSource, ShowText
 from ..keymap import keys_of
 from ..server_text import plain
+from ..staleness import output_polling
 from ..watch import Watching
 from .run_log import RunLog
 
@@ -171,6 +172,9 @@ class RunView(IntentSource, Watching, Vertical):
             if not run.is_terminal:
                 follow = "following" if self.log_view.following else "paused: s follows"
                 segments.append(Text(follow, style="dim"))
+                polling = output_polling(self.repo, self.query_watch.query) if self.query_watch.query else ""
+                if polling:  # big output: polled less often, within its budget
+                    segments.append(Text(polling, style="yellow"))
             if self.log_view.wrap:
                 segments.append(Text("wrap", style="dim"))
             segments += [plain(run.run_id, 40, style="dim"),

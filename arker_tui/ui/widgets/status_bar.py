@@ -31,10 +31,14 @@ class StatusBar(Widget):
         self.refresh_state = "live"  # live | paused | error
         self.last_success: float | None = None  # monotonic seconds
         self.last_error: ArkerError | None = None
+        self.vm_count: int | None = None  # VMs in the list, once it arrived
+        self.vm_list_age = ""  # "34 s old · next in 12 s" (staleness.py)
 
-    def set_state(self, *, state: str, last_success: float | None, last_error: ArkerError | None) -> None:
+    def set_state(self, *, state: str, last_success: float | None, last_error: ArkerError | None,
+                  vm_count: int | None = None, vm_list_age: str = "") -> None:
         shown = (self.refresh_state, self.error_word(), self.age_text())
         self.refresh_state, self.last_success, self.last_error = state, last_success, last_error
+        self.vm_count, self.vm_list_age = vm_count, vm_list_age
         if (state, self.error_word(), self.age_text()) != shown:  # a fetch within the same second repaints nothing
             self.refresh()
 
@@ -43,7 +47,11 @@ class StatusBar(Widget):
         return SHORT_ERRORS.get(error.code, "error") if error is not None else ""
 
     def age_text(self) -> str:
-        """How old the data is: "2 s ago"; before any data, "loading" (or "no data" when failing)."""
+        """How old the data is: "VMs 10,000 · 34 s old · next in 12 s" (or,
+        without the VM list's figures, "2 s ago"); before any data, "loading"
+        (or "no data" when failing)."""
+        if self.vm_count is not None and self.vm_list_age:
+            return f"VMs {self.vm_count:,} · {self.vm_list_age}"
         if self.last_success is None:
             return "no data" if self.refresh_state == "error" else "loading"
         age = max(0.0, time.monotonic() - self.last_success)
@@ -54,9 +62,20 @@ class StatusBar(Widget):
         return f"{age / 3600:.1f} h ago"
 
     def render(self) -> Text:
+        right = self._right()
+        width = self.size.width
         left = Text(" arker-tui ", style="bold")
         where = f" {self.profile} · {self.org or '…'} · {self.region_name} / {self.provider} "
-        left.append_text(plain(where, 80, style="dim" if self.size.width < 90 else ""))
+        # The right side (state, data age, modes) is what must stay: the place is cut first.
+        room = min(80, width - left.cell_len - right.cell_len - 1)
+        if room >= 12:
+            left.append_text(plain(where, room, style="dim" if width < 90 else ""))
+        pad = max(1, width - left.cell_len - right.cell_len)
+        line = left + Text(" " * pad) + right
+        line.truncate(width, overflow="ellipsis")
+        return line
+
+    def _right(self) -> Text:
         right = Text()
         if self.refresh_state == "paused":
             right.append("○ paused", style="bold yellow")
@@ -71,8 +90,4 @@ class StatusBar(Widget):
         if self.demo:
             right.append(" DEMO ", style="bold black on cyan")
             right.append(" ")
-        width = self.size.width
-        pad = max(1, width - left.cell_len - right.cell_len)
-        line = left + Text(" " * pad) + right
-        line.truncate(width, overflow="ellipsis")
-        return line
+        return right

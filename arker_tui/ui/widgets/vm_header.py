@@ -1,4 +1,9 @@
-"""``VmHeader``: the one line over the right-hand panes that says which VM they show."""
+"""``VmHeader``: the one line over the right-hand panes that says which VM they show.
+
+It also keeps the VM it shows on its own fast refresh (``get_vm``): the
+repository puts each fresh copy into the VM lists, so the tree and this line
+show a change to the selected VM within its interval even while a big org's
+list refreshes slowly (its budget)."""
 
 from __future__ import annotations
 
@@ -6,23 +11,30 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ...api import models as m
+from ...repository import ChangeEvent, Query
 from .. import format as fmt
 from ..server_text import plain
+from ..watch import Watching
 
 
-class VmHeader(Widget):
+class VmHeader(Watching, Widget):
     DEFAULT_CSS = "VmHeader { height: 1; background: $boost; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.vm: m.Vm | None = None
         self.pending: str | None = None
+        self.detail = self.watch_query(self._on_detail)
 
     def show(self, vm: m.Vm | None, pending: str | None) -> None:
         if vm is self.vm and pending == self.pending:
             return  # the same VM object and mark: nothing to repaint
         self.vm, self.pending = vm, pending
+        self.detail.watch(Query.vm(vm.vm_id) if vm is not None else None)
         self.refresh()
+
+    def _on_detail(self, event: ChangeEvent) -> None:
+        """Nothing to do here: the fresh VM reaches the lists, and this line with them."""
 
     def render(self) -> Text:
         vm = self.vm

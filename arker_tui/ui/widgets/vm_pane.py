@@ -14,7 +14,7 @@ from ..actions import bindings
 from ..intents import IntentSource
 from ..lineage import fork_parents
 from ..server_text import plain
-from ..watch import Watching
+from ..watch import Watching, data_age_suffix
 from .list_pane import FilterHost
 from .vm_tree import VmTree
 
@@ -107,8 +107,12 @@ class VmPane(IntentSource, Watching, FilterHost):
             title.append(f" {badge}", style="bold")
         tree = self.vm_tree
         shown, total = tree.shown_vm_count, tree.vm_count
-        title.append(f" {shown}/{total}" if tree.filter else f" {total}")
-        return self.with_marks(title)
+        title.append(f" {shown:,}/{total:,}" if tree.filter else f" {total:,}")
+        title = self.with_marks(title)
+        # A border title has the pane's width less 6 cells (corners, dashes, spaces).
+        room = self.size.width - 6 - title.cell_len if self.size.width else None
+        title.append(data_age_suffix(self.query_watch, room))
+        return title
 
     def _on_vms(self, event: ChangeEvent) -> None:
         first = False

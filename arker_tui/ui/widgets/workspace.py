@@ -361,6 +361,7 @@ class Workspace(Horizontal):
 
     def tick(self) -> None:
         """Once a second, paused or not: durations and relative times move on."""
+        self.update_titles()  # a slow list's title says how old its data is
         for pane in self.panes():
             if pane.bound and is_visible(pane):
                 pane.tick()
