@@ -118,7 +118,7 @@ async def flood_key_latency(seconds: float) -> Figure:
                     await asyncio.sleep(0)
                 while probe.last < handled[-1]:
                     await probe.next_frame(2.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 if done.is_set():  # the flood ended: no frame is coming
                     break
                 latencies.append(2.0)
@@ -135,7 +135,8 @@ async def flood_key_latency(seconds: float) -> Figure:
             "run log: key -> paint while following 20,000 lines/s", "p99 <= 50 ms, median <= 16 ms",
             f"p99 {_p99(latencies) * 1000:.1f} ms, median {median(latencies) * 1000:.1f} ms", ok,
             f"CPU time of the app over the same spans: p99 {_p99(cpu) * 1000:.1f} ms, median "
-            f"{median(cpu) * 1000:.1f} ms; {len(latencies)} keys (right / left) over ~{wall:.0f} s while {appended:,} coloured lines arrived "
+            f"{median(cpu) * 1000:.1f} ms; {len(latencies)} keys (right / left) over ~{wall:.0f} s "
+            f"while {appended:,} coloured lines arrived "
             f"in appends of {BATCH:,} every 50 ms; max {max(latencies) * 1000:.1f} ms; from posting the key to "
             f"the first frame composited after its handler, incl. Textual's frame wait; still following: "
             f"{log.following}; load average {load:.1f} on {os.cpu_count()} CPUs")
@@ -189,7 +190,8 @@ async def search_figures() -> list[Figure]:
             f"(CPU to the frame: max {max(plain_cpu) * 1000:.1f} ms; 1st key 'e' matches every line); regex "
             r"'loss=0\.1\d+' "
             f"({regex_total:,} matches): median {statistics.median(regex_walls) * 1000:.1f} ms, max "
-            f"{max(regex_walls) * 1000:.1f} ms (CPU max {max(regex_cpu) * 1000:.1f} ms); wall time from the query change to the frame showing the "
+            f"{max(regex_walls) * 1000:.1f} ms (CPU max {max(regex_cpu) * 1000:.1f} ms); "
+            "wall time from the query change to the frame showing the "
             f"highlight (checked in every frame: {plain_lit and regex_lit}); opening the search (building "
             f"the searchable text of 100,000 lines, once the search line is painted) {opened * 1000:.0f} ms; "
             f"load average "

@@ -7,7 +7,6 @@ from arker_tui.api import models as m
 from arker_tui.ui.screens.confirm import ConfirmDialog
 from arker_tui.ui.screens.console import ConsoleScreen
 from arker_tui.ui.screens.main import MainScreen
-
 from tests.dashboard_support import main_screen, wait_for
 from tests.forms_support import running_app, screen_text, select_vm
 

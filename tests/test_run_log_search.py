@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.geometry import Offset
 from textual.selection import Selection
 
-from textual.app import App, ComposeResult
-
 from arker_tui.api import models as m
-from arker_tui.ui.log_search import Query
 from arker_tui.ui.forms.save_log import SaveLogForm
+from arker_tui.ui.log_search import Query
 from arker_tui.ui.widgets.run_log import RunLog
-
 from tests.dashboard_support import demo_app, demo_backend, main_screen, select_vm, wait_for
 
 SIZE = (120, 40)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.widgets.status_bar import StatusBar
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 
 SIZES = [(80, 24), (120, 40)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from forms_support import QUIET
 from textual.screen import Screen
 
 from arker_tui.api import models as m
@@ -28,8 +29,6 @@ from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog
 from arker_tui.ui.forms.write_file import WriteFileForm
 from arker_tui.ui.widgets.status_bar import StatusBar
-
-from forms_support import QUIET
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.widgets.status_bar import StatusBar
-
 from tests.dashboard_support import wait_for
 from tests.test_snapshots_dashboard import snapshot_app
 
@@ -32,7 +31,8 @@ def searched_app(keys: list[str], done):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_search(snap_compare, size):
-    app, run_before = searched_app(["slash", *"loss=0.30"], lambda view: "match" in str(view.search_bar.status.render()))
+    app, run_before = searched_app(["slash", *"loss=0.30"],
+                                   lambda view: "match" in str(view.search_bar.status.render()))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 

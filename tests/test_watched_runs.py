@@ -17,7 +17,6 @@ from arker_tui.repository.watched_store import WatchedStore
 from arker_tui.settings import Settings
 from arker_tui.ui.screens.watched import WatchedScreen
 from arker_tui.ui.watched_runs import WatchedRunsKeeper
-
 from tests.dashboard_support import demo_backend, select_vm, wait_for
 from tests.terminal_support import TellingApp, bells, desktop_writes, recording_driver
 

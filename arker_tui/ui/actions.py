@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -239,11 +239,11 @@ ACTIONS: tuple[Action, ...] = (
            help="the next match, without leaving the search line"),
     _local("logsearch.previous", "up", "Previous match", "logsearch", "step(False)", show=False,
            help="the previous match, without leaving the search line"),
-    _local("logsearch.regex", "ctrl+r", "Regex", "logsearch", "toggle('regex')",
+    _local("logsearch.regex", "ctrl+r", "Regex", "logsearch", "toggle_option('regex')",
            help="a regular expression instead of plain text"),
-    _local("logsearch.case", "ctrl+t", "Case", "logsearch", "toggle('case')",
+    _local("logsearch.case", "ctrl+t", "Case", "logsearch", "toggle_option('case')",
            help="match upper / lower case exactly (off: any case)"),
-    _local("logsearch.filter", "ctrl+f", "Filter", "logsearch", "toggle('filter')",
+    _local("logsearch.filter", "ctrl+f", "Filter", "logsearch", "toggle_option('filter')",
            help="show only the lines that match, with the count of hidden lines"),
     # --- details, filter line -------------------------------------------------------------------------
     _local("detail.exact_times", "e", "Exact times", "detail", "toggle_exact",
@@ -341,7 +341,7 @@ def action(action_id: str) -> Action:
     return BY_ID[action_id]
 
 
-def bindings(*scopes: str) -> list[Binding]:
+def bindings(*scopes: str) -> list[BindingType]:  # the type Textual gives BINDINGS
     """The bindings of the actions of these scopes, in table order (a widget's ``BINDINGS``)."""
     return [a.binding() for a in ACTIONS if a.scope in scopes]
 

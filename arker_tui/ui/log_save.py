@@ -47,7 +47,8 @@ class SavedLog:
 
 def default_path(vm_name: str | None, run_id: str | None) -> str:
     """``./<vm-name>-<run-id>.log``, with anything odd in the names made a dash."""
-    parts = [re.sub(r"\.{2,}", ".", _UNSAFE_NAME.sub("-", part)).strip("-.") for part in (vm_name or "vm", run_id or "run")]
+    parts = [re.sub(r"\.{2,}", ".", _UNSAFE_NAME.sub("-", part)).strip("-.")
+             for part in (vm_name or "vm", run_id or "run")]
     return "./" + "-".join(p for p in parts if p) + ".log"
 
 

@@ -512,7 +512,7 @@ class TerminalStream:
                     raw = raw[cut + 1 :]
                 pieces = _split_long(raw)
             else:
-                pieces = (raw,)
+                pieces = [raw]
             for piece in pieces:
                 stored, state, width = sanitize_line(piece, state)
                 out.append(mark + stored if mark else stored)

@@ -22,7 +22,7 @@ import asyncio
 import time
 import uuid
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -44,10 +44,15 @@ from ..targets import Target, item_target, short_id
 from ..watch import Watching
 from ..widgets.footer import KeyFooter
 from ..widgets.log_search_bar import LogSearchBar
-from ..widgets.log_searching import LogSearching
+from ..widgets.log_searching import SearchLineHost
 from ..widgets.run_log import RunLog
 from .console_signals import ConsoleSignals, Running
 from .text_view import TextView
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 TICK = 0.5  # seconds between updates of the running line
 SHOW_RUNNING_AFTER = 0.1  # seconds before a command's line and "running" show (a quick one: with its output)
@@ -83,7 +88,10 @@ class ConsoleInput(Input):
             self.cursor_position = len(line)
 
 
-class ConsoleScreen(LogSearching, ConsoleSignals, Watching, Screen[None]):
+class ConsoleScreen(SearchLineHost, ConsoleSignals, Watching, Screen[None]):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     BINDINGS = bindings("console")
     HELP_SCOPES = ("app", "console", "consoleinput", "runlog", "logsearch")
 

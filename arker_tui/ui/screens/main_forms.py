@@ -64,7 +64,7 @@ class FormOpeners:
     # --- VMs -------------------------------------------------------------------
 
     def do_fork(self: Any, act: Action) -> None:
-        self._open(ForkForm(self.workspace.tree.selected_vm), self.forked)
+        self._open(ForkForm(self.workspace.vm_tree.selected_vm), self.forked)
 
     def forked(self: Any, vm: m.Vm) -> None:
         """The new VM is in the tree (the repository added it): select it, show tokens once."""

@@ -101,7 +101,7 @@ class LogSearchBar(Vertical):
         self._show_toggles()
 
     @property
-    def query(self) -> Query:
+    def search_query(self) -> Query:  # not "query": that is DOMNode.query
         return Query(self.input.value, regex=self.state["regex"], case=self.state["case"])
 
     def open(self) -> None:
@@ -133,15 +133,15 @@ class LogSearchBar(Vertical):
 
     def on_log_search_bar_toggled(self, message: "LogSearchBar.Toggled") -> None:
         message.stop()
-        self.action_toggle(message.name)
+        self.action_toggle_option(message.name)
 
-    def action_toggle(self, name: str) -> None:
+    def action_toggle_option(self, name: str) -> None:  # not "toggle": that is DOMNode's own action
         self.state[name] = not self.state[name]
         self._show_toggles()
         self._changed()
 
     def _changed(self) -> None:
-        self.post_message(self.Changed(self.query, self.state["filter"]))
+        self.post_message(self.Changed(self.search_query, self.state["filter"]))
 
     def action_close(self) -> None:
         self.post_message(self.Closed())

@@ -1,14 +1,24 @@
-"""``LogSearching``: the `/` search line over a ``RunLog``, for whatever
+"""``SearchLineHost``: the `/` search line over a ``RunLog``, for whatever
 shows one (the run view, the session console). The host composes a
 ``LogSearchBar`` as ``self.search_bar`` and names its log in ``searched_log``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual.widget import Widget
+
 from .log_search_bar import LogSearchBar
 from .run_log import RunLog
 
+# Mixed into widgets and screens: the type checker sees a Widget's methods.
+if TYPE_CHECKING:
+    _Host = Widget
+else:
+    _Host = object
 
-class LogSearching:
+
+class SearchLineHost(_Host):
     search_bar: LogSearchBar
 
     @property
@@ -36,7 +46,7 @@ class LogSearching:
 
     def _apply_bar(self) -> None:
         bar = self.search_bar
-        self.searched_log.set_query(bar.query)
+        self.searched_log.set_query(bar.search_query)
         self.searched_log.set_filter(bar.state["filter"])
 
     def on_log_search_bar_changed(self, message: LogSearchBar.Changed) -> None:

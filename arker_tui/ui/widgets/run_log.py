@@ -23,7 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import deque
 from itertools import islice
-from typing import Iterable, Literal
+from typing import Iterable, Literal, cast
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -43,8 +43,8 @@ from .run_log_marks import GUTTER, LABEL_MARK, LABELS, STDERR_MARK
 from .run_log_search import LogSearching
 from .run_log_select import LogSelecting
 
-STREAM_CHOICES = ("both", "stdout", "stderr")
 Streams = Literal["both", "stdout", "stderr"]
+STREAM_CHOICES: tuple[Streams, ...] = ("both", "stdout", "stderr")
 # Rendered lines kept (by absolute line number): a few screens' worth, enough
 # for scrolling back and forth without re-rendering. Each cached line is a
 # Strip carrying seven small caches of its own (about 1.5 KiB), and a followed
@@ -763,8 +763,8 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
             x = 0  # the label stays put when the lines scroll sideways
         # One Strip per row (each carries caches of its own: under a flood,
         # building them is much of a frame).
-        length = content.cell_length  # type: ignore[union-attr]
-        visible = content if x == 0 and length <= text_width else content.crop(x, x + text_width)  # type: ignore[union-attr]
+        strip = cast(Strip, content)  # the cache holds objects
+        visible = strip if x == 0 and strip.cell_length <= text_width else strip.crop(x, x + text_width)
         visible = self._selected(visible, row, x)
         if not self._pouring:  # offsets: what mouse selection reads
             visible = visible.apply_offsets(x, row)
@@ -773,7 +773,3 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         if pad > 0:
             segments.append(Segment(" " * pad))
         return Strip(segments, GUTTER + max(text_width, visible.cell_length))
-
-
-
-

@@ -15,7 +15,6 @@ from textual.strip import Strip
 
 from ..log_search import Corpus, LogSearch, Match, Query
 from ..terminal_text import plain_of_stored, visible_text
-
 from .run_log_marks import GUTTER, LABEL_MARK
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class LogSearching:
     search: LogSearch | None = None
+    _search_note_pending: bool = False  # a search-line note is due after this frame
     search_wrapped = False  # the last n / N went round the end
 
     def start_search(self: "RunLog", warm: bool = False) -> LogSearch:

@@ -14,7 +14,6 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from ..terminal_text import visible_text
-
 from .run_log_marks import LABEL_MARK
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,8 +21,13 @@ from ..server_text import plain
 from ..staleness import output_polling
 from ..watch import Watching
 from .log_search_bar import LogSearchBar
-from .log_searching import LogSearching
+from .log_searching import SearchLineHost
 from .run_log import RunLog
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 HEADER_LINES = 3
 GAP = "  "
@@ -73,12 +80,15 @@ class RunHeader(Widget):
         return max(1, len(flow(self.segments, max(10, width)).plain.split("\n")))
 
 
-class RunView(LogSearching, IntentSource, Watching, Vertical):
+class RunView(SearchLineHost, IntentSource, Watching, Vertical):
     DEFAULT_CSS = """
     RunView { height: 1fr; border-top: solid $primary 60%; }
     RunView:focus-within { border-top: solid $accent; }
     RunView > RunLog { height: 1fr; }
     """
+
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
 
     BINDINGS = bindings("runview")
 
@@ -93,7 +103,7 @@ class RunView(LogSearching, IntentSource, Watching, Vertical):
         self.run: m.Run | None = None
         self.error: str | None = None
         self._shown_ended = False
-        self.watch = self.watch_query(self._on_change)
+        self.query_watch = self.watch_query(self._on_change)
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -110,17 +120,17 @@ class RunView(LogSearching, IntentSource, Watching, Vertical):
 
     def open(self, vm_id: str, run_id: str, vm_name: str | None = None) -> None:
         self.vm_name = vm_name or vm_id
-        if (vm_id, run_id) == (self.vm_id, self.run_id) and self.watch.query is not None:
+        if (vm_id, run_id) == (self.vm_id, self.run_id) and self.query_watch.query is not None:
             self.update_header()
             return
-        self.watch.forget()
+        self.query_watch.forget()
         self.vm_id, self.run_id, self.run, self.error = vm_id, run_id, None, None
         self.log_view.clear()
-        self.watch.watch(Query.run(vm_id, run_id))
+        self.query_watch.watch(Query.run(vm_id, run_id))
         self.update_header()
 
     def close(self) -> None:
-        self.watch.forget()
+        self.query_watch.forget()
         self.vm_id = self.run_id = None
         self.close_search()
 
@@ -171,7 +181,7 @@ class RunView(LogSearching, IntentSource, Watching, Vertical):
             if not run.is_terminal:
                 follow = "following" if self.log_view.following else "paused: s follows"
                 segments.append(Text(follow, style="dim"))
-                polling = output_polling(self.repo, self.watch.query) if self.watch.query else ""
+                polling = output_polling(self.repo, self.query_watch.query) if self.query_watch.query else ""
                 if polling:  # big output: polled less often, within its budget
                     segments.append(Text(polling, style="yellow"))
                 watched = getattr(self.repo, "watched", None)
