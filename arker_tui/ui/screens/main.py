@@ -142,7 +142,8 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
         repo = self.app.repository
         self._status_listener = repo.listen(lambda: self.call_later(self._on_repository_status))
         self.update_status()
-        self.vm_tree.focus()
+        if not self.workspace.problem.display:  # the VM list may have failed already: nothing hidden gets focus
+            self.vm_tree.focus()
         self.set_interval(1.0, self.tick)
 
     def on_unmount(self) -> None:
