@@ -32,7 +32,8 @@ if __package__ in (None, ""):  # python benchmarks/run_log_search.py
 from textual import events  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 
-from .support import Figure, PaintProbe, median  # noqa: E402
+from .hooks import PaintProbe  # noqa: E402
+from .support import Figure, median  # noqa: E402
 
 HELD = 100_000
 RATE = 20_000  # lines/s into the followed log
