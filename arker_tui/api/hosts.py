@@ -130,6 +130,7 @@ class HostResolver:
         self._vms: dict[str, tuple[str | None, str | None, str, str | None]] = {}
         self._by_name: dict[tuple[str, str], str] = {}
         self._learned: object = None  # the last list learned whole (skipped when the same object)
+        self._seen: dict[str, Any] = {}  # vm_id -> the VM object learned last
 
     # --- what is known of VMs -------------------------------------------------------
 
@@ -142,8 +143,11 @@ class HostResolver:
     def learn_all(self, vms: Iterable[Any]) -> None:
         if vms is self._learned:  # the repository hands the same list back when nothing changed
             return
+        seen = self._seen
         for vm in vms:
-            self.learn(vm)
+            if seen.get(vm.vm_id) is not vm:  # an unchanged VM is the same object: nothing to learn
+                self.learn(vm)
+                seen[vm.vm_id] = vm
         self._learned = vms
 
     def placement_of(self, vm_id: str) -> tuple[str | None, str | None] | None:

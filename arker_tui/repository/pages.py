@@ -69,7 +69,8 @@ class _Syntax:
 _STR, _BYTES = _Syntax(str), _Syntax(bytes)
 
 
-# A changed page this big is decoded in a worker thread: 500 VMs take some
+# A changed page this big with no layout to walk (a first load, a page that
+# moved) is decoded in a worker thread: 500 VMs take some
 # 90 ms of CPU to validate, and on the event loop that is 90 ms in which no
 # key is answered and nothing painted (a 100,000-VM list is 200 such pages).
 # The decoder holds the GIL, but Python hands it over every few milliseconds,
@@ -399,7 +400,8 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
             digest, items, next_cursor, layout = old  # the same bytes: nothing to walk
         else:  # a page with a layout is walked: unchanged blocks cost one hash each
             args = (body, page_model, item_model, field, old, key, limit)
-            if len(body) >= THREAD_BYTES:  # see THREAD_BYTES
+            walked = old is not None and old[3] is not None  # a walk decodes only what changed: no thread
+            if len(body) >= THREAD_BYTES and not walked:  # see THREAD_BYTES
                 items, next_cursor, layout, decoded, in_place, sent = await asyncio.to_thread(_decode_page, *args)
             else:
                 items, next_cursor, layout, decoded, in_place, sent = _decode_page(*args)
