@@ -28,7 +28,8 @@ def _world(vms: int, running: int) -> World:
     return world
 
 
-async def _env(vms: int = 100, running: int = 5, requests_per_min: float = 20.0, page: int = 5, share=None):
+async def _env(vms: int = 100, running: int = 5, requests_per_min: float = 20.0, page: int = 5,
+               share: float | None = None):
     """100 VMs by pages of 5: a full sweep is 20 requests, so at 20 requests a
     minute the list alone would come once a minute; 5 running VMs are one page."""
     budgets = Budgets(list_requests_per_min=requests_per_min, **({} if share is None else {"running_sweep_share": share}))
@@ -59,9 +60,9 @@ async def test_a_running_vm_change_shows_within_the_fast_interval_while_the_full
         await _loaded(env, rec)
         sweep_every = env.repo.sweeps.interval(Q)
         full_every = env.repo.interval(Q)
-        # 20 requests a sweep at 20 a minute: 60 s alone; half the budget left to it, 120 s.
+        # 20 requests a sweep at 20 a minute: 60 s alone; half of that left to it, 120 s.
         assert full_every == pytest.approx(120.0)
-        assert sweep_every == pytest.approx(6.0)  # one page at 10 requests a minute
+        assert sweep_every == pytest.approx(6.0)  # one page, at half of 20 requests a minute
         full_sweeps = env.count("list_vms")
         env.world.resize("vm_002", ResizeRequest(vcpu_count=8, memory_mib=16384))
         await env.tick(sweep_every)
@@ -71,6 +72,8 @@ async def test_a_running_vm_change_shows_within_the_fast_interval_while_the_full
         assert env.count("get_vm") == 0
         # An idle VM that starts a run shows as running with the next sweep.
         env.world.add_run(env.world.vms["vm_050"], "sleep 100000")
+        sweep_every = env.repo.sweeps.interval(Q)  # now from what the last sweep cost
+        assert sweep_every <= 30.0  # at least twice as often as the list alone (60 s)
         await env.tick(sweep_every)
         assert _row(env, "vm_050").state == "running"
     finally:
@@ -127,20 +130,32 @@ async def test_a_deleted_vm_disappears_within_one_full_sweep():
         await env.close()
 
 
-async def test_the_list_budget_is_shared_not_added_to():
-    env = await _env()
+async def _list_traffic_per_min(share: float | None) -> tuple[float, float, int]:
+    """(requests, bytes) a minute of the VM list over ten minutes after the
+    first, and the running sweeps sent."""
+    env = await _env(share=share)
     try:
         await _loaded(env)
-        await env.tick(60.0)  # past the first minute (the first load is on the house)
-        before = env.count("list_vms")
+        await env.tick(60.0)
+        requests, received = env.count("list_vms"), env.client.stats.bytes_received
         for _ in range(10):
             await env.tick(60.0)
-        per_min = (env.count("list_vms") - before) / 10
         sweep = env.repo.sweeps.sweep_of(Q)
-        assert sweep.sent >= 90  # every 6 s
-        assert per_min <= 20.0 + 1  # the list's cap: 10 a minute each (one full sweep of 20 every 120 s)
+        return ((env.count("list_vms") - requests) / 10, (env.client.stats.bytes_received - received) / 10,
+                sweep.sent if sweep is not None else 0)
     finally:
         await env.close()
+
+
+async def test_what_the_list_costs_is_shared_not_added_to():
+    before = await _list_traffic_per_min(share=0)
+    after = await _list_traffic_per_min(share=None)
+    assert before[2] == 0 and after[2] >= 60  # running sweeps: none, then at least one every 10 s
+    # One full sweep of 20 requests (a minute alone, every other minute with the sweep);
+    # no more requests or bytes a minute than without it (one full sweep's worth of slack: windows).
+    assert before[0] == pytest.approx(20.0)
+    assert after[0] <= before[0] + 2
+    assert after[1] <= before[1] * 1.1
 
 
 async def test_a_small_org_sends_no_running_sweep():
@@ -168,6 +183,26 @@ async def test_no_running_sweep_when_most_vms_run_or_it_is_switched_off():
             assert env.count("list_vms") == sent
         finally:
             await env.close()
+
+
+async def test_a_429_to_the_running_sweep_holds_the_whole_list():
+    env = await _env()
+    try:
+        await _loaded(env)
+        every = env.repo.sweeps.interval(Q)
+        env.em.faults.update({"error_rate": 1.0, "error_status": 429, "retry_after": 300})
+        await env.tick(every)
+        sweep = env.repo.sweeps.sweep_of(Q)
+        assert sweep.sent == 1 and sweep.failures == 1
+        assert env.repo.sweeps.interval(Q) >= 300.0
+        calls = env.count("list_vms")
+        await env.tick(299.0)  # past the full sweep's own time (120 s): nothing sent
+        assert env.count("list_vms") == calls
+        env.em.faults.reset()
+        await env.tick(2.0)
+        assert env.count("list_vms") > calls
+    finally:
+        await env.close()
 
 
 async def test_pause_stops_the_running_sweep_and_resume_starts_it_again():

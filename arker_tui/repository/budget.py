@@ -16,7 +16,7 @@ offset), so its own budget is in bytes per second of output re-fetched.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .query import Query
 
@@ -35,8 +35,8 @@ class Budgets:
     list_mb_per_min: float = 6.0  # each list: VMs, sessions, tunnels, syncs, filesystems, org activity
     list_requests_per_min: float = 60.0
     run_output_mb_per_s: float = 1.0  # each followed run: its whole output comes with every poll
-    # The share of the VM list's budget its sweep of running VMs may use
-    # when the list is slow (sweeps.py); 0 turns that sweep off. Not a
+    # The share of what a slow VM list costs a minute that its sweep of
+    # running VMs may take (sweeps.py); 0 turns that sweep off. Not a
     # config setting: tests and the benchmark compare with and without.
     running_sweep_share: float = 0.5
 
@@ -47,11 +47,6 @@ class Budgets:
     @property
     def run_output_bytes_per_s(self) -> float:
         return self.run_output_mb_per_s * MB
-
-    def list_share(self, share: float) -> "Budgets":
-        """These budgets with each list's caps cut to ``share`` of them."""
-        return replace(self, list_mb_per_min=self.list_mb_per_min * share,
-                       list_requests_per_min=self.list_requests_per_min * share)
 
 
 BUDGET_FIELDS = ("list_mb_per_min", "list_requests_per_min", "run_output_mb_per_s")

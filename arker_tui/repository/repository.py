@@ -299,8 +299,10 @@ class Repository(Mutations, Status):
         base = self.intervals.base(query)
         if not is_budgeted(query):
             return base
-        if query.kind == "vms":  # a running sweep (sweeps.py) may take a share of the budget
-            budgets = self.sweeps.full_budgets(entry)
+        if query.kind == "vms":  # a running sweep (sweeps.py) takes a share of what the list costs
+            shared = self.sweeps.full_interval(entry)
+            if shared is not None:
+                return shared
         return list_interval(base, entry.cost, budgets)
 
     # --- the fetch chain --------------------------------------------------------

@@ -9,19 +9,24 @@ then, the running VMs are listed on their own between two full sweeps and
 merged into the cached full list:
 
 - it is taken only when the full list's interval is stretched by its budget
-  AND a sweep of the running VMs, within its share of that budget
-  (``Budgets.running_sweep_share``, default half), would come at least twice
-  as often as the full list did without it. A small org, or one where most
-  VMs run, never gets one: it would not save bytes for the freshness bought;
-- the list's budget is shared, not added to: while the shortcut is on, the
-  full sweep keeps to the rest of the budget (its interval grows to match),
-  so the VM list's bytes and requests per minute stay within its budget;
+  AND a sweep of the running VMs, costing at most its share
+  (``Budgets.running_sweep_share``, default half) of what the full list cost
+  a minute alone, would come at least twice as often as the full list did.
+  A small org, or one where most VMs run, never gets one: there it would
+  not save bytes for the freshness bought;
+- what the list cost is shared, not added to: while the shortcut is on, the
+  full sweep keeps to the rest (its interval grows by ``1 / (1 - share)``),
+  so the VM list sends no more bytes and requests a minute than it did
+  without the shortcut; the running VMs come several times as often for
+  them (keeping the whole list that fresh would cost many times the bytes);
 - a VM in the running sweep replaces its row (or is added, when it is new);
 - a VM shown as running that is missing from the sweep has stopped or gone:
   up to ``MAX_GET_VM`` of them are fetched one by one (``get_vm``; a 404
   removes the row). If more are missing, the full sweep is brought forward
   (within the list's request cap and any Retry-After), so no VM stays shown
   as running after the server said otherwise;
+- a ``429`` with ``Retry-After`` to the sweep holds both it and the full
+  sweep until then;
 - what this cannot see (an idle VM resized, created or deleted elsewhere)
   shows with the next full sweep, as before.
 
@@ -40,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from ..api.errors import ArkerError
 from ..api.metering import Meter, current_meter
 from . import fetchers
-from .budget import Budgets, Cost, list_interval
+from .budget import Cost, list_interval
 from .entry import Entry
 from .events import ChangeEvent
 from .pages import PageCache
@@ -140,22 +145,30 @@ class RunningSweeps:
         share = sum(1 for vm in items if vm.state == "running") / len(items)
         return Cost(max(1, math.ceil(full.requests * share)), int(full.bytes * share))
 
+    def _without(self, entry: Entry) -> float:
+        """The full list's interval by its budget alone (no running sweep)."""
+        return list_interval(self.repo.intervals.base(entry.query), entry.cost, self.repo.intervals.budgets)
+
+    def _every(self, entry: Entry) -> float:
+        """Seconds between running sweeps: the sweep may cost ``share`` of what
+        the full list cost a minute without it, in bytes and in requests."""
+        full, without, share = entry.cost, self._without(entry), self._share()
+        estimate = self._estimate(entry)
+        by_bytes = estimate.bytes * without / (share * full.bytes) if full.bytes else 0.0
+        by_requests = estimate.requests * without / (share * full.requests) if full.requests else 0.0
+        return max(self.repo.intervals.base(entry.query), by_bytes, by_requests)
+
     def active(self, entry: Entry) -> bool:
         """Whether the shortcut is on for this VM list now (see the module doc)."""
-        share = self._share()
         repo = self.repo
-        if share <= 0 or not sweepable(entry.query) or entry.cost is None or entry.error is not None:
+        if self._share() <= 0 or not sweepable(entry.query) or entry.cost is None or entry.error is not None:
             return False
         if not entry.subscribed or entry._gone or repo._paused or repo._closed or not entry.has_value:
             return False
-        budgets, base = repo.intervals.budgets, repo.intervals.base(entry.query)
-        without = list_interval(base, entry.cost, budgets)
-        if without <= base:
+        without = self._without(entry)
+        if without <= repo.intervals.base(entry.query):
             return False  # the full list is on its fast interval: nothing to save
-        return self._interval(entry, budgets.list_share(share), base) * FRESHER <= without
-
-    def _interval(self, entry: Entry, budgets: Budgets, base: float) -> float:
-        return list_interval(base, self._estimate(entry), budgets)
+        return self._every(entry) * FRESHER <= without
 
     def interval(self, query: Query) -> float | None:
         """Seconds between running sweeps of this VM list; None: none (the shortcut is off)."""
@@ -163,18 +176,19 @@ class RunningSweeps:
         if entry is None or not self.active(entry):
             return None
         sweep = self._sweeps.get(query)
-        wait = self._interval(entry, self.repo.intervals.budgets.list_share(self._share()),
-                              self.repo.intervals.base(query))
+        wait = self._every(entry)
         if sweep is not None and sweep.failures:
             wait = min(self.repo.intervals.max_backoff, wait * 2 ** min(sweep.failures, 30))
             if sweep.retry_after is not None:
                 wait = max(wait, sweep.retry_after)
         return wait
 
-    def full_budgets(self, entry: Entry) -> Budgets:
-        """The budgets the full sweep keeps to: what the running sweep leaves."""
-        budgets = self.repo.intervals.budgets
-        return budgets.list_share(1.0 - self._share()) if self.active(entry) else budgets
+    def full_interval(self, entry: Entry) -> float | None:
+        """The full list's interval while the shortcut is on (it keeps to the
+        rest of what it cost alone: ``1 - share``); None when it is off."""
+        if not self.active(entry):
+            return None
+        return self._without(entry) / (1.0 - self._share())
 
     # --- the chain -------------------------------------------------------------
 
@@ -231,6 +245,7 @@ class RunningSweeps:
             sweep.failures += 1
             sweep.retry_after = getattr(exc, "retry_after", None)
             log.info("running sweep of %s failed: %s", query, exc.code)
+            self._hold_full(entry, sweep.retry_after)
             return
         except Exception:  # a malformed answer or a bug: the full sweep still runs
             sweep.failures += 1
@@ -248,6 +263,15 @@ class RunningSweeps:
             repo._emit(entry, ChangeEvent(query, items, added, changed, removed))
         if len(missing) > MAX_GET_VM:
             repo._invalidate(lambda q: q == query)  # too many stopped at once: the full sweep, early
+
+    def _hold_full(self, entry: Entry, retry_after: float | None) -> None:
+        """A server's Retry-After to the sweep holds the full sweep too: nothing
+        of this list is sent before it (it wins over every budget)."""
+        if retry_after is None or entry.loading or not entry.subscribed:
+            return
+        now = self.repo.clock.now()
+        if entry.next_refresh_at is not None and entry.next_refresh_at < now + retry_after:
+            self.repo._schedule(entry, delay=retry_after)
 
     async def _get_vm(self, vm_id: str) -> Any | None:
         """One VM as it is now; None when it is gone (404)."""
