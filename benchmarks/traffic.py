@@ -280,14 +280,17 @@ async def running_sweep(vms: int, minutes: int, trials: int) -> list[Figure]:
             f"{r['list_mb']:.2f} MB/min; full sweep every {r['full_interval']:.0f} s"
             + (f", running sweep every {r['sweep_interval']:.0f} s ({cost.requests} requests, "
                f"{cost.bytes / MB:.2f} MB)" if label == "with" and r["sweep_interval"] and cost else "")))
-    ok = max(with_["waits"]) < max(without["waits"]) and with_["list_mb"] <= 6.0 * 1.05
+    # Sooner, for no more of the VM list's traffic (a tenth of slack: a 10-minute window cuts sweeps).
+    ok = (max(with_["waits"]) < max(without["waits"]) and with_["list_mb"] <= without["list_mb"] * 1.1
+          and with_["list_requests"] <= without["list_requests"] * 1.1)
     figures.append(Figure(
-        f"a running VM's run ends: its row shows it, {vms:,} VMs", "sooner, same budget",
+        f"a running VM's run ends: its row shows it, {vms:,} VMs", "sooner, no more traffic",
         f"worst {max(without['waits']):.0f} s -> {max(with_['waits']):.0f} s", ok,
         f"{trials} runs cancelled at random moments on VMs other than the selected one; median "
         f"{median(without['waits']):.0f} s without the running sweep, {median(with_['waits']):.0f} s with it "
-        f"({with_['get_vm']} get_vm calls for VMs that stopped); the VM list's bytes stay within its "
-        f"budget (6 MB/min): {without['list_mb']:.2f} -> {with_['list_mb']:.2f} MB/min"
+        f"({with_['get_vm']} get_vm calls for VMs that stopped); the VM list's own traffic "
+        f"{without['list_requests']:.0f} -> {with_['list_requests']:.0f} req/min, "
+        f"{without['list_mb']:.2f} -> {with_['list_mb']:.2f} MB/min"
         + (f"; full sweeps as often as the running sweep would cost {full_cost.bytes / MB * 60 / with_['sweep_interval']:.1f} "
            f"MB/min" if full_cost is not None and with_["sweep_interval"] else "")))
     return figures
