@@ -291,8 +291,9 @@ async def running_sweep(vms: int, minutes: int, trials: int) -> list[Figure]:
         f"({with_['get_vm']} get_vm calls for VMs that stopped); the VM list's own traffic "
         f"{without['list_requests']:.0f} -> {with_['list_requests']:.0f} req/min, "
         f"{without['list_mb']:.2f} -> {with_['list_mb']:.2f} MB/min"
-        + (f"; full sweeps as often as the running sweep would cost {full_cost.bytes / MB * 60 / with_['sweep_interval']:.1f} "
-           f"MB/min" if full_cost is not None and with_["sweep_interval"] else "")))
+        + (f"; full sweeps as often as the running sweep would cost "
+           f"{full_cost.bytes / MB * 60 / with_['sweep_interval']:.1f} MB/min"
+           if full_cost is not None and with_["sweep_interval"] else "")))
     return figures
 
 

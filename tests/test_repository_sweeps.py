@@ -32,7 +32,8 @@ async def _env(vms: int = 100, running: int = 5, requests_per_min: float = 20.0,
                share: float | None = None):
     """100 VMs by pages of 5: a full sweep is 20 requests, so at 20 requests a
     minute the list alone would come once a minute; 5 running VMs are one page."""
-    budgets = Budgets(list_requests_per_min=requests_per_min, **({} if share is None else {"running_sweep_share": share}))
+    shared = {} if share is None else {"running_sweep_share": share}
+    budgets = Budgets(list_requests_per_min=requests_per_min, **shared)
     env = await make_env(_world(vms, running), Intervals(lists=2.0, detail=2.0, budgets=budgets))
     env.repo.page_size = page
     return env

@@ -108,7 +108,10 @@ def merge(items: list[Any], index: dict[str, Any], running: list[Any], fetched: 
             changed[vm_id] = vm
     if not (added or changed or removed):
         return items, index, added, changed, removed
-    out = [changed.get(vm.vm_id, vm) for vm in items if vm.vm_id not in removed] if (changed or removed) else list(items)
+    if changed or removed:
+        out = [changed.get(vm.vm_id, vm) for vm in items if vm.vm_id not in removed]
+    else:
+        out = list(items)
     out.extend(added.values())
     new_index = dict(index)
     new_index.update(changed)
@@ -235,8 +238,8 @@ class RunningSweeps:
         try:
             running = await fetchers.fetch(repo.client, running_query(query), page_size=repo.page_size,
                                            pages=sweep.pages)
-            missing = [vm_id for vm_id, vm in entry._index.items()
-                       if vm.state == "running" and vm_id not in {v.vm_id for v in running}]
+            listed = {vm.vm_id for vm in running}
+            missing = [vm_id for vm_id, vm in entry._index.items() if vm.state == "running" and vm_id not in listed]
             fetched: dict[str, Any | None] = {}
             for vm_id in missing[:MAX_GET_VM]:
                 fetched[vm_id] = await self._get_vm(vm_id)
