@@ -32,7 +32,9 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Any, Callable
+from contextlib import asynccontextmanager
+from types import SimpleNamespace
+from typing import Any, AsyncIterator, Callable
 
 import httpx
 
@@ -145,25 +147,42 @@ def _busiest_minute(log: list[tuple[float, int, str]]) -> tuple[int, float]:
 # --- idle traffic and the selected VM --------------------------------------------------------
 
 
-async def idle_traffic(vms: int, minutes: int, change_trials: int = 0) -> list[Figure]:
-    from arker_tui.api.models import ResizeRequest
-    from arker_tui.repository import FakeClock, Query
+@asynccontextmanager
+async def _idle_app(vms: int, budgets: Any = None) -> AsyncIterator[SimpleNamespace]:
+    """The real app on a fake clock against a world of ``vms`` VMs paged by
+    100, once its VM list has loaded."""
+    from arker_tui.repository import FakeClock
 
     world = _world(vms)
     clock = FakeClock()
-    app, repo, emulator, transport = _app(world, clock=clock)
+    app, repo, emulator, transport = _app(world, clock=clock, budgets=budgets)
     await _warm(emulator, PAGE)
-    figures: list[Figure] = []
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         tree = screen.vm_tree
         await _wait(lambda: _loaded(repo) and tree.vm_count > 0, 600, f"{vms:,} VMs loaded")
         await clock.advance(0)
         await pilot.pause()
+        yield SimpleNamespace(world=world, clock=clock, app=app, repo=repo, transport=transport, pilot=pilot,
+                              screen=screen, tree=tree)
+
+
+async def _idle_minutes(run: SimpleNamespace, minutes: int) -> list[tuple[float, int, str]]:
+    """What was sent over ``minutes`` virtual minutes from now: (time, bytes, path) each."""
+    start, t0 = len(run.transport.log), run.clock.now()
+    await _virtual_seconds(run.clock, run.world, run.pilot, minutes * 60)
+    return [x for x in run.transport.log[start:] if x[0] < t0 + minutes * 60]
+
+
+async def idle_traffic(vms: int, minutes: int, change_trials: int = 0) -> list[Figure]:
+    from arker_tui.api.models import ResizeRequest
+    from arker_tui.repository import Query
+
+    figures: list[Figure] = []
+    async with _idle_app(vms) as run:
+        world, clock, repo, pilot, screen, tree = run.world, run.clock, run.repo, run.pilot, run.screen, run.tree
         sweep = repo.peek(Query.vms()).cost
-        start, t0 = len(transport.log), clock.now()
-        await _virtual_seconds(clock, world, pilot, minutes * 60)
-        log = [x for x in transport.log[start:] if x[0] < t0 + minutes * 60]
+        log = await _idle_minutes(run, minutes)
         per_min = len(log) / minutes
         mb_per_min = sum(b for _, b, _ in log) / MB / minutes
         routes: dict[str, int] = {}
@@ -217,23 +236,13 @@ async def idle_traffic(vms: int, minutes: int, change_trials: int = 0) -> list[F
 
 
 async def _running_sweep_once(vms: int, minutes: int, trials: int, share: float | None) -> dict[str, Any]:
-    from arker_tui.repository import FakeClock, Query
+    from arker_tui.repository import Query
     from arker_tui.repository.budget import Budgets
 
-    world = _world(vms)  # every 10th VM has a run that keeps running
-    clock = FakeClock()
     budgets = Budgets() if share is None else Budgets(running_sweep_share=share)
-    app, repo, emulator, transport = _app(world, clock=clock, budgets=budgets)
-    await _warm(emulator, PAGE)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = main_screen(app)
-        tree = screen.vm_tree
-        await _wait(lambda: _loaded(repo) and tree.vm_count > 0, 600, f"{vms:,} VMs loaded")
-        await clock.advance(0)
-        await pilot.pause()
-        start, t0 = len(transport.log), clock.now()
-        await _virtual_seconds(clock, world, pilot, minutes * 60)
-        log = [x for x in transport.log[start:] if x[0] < t0 + minutes * 60]
+    async with _idle_app(vms, budgets) as run:  # every 10th VM has a run that keeps running
+        world, clock, repo, pilot, screen, tree = run.world, run.clock, run.repo, run.pilot, run.screen, run.tree
+        log = await _idle_minutes(run, minutes)
         lists = [x for x in log if x[2] == "/v1/vms"]
         # A run of a running VM (not the selected one) ends: seconds until its row says idle.
         selected = screen.selected_vm_id
