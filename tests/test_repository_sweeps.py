@@ -68,6 +68,7 @@ async def test_a_running_vm_change_shows_within_the_fast_interval_while_the_full
         env.world.resize("vm_002", ResizeRequest(vcpu_count=8, memory_mib=16384))
         await env.tick(sweep_every)
         assert _row(env, "vm_002").vcpu_count == 8
+        assert env.repo.peek(Q).fetched_at == 0.0  # the data age stays that of the whole list
         assert rec.last.changed.keys() == {"vm_002"} and not rec.last.added and not rec.last.removed
         assert env.count("list_vms") == full_sweeps + 1  # one page of running VMs, no full sweep
         assert env.count("get_vm") == 0
@@ -110,6 +111,9 @@ async def test_more_vms_stopping_than_fetched_one_by_one_bring_the_full_sweep_fo
         assert env.count("get_vm") == MAX_GET_VM  # bounded
         assert env.count("list_vms") >= before + 1 + 20  # the sweep (empty), then the full sweep early
         assert [vm.vm_id for vm in env.repo.peek(Q).value if vm.state == "running"] == []
+        # The running sweep paid for the early full sweep: its next one waits longer than the list
+        # alone would have (60 s), so mass stops cannot make the list cost more than without it.
+        assert env.repo.sweeps.interval(Q) > 60.0
     finally:
         await env.close()
 

@@ -24,7 +24,8 @@ merged into the cached full list:
   up to ``MAX_GET_VM`` of them are fetched one by one (``get_vm``; a 404
   removes the row). If more are missing, the full sweep is brought forward
   (within the list's request cap and any Retry-After), so no VM stays shown
-  as running after the server said otherwise;
+  as running after the server said otherwise; the running sweep pays for
+  that early full sweep out of its share (its next one waits longer);
 - a ``429`` with ``Retry-After`` to the sweep holds both it and the full
   sweep until then;
 - what this cannot see (an idle VM resized, created or deleted elsewhere)
@@ -80,6 +81,7 @@ class Sweep:
     fetched_one_by_one: int = 0  # get_vm calls made for VMs that stopped running
     failures: int = 0
     retry_after: float | None = None
+    paid_until: float = 0.0  # no sweep before this: paying for VMs fetched one by one, or an early full sweep
     task: asyncio.Task | None = None
 
 
@@ -152,14 +154,18 @@ class RunningSweeps:
         """The full list's interval by its budget alone (no running sweep)."""
         return list_interval(self.repo.intervals.base(entry.query), entry.cost, self.repo.intervals.budgets)
 
-    def _every(self, entry: Entry) -> float:
-        """Seconds between running sweeps: the sweep may cost ``share`` of what
-        the full list cost a minute without it, in bytes and in requests."""
+    def _pays(self, entry: Entry, cost: Cost) -> float:
+        """Seconds of the running sweep's share that ``cost`` takes: the sweep
+        may cost ``share`` of what the full list cost a minute without it, in
+        bytes and in requests."""
         full, without, share = entry.cost, self._without(entry), self._share()
-        estimate = self._estimate(entry)
-        by_bytes = estimate.bytes * without / (share * full.bytes) if full.bytes else 0.0
-        by_requests = estimate.requests * without / (share * full.requests) if full.requests else 0.0
-        return max(self.repo.intervals.base(entry.query), by_bytes, by_requests)
+        by_bytes = cost.bytes * without / (share * full.bytes) if full.bytes else 0.0
+        by_requests = cost.requests * without / (share * full.requests) if full.requests else 0.0
+        return max(by_bytes, by_requests)
+
+    def _every(self, entry: Entry) -> float:
+        """Seconds between running sweeps of the running VMs' pages."""
+        return max(self.repo.intervals.base(entry.query), self._pays(entry, self._estimate(entry)))
 
     def active(self, entry: Entry) -> bool:
         """Whether the shortcut is on for this VM list now (see the module doc)."""
@@ -184,6 +190,8 @@ class RunningSweeps:
             wait = min(self.repo.intervals.max_backoff, wait * 2 ** min(sweep.failures, 30))
             if sweep.retry_after is not None:
                 wait = max(wait, sweep.retry_after)
+        if sweep is not None:
+            wait = max(wait, sweep.paid_until - self.repo.clock.now())
         return wait
 
     def full_interval(self, entry: Entry) -> float | None:
@@ -222,9 +230,11 @@ class RunningSweeps:
         while True:
             wait = self.interval(entry.query)
             if wait is None:
+                sweep.cost = None  # off: judged afresh from the running VMs the next full sweep shows
                 return
             await self.repo.clock.sleep(wait)
             if not self.active(entry):
+                sweep.cost = None
                 return
             if entry.loading:
                 continue  # a full sweep is on its way: it says everything this one would
@@ -238,6 +248,7 @@ class RunningSweeps:
         try:
             running = await fetchers.fetch(repo.client, running_query(query), page_size=repo.page_size,
                                            pages=sweep.pages)
+            pages = Cost(meter.requests, meter.bytes)
             listed = {vm.vm_id for vm in running}
             missing = [vm_id for vm_id, vm in entry._index.items() if vm.state == "running" and vm_id not in listed]
             fetched: dict[str, Any | None] = {}
@@ -256,16 +267,25 @@ class RunningSweeps:
             return
         finally:
             sweep.sent += 1
-            sweep.cost = Cost(meter.requests, meter.bytes) if meter.requests else sweep.cost
         sweep.failures, sweep.retry_after = 0, None
+        # The pages say how often to come; the VMs fetched one by one are paid
+        # for by waiting longer once.
+        sweep.cost = pages
+        extra = Cost(meter.requests - pages.requests, meter.bytes - pages.bytes)
+        whole = Cost(meter.requests, meter.bytes)
+        sweep.paid_until = repo.clock.now() + self._pays(entry, whole) if extra.requests else 0.0
         if entry.value is not value or entry._finished_at != full_at or entry.loading or entry._gone:
             return  # the list moved on meanwhile (a full sweep, a mutation): this answer may be older
         items, index, added, changed, removed = merge(entry.value, entry._index, running, fetched)
         if items is not entry.value:
             entry.value, entry._index = items, index
             repo._emit(entry, ChangeEvent(query, items, added, changed, removed))
-        if len(missing) > MAX_GET_VM:
-            repo._invalidate(lambda q: q == query)  # too many stopped at once: the full sweep, early
+        if len(missing) > MAX_GET_VM and entry.cost is not None:
+            # Too many stopped at once: the full sweep, early. The running
+            # sweep pays for it (its next one waits as if it had cost that
+            # much too), so the list still sends no more than without it.
+            sweep.paid_until = max(sweep.paid_until, repo.clock.now()) + self._pays(entry, entry.cost)
+            repo._invalidate(lambda q: q == query)
 
     def _hold_full(self, entry: Entry, retry_after: float | None) -> None:
         """A server's Retry-After to the sweep holds the full sweep too: nothing
