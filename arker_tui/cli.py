@@ -81,10 +81,10 @@ class _Parser(argparse.ArgumentParser):
                 + f"\n\nconfig file: {config_path()}\n")
 
 
-def _connection_options() -> argparse.ArgumentParser:
+def _connection_options() -> _Parser:
     """--profile/--region/--provider/--api-key-env, accepted before or after a
     subcommand (SUPPRESS: a subcommand that is not given one keeps the main value)."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)  # the parser's own class, as argparse's types want of parents
     S = argparse.SUPPRESS
     common.add_argument("--profile", metavar="NAME", default=S,
                         help="profile of the config file to use (default: ARKER_PROFILE, then default_profile)")
@@ -138,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="require the key held in this environment variable")
 
     # doctor and auth: connection options after the subcommand too.
-    doctor = sub.add_parser("doctor", parents=[common], help="check the setup against the servers and say what is wrong",
+    doctor = sub.add_parser("doctor", parents=[common],
+                            help="check the setup against the servers and say what is wrong",
                             description="Check the setup: where each setting comes from, every host, the key, "
                             "and every read-only route. Writes nothing. Exit status 0: it works; 1: something failed.")
     doctor.add_argument("--json", action="store_true", help="print the report as JSON (for scripts)")
@@ -230,36 +231,12 @@ def _serve_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
-def _trim_startup() -> None:
-    """Keep what the app never uses out of its start-up (tens of ms of a
-    cold start that should feel instant):
-
-    - ``import httpx`` imports httpx's own command-line client (click,
-      pygments, rich.syntax, ...) whenever those happen to be installed; the
-      app never runs it, so its module is stood in for before httpx loads.
-    - pydantic scans every installed distribution's entry points for plugins
-      the first time a model validates; the dashboard uses none. An explicit
-      ``PYDANTIC_DISABLE_PLUGINS`` in the environment is respected. With
-      every plugin disabled, pydantic's plugin loader (which imports
-      ``importlib.metadata`` only to find none) is stood in for by one that
-      returns none, as it would.
-    """
-    import types
-
-    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
-        stub = types.ModuleType("httpx._main")
-
-        def main() -> None:
-            raise SystemExit("httpx's command line is not available inside arker-tui")
-
-        stub.main = main  # type: ignore[attr-defined]
-        sys.modules["httpx._main"] = stub
+def _no_pydantic_plugins() -> None:
+    """pydantic scans every installed distribution's entry points for plugins
+    the first time a model validates (~60 ms of a cold start); the dashboard
+    uses none, so they are switched off with pydantic's own setting. An
+    explicit ``PYDANTIC_DISABLE_PLUGINS`` in the environment is respected."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    loader = "pydantic.plugin._loader"
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true") and loader not in sys.modules:
-        no_plugins = types.ModuleType(loader)
-        no_plugins.get_plugins = lambda: ()  # type: ignore[attr-defined]
-        sys.modules[loader] = no_plugins
 
 
 def _run_app(args: argparse.Namespace) -> int:
@@ -298,7 +275,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
 def _build_app(args: argparse.Namespace):
     """The app to run, or the exit code of a config problem."""
-    _trim_startup()
+    _no_pydantic_plugins()
     from .backend import open_backend
     from .config import ConfigError, Overrides, Profiles, load_config
     from .ui.app import ArkerApp

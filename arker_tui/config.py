@@ -269,12 +269,12 @@ def _profile(check: _Checker, name: str, data: Any) -> Profile | None:
             check.warn(table + ("compute_hosts",), key, problem, ignored)
     urls = {}
     for key in ("base_url", "burst_base_url", "control_url"):
-        urls[key] = check.string(table, data, key)
-        if urls[key] is not None:
+        url = urls[key] = check.string(table, data, key)
+        if url is not None:
             from .api.hosts import HostMapError, check_host_url
 
             try:
-                urls[key] = check_host_url(urls[key])
+                urls[key] = check_host_url(url)
             except HostMapError as error:
                 check.warn(table, key, str(error))
                 urls[key] = None
@@ -383,7 +383,8 @@ def parse_config(text: str, path: Path) -> Config:
         config.default_profile = None
     if any(p.api_key for p in config.profiles.values()):
         config.warnings.append(
-            f"{path}: a profile holds api_key in the file; prefer api_key_env = \"VAR\" (the key stays in your environment)")
+            f"{path}: a profile holds api_key in the file; prefer api_key_env = \"VAR\" "
+            "(the key stays in your environment)")
     return config
 
 
@@ -532,7 +533,7 @@ class Profiles:
             settings = settings.replace(**changes)
         warnings.extend(plain_http_warnings(settings))
 
-        interval_values = dict(profile.intervals)
+        interval_values: dict[str, Any] = dict(profile.intervals)
         lists = cli.refresh or profile.refresh
         if lists:
             interval_values["lists"] = lists

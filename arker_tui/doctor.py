@@ -258,7 +258,7 @@ async def _route_check(report: Report, client: Any, label: str, route_name: str,
     if route.host == "compute" and vm is None:
         report.add("routes", label, SKIP, f"{where}: not tried, the org has no VM to try it on", **facts)
         return None
-    path = {"vm_id": vm.vm_id} if route.host == "compute" else None
+    path = {"vm_id": vm.vm_id} if route.host == "compute" and vm is not None else None
     if vm is not None and route.host == "compute":
         choice = client.hosts.for_vm(vm)
         facts["host"] = choice.url
@@ -338,7 +338,8 @@ async def _compute_hosts(report: Report, client: Any, http: httpx.AsyncClient, v
             return part, True
         host.status, host.facts["routes"] = FAIL, False
         if answer.status == 404:
-            host.detail += f"; but it does not know {vm_words}, which {rule} sends there: that entry points at the wrong host"
+            host.detail += (f"; but it does not know {vm_words}, which {rule} sends there: "
+                            "that entry points at the wrong host")
         else:
             host.detail += f"; but it answered HTTP {answer.status} for {vm_words}"
         return part, False
@@ -346,7 +347,7 @@ async def _compute_hosts(report: Report, client: Any, http: httpx.AsyncClient, v
     urls = [url for url in by_url if url != control_url]
     results = await asyncio.gather(*(check(url, by_url[url]) for url in urls))
     failed = set()
-    for url, (part, fine) in zip(urls, results):
+    for url, (part, fine) in zip(urls, results, strict=True):
         report.checks.extend(part.checks)
         if not fine:
             failed.add(url)

@@ -71,13 +71,14 @@ class KeyStore:
     def delete(self, profile: str) -> bool:
         """Remove ``profile``'s key; False when there was none."""
         keyring = self._module()
+        not_there: type[Exception] = Exception  # every keyring release has PasswordDeleteError
         try:
-            from keyring.errors import PasswordDeleteError
-        except ImportError:  # pragma: no cover - every keyring release has it
-            PasswordDeleteError = Exception  # noqa: N806
+            from keyring.errors import PasswordDeleteError as not_there
+        except ImportError:  # pragma: no cover
+            pass
         try:
             keyring.delete_password(SERVICE, profile)
-        except PasswordDeleteError:
+        except not_there:
             return False
         except Exception as error:  # noqa: BLE001
             raise KeyringUnavailable(f"the keyring could not delete the key: {type(error).__name__}") from None

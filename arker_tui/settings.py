@@ -108,7 +108,7 @@ def plain_http_warnings(settings: Settings) -> list[str]:
 
     if not settings.api_key or settings.allow_plain_http:
         return []
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for name, url in (("control_url", settings.control_url), ("base_url", settings.compute_url)):
         try:
             parts = urlsplit(url)

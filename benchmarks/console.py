@@ -8,7 +8,7 @@ against the in-process emulator, beyond the emulator's own time.
 transport, the emulator's work, decoding), measured in the same process and
 interleaved with the console's runs; what the console adds is the median
 difference. The painted moment is the end of the first frame composed after
-the output reached the scrollback (``PaintProbe``). Prints, asserts nothing.
+the output reached the scrollback (``PaintProbe`` on the scrollback). Prints, asserts nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ if __package__ in (None, ""):  # python benchmarks/console.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     __package__ = "benchmarks"
 
-from .support import Figure, PaintProbe, main_screen, median  # noqa: E402
+from .hooks import PaintProbe, main_screen  # noqa: E402
+from .support import Figure, median  # noqa: E402
 
 TARGET_MS = 50.0
 
@@ -60,9 +61,9 @@ async def console_figures(reps: int = 40) -> list[Figure]:
         console = app.screen
         await pilot.pause(0.3)
         app.clear_notifications()
-        probe = PaintProbe(app)
         appended: list[float] = []
         log = console.scrollback
+        probe = PaintProbe(app, log)  # painted: the scrollback's lines rendered into the frame
         original_append = log.append
 
         def timed_append(stdout: str = "", stderr: str = "") -> None:
@@ -100,7 +101,7 @@ async def console_figures(reps: int = 40) -> list[Figure]:
                 await pilot.press("enter")
                 await _until(lambda: bool(appended))
                 while probe.last <= appended[0]:
-                    await probe.next_frame()
+                    await probe.next_frame(since=appended[0])
                 cpu = time.process_time() - c0  # to about the frame (this task resumes right after it)
                 if i >= 3:
                     console_ms.append((probe.last - t0) * 1000)

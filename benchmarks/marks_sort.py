@@ -25,8 +25,9 @@ if __package__ in (None, ""):  # python benchmarks/marks_sort.py
     __package__ = "benchmarks"
 
 from .figures import SCALE_VMS, _settings, _wait  # noqa: E402
+from .hooks import PaintProbe, main_screen  # noqa: E402
 from .run import render, report  # noqa: E402
-from .support import Figure, PaintProbe, main_screen, median  # noqa: E402
+from .support import Figure, median  # noqa: E402
 
 
 async def timed(pilot, probe: PaintProbe, action) -> tuple[float, float, float]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import time
-from typing import Iterator
 import resource
 import sys
+import time
+from typing import Iterator
 
 from textual.app import App, ComposeResult
 
@@ -39,7 +39,8 @@ def make_chunks(total: int, chunk: int, colour: bool) -> Iterator[str]:
                 for i in range(start, min(total, start + chunk))
             )
         else:
-            body = "".join(f"{i:>8} epoch {i % 977:04d} loss=0.{i % 9973:04d} ok\n" for i in range(start, min(total, start + chunk)))
+            body = "".join(f"{i:>8} epoch {i % 977:04d} loss=0.{i % 9973:04d} ok\n"
+                           for i in range(start, min(total, start + chunk)))
         yield body
 
 

@@ -25,6 +25,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,7 +36,7 @@ from arker_tui.emulator.clock import Clock as WorldClock  # noqa: E402
 from arker_tui.repository import Intervals, Repository  # noqa: E402
 from arker_tui.settings import Settings  # noqa: E402
 from arker_tui.ui.app import ArkerApp  # noqa: E402
-from benchmarks.support import main_screen  # noqa: E402
+from benchmarks.hooks import main_screen  # noqa: E402
 
 TRACE = bool(os.environ.get("SOAK_TRACEMALLOC"))  # print where memory grew (SOAK_TRACEMALLOC=frames)
 TYPES = bool(os.environ.get("SOAK_TYPES"))  # print which object types grew in number
@@ -45,9 +46,7 @@ if TRACE:
     tracemalloc.start(int(os.environ["SOAK_TRACEMALLOC"]) if os.environ["SOAK_TRACEMALLOC"].isdigit() else 25)
 
 
-def type_counts() -> "Counter[str]":
-    from collections import Counter
-
+def type_counts() -> Counter[str]:
     return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
 
 FAULT_KINDS = ["500", "502", "503", "504", "429", "drop", "malformed"]
@@ -196,7 +195,8 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                 for name, count in grown.most_common(25):
                     print(f"{count:+8d} {name}", file=sys.stderr)
             if TRACE:
-                top = tracemalloc.take_snapshot().compare_to(snap_start, "traceback" if tracemalloc.get_traceback_limit() > 1 else "lineno")
+                group_by = "traceback" if tracemalloc.get_traceback_limit() > 1 else "lineno"
+                top = tracemalloc.take_snapshot().compare_to(snap_start, group_by)
                 print(f"tracked Python memory: {sum(st.size_diff for st in top) / 2**20:+.2f} MiB "
                       f"(now {tracemalloc.get_traced_memory()[0] / 2**20:.1f} MiB)", file=sys.stderr)
                 for stat in top[:int(os.environ.get("SOAK_TOP", "8"))]:

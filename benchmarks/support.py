@@ -1,16 +1,15 @@
-"""Helpers of ``benchmarks/run.py``: paint probes, a replaying transport,
-the scale app, subprocess runners. Prints nothing, asserts nothing."""
+"""Helpers of ``benchmarks/run.py``: a replaying transport, the cold-start
+programs, subprocess runners (the hooks into a running app are in
+``hooks.py``). Prints nothing, asserts nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 
@@ -28,33 +27,6 @@ class Figure:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
-
-
-class PaintProbe:
-    """Wraps ``app._display`` (called once a frame was composited, also when
-    headless) so a benchmark can wait for the next completed screen update."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.frames = 0
-        self.last: float = 0.0
-        self._event = asyncio.Event()
-        original = app._display
-
-        def display(screen: Any, renderable: Any) -> None:
-            original(screen, renderable)
-            if renderable is not None:
-                self.frames += 1
-                self.last = time.perf_counter()
-                self._event.set()
-
-        app._display = display
-
-    async def next_frame(self, timeout: float = 5.0) -> float:
-        """Wait for the next frame; its completion time (perf_counter)."""
-        self._event.clear()
-        await asyncio.wait_for(self._event.wait(), timeout)
-        return self.last
 
 
 class ReplayTransport(httpx.AsyncBaseTransport):
@@ -85,7 +57,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
     async def record_again(self) -> dict[str, tuple[int, list, bytes]]:
         """Every remembered page, fetched again from the emulator now."""
         out = {}
-        for key, (_, headers, _) in self.recorded.items():
+        for key in self.recorded:
             response = await self.inner.handle_async_request(httpx.Request("GET", key))
             out[key] = (response.status_code, list(response.headers.raw), await response.aread())
         return out
@@ -104,12 +76,6 @@ def run_python(code: str, env: dict[str, str] | None = None, timeout: float = 12
     return wall, done.stdout
 
 
-HEADLESS = """
-from textual.app import App
-_run = App.run
-App.run = lambda self, *a, **k: _run(self, *a, **{**k, "headless": True})
-"""
-
 BARE_APP = """
 from textual.app import App
 from textual.widgets import DataTable, Footer, Header
@@ -126,21 +92,27 @@ class Bare(App):
         table.add_rows([(f"vm-{i}", "2c 4G") for i in range(24)])
         self.call_after_refresh(self.exit)  # exit once painted with data
 
-Bare().run(headless=True)
+Bare().run()
 """
 
-ARKER_DEMO = HEADLESS + """
+ARKER_DEMO = """
 import sys
 from arker_tui.cli import main
 sys.exit(main(["--demo"]))
 """
 
+# Both run under a driver of benchmarks/hooks.py (Textual's TEXTUAL_DRIVER):
+# every frame rendered as for a terminal; arker-tui exits at the first frame
+# with VMs in the tree.
+BARE_ENV = {"TEXTUAL_DRIVER": "benchmarks.hooks:FrameDriver"}
+ARKER_ENV = {"TEXTUAL_DRIVER": "benchmarks.hooks:TreePaintedDriver"}
+
 
 def machine() -> dict[str, str]:
     import platform
+    from importlib.metadata import version
 
     import textual.app  # noqa: F401
-    from importlib.metadata import version
 
     model = "?"
     try:
@@ -165,10 +137,3 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "textual": version("textual"),
     }
-
-
-def main_screen(app: Any) -> Any:
-    """The app's main screen, under whatever dialog is open."""
-    from arker_tui.ui.screens.main import MainScreen
-
-    return next(screen for screen in reversed(app.screen_stack) if isinstance(screen, MainScreen))

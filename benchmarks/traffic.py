@@ -44,7 +44,8 @@ if __package__ in (None, ""):  # python benchmarks/traffic.py
 
 from textual import events  # noqa: E402
 
-from .support import ROOT, Figure, PaintProbe, machine, main_screen, median, run_python  # noqa: E402
+from .hooks import PaintProbe, main_screen  # noqa: E402
+from .support import ROOT, Figure, machine, median, run_python  # noqa: E402
 
 PAGE = 100  # items per page: "a server that caps pages at 100"
 MB = 1_000_000
@@ -209,7 +210,7 @@ async def idle_traffic(vms: int, minutes: int, change_trials: int = 0) -> list[F
             detail = repo.interval(Query.vm(vm_id))
             rng = random.Random(7)
             waits = []
-            for trial in range(change_trials):
+            for _ in range(change_trials):
                 await _virtual_seconds(clock, world, pilot, rng.randrange(1, 4))
                 await clock.advance(rng.uniform(0, detail))
                 record = world.vms[vm_id]
@@ -459,7 +460,7 @@ from arker_tui.api.client import ArkerClient
 from arker_tui.repository import Intervals, Repository
 from arker_tui.settings import settings_from_env
 from arker_tui.ui.app import ArkerApp
-from benchmarks.support import main_screen
+from benchmarks.hooks import main_screen
 
 URL = "http://127.0.0.1:PORT"
 settings = settings_from_env({}).replace(api_key=None, control_url=URL, base_url=URL)
@@ -506,7 +507,8 @@ def memory_and_idle(vms: int, seconds: float) -> list[Figure]:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the emulator did not start: {server.stderr.read().decode()[-2000:]}")
+                    raise RuntimeError(
+                        f"the emulator did not start: {server.stderr.read().decode()[-2000:]}") from None
                 time.sleep(0.2)
         code = RSS_IDLE.replace("PORT", str(port)).replace("VMS", str(vms)).replace("SECONDS", repr(seconds))
         out = json.loads(run_python(code, timeout=900)[1].strip().splitlines()[-1])
@@ -532,7 +534,7 @@ def render(figures: list[Figure]) -> str:
     rows = [("figure", "target", "measured", "pass")]
     rows += [(f.name, f.target, f.measured, "yes" if f.ok else "NO") for f in figures]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 def main(argv: list[str] | None = None) -> int:

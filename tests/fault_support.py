@@ -17,7 +17,6 @@ from arker_tui.emulator import BASE_URL, Emulator, ManualClock, build_demo_world
 from arker_tui.repository import Intervals, Repository
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
-
 from tests.dashboard_support import UNBOUNDED, main_screen, wait_for  # noqa: F401  (shared with the fault tests)
 
 FAST = Intervals(lists=0.1, detail=0.1, filesystems=0.1, org_runs=0.1, running_run=0.1,

@@ -12,7 +12,6 @@ from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository import Intervals
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
-
 from tests.dashboard_support import main_screen, wait_for
 
 QUIET = Intervals(lists=3600.0, filesystems=3600.0, org_runs=3600.0, running_run=3600.0, detail=3600.0)

@@ -14,12 +14,15 @@ from arker_tui.emulator.faults import Faults
 from arker_tui.repository import Intervals, Query
 from arker_tui.settings import Settings
 from arker_tui.ui.activity_stats import (
-    StatusFilterError, latency, parse_status, percentile, summarize,
+    StatusFilterError,
+    latency,
+    parse_status,
+    percentile,
+    summarize,
 )
 from arker_tui.ui.app import ArkerApp
 from arker_tui.ui.screens.activity import ActivityScreen
 from arker_tui.ui.screens.main import MainScreen
-
 
 # --- pure helpers ----------------------------------------------------------------------
 
@@ -261,7 +264,7 @@ async def test_sparklines_show_counts_and_latency_numbers():
         p95 = screen.query_one("#spark-p95", Sparkline).data
         p50 = screen.query_one("#spark-p50", Sparkline).data
         assert len(p95) == len(counts) > 5
-        assert all(a <= b for a, b in zip(p50, p95))
+        assert all(a <= b for a, b in zip(p50, p95, strict=True))
         totals = sorted(r.total_ms for r in screen.rows)
         headline = str(screen.query_one("#charts-headline", Static).render())
         assert headline.startswith(f"{len(totals)} req · p50 {latency(percentile(totals, 50))} · "

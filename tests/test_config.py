@@ -298,7 +298,8 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         assert not await app.profiles.switch("nope")
         assert app.repository is new_repo
         await pilot.pause()
-        assert any("unknown profile 'nope'" in n.message for n in app._notifications), [n.message for n in app._notifications]
+        messages = [n.message for n in app._notifications]
+        assert any("unknown profile 'nope'" in message for message in messages), messages
 
 
 # --- keymap problems -------------------------------------------------------------------

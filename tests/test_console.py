@@ -7,7 +7,6 @@ from arker_tui.api import models as m
 from arker_tui.ui.screens.confirm import ConfirmDialog
 from arker_tui.ui.screens.console import ConsoleScreen
 from arker_tui.ui.screens.main import MainScreen
-
 from tests.dashboard_support import main_screen, wait_for
 from tests.forms_support import running_app, screen_text, select_vm
 
@@ -317,3 +316,21 @@ async def test_a_line_typed_right_after_cd_gets_the_new_cwd():
         await type_line(pilot, console, "pwd")  # while the read-back is pending
         await wait_lines(pilot, console, "worker-1:/tmp$ pwd", "/tmp")
         assert [r.command for _, r, _ in sent] == ["cd /tmp", "pwd"]
+
+
+async def test_slash_in_the_scrollback_searches_it_as_the_run_log_does():
+    async with running_app() as (app, pilot, emulator, world):
+        console = await open_from_sessions(app, pilot, world, "worker-1")
+        await type_line(pilot, console, "seq 30")
+        await wait_lines(pilot, console, "30")
+        console.scrollback.focus()
+        await pilot.press("slash", "2")
+        status = console.search_bar.status
+        # 2, 12, 20..29: one match per occurrence of "2", in 12 lines (22 counts twice)
+        await wait_for(pilot, lambda: "of 13" in str(status.render()))
+        await pilot.press("enter")  # back to the scrollback, the search kept
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "match 2 of 13" in str(status.render()))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not console.search_bar.display and console.scrollback.search is None)
+        assert console.input.value == ""  # nothing of the search went into the command line

@@ -15,7 +15,6 @@ from arker_tui.repository import Query
 from arker_tui.ui.console import words
 from arker_tui.ui.console.history import ConsoleHistory, HistoryCursor, HistorySearch, history_path
 from arker_tui.ui.console.prompt import builtin, prompt_text, running_badge, short_cwd
-
 from tests.test_repository_mutations import env  # noqa: F401  (the fixture)
 from tests.test_repository_support import Recorder
 

@@ -4,12 +4,10 @@ checking both what the widgets hold and what the emulator now holds."""
 from __future__ import annotations
 
 import pytest
-from rich.console import Group
 
 from arker_tui.api import models as m
 from arker_tui.ui.screens.confirm import ConfirmDialog
 from arker_tui.ui.widgets.footer import KeyFooter
-
 from tests.dashboard_support import demo_app, demo_backend, mutating_requests, select_vm, wait_for
 
 SIZE = (120, 40)
@@ -54,7 +52,8 @@ async def test_a_tab_is_built_when_first_shown_and_then_kept(backend):
         screen = app.screen
         await select_vm(pilot, app, "ml-train")
         for tab_id in ("sessions", "tunnels", "filesystems", "details"):
-            assert not screen.query_one("#pages").query_children(f"#{tab_id}"), tab_id  # nothing built before it is shown
+            # nothing built before it is shown
+            assert not screen.query_one("#pages").query_children(f"#{tab_id}"), tab_id
         assert not screen.run_view.is_attached and not screen.run_view_open  # mounted on the first run opened
         await pilot.press("5")
         filesystems = screen.workspace.filesystems_pane

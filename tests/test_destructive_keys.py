@@ -5,6 +5,7 @@ walked too."""
 
 from __future__ import annotations
 
+from fault_support import SIZE, make_app, make_backend, wait_for
 from textual.screen import ModalScreen
 
 from arker_tui.emulator import ManualClock, build_demo_world
@@ -12,8 +13,6 @@ from arker_tui.repository import Intervals
 from arker_tui.ui.actions import MUTATING
 from arker_tui.ui.widgets.run_view import RunView
 from arker_tui.ui.widgets.tab_bar import TabPage
-
-from fault_support import SIZE, make_app, make_backend, wait_for
 from tests.dashboard_support import main_screen
 
 TAB_NUMBER = {"runs": "2", "sessions": "3", "tunnels": "4", "filesystems": "5", "details": "6"}

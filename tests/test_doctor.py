@@ -9,7 +9,6 @@ import json
 import pytest
 
 from arker_tui.cli import main
-
 from tests.doctor_support import DEMO_COMPUTE, KEY, start_emulator, stop_emulator
 
 MUTATING = ("fork", "delete_vm", "resize", "run", "cancel_run", "create_session", "delete_session",

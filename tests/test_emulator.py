@@ -199,6 +199,9 @@ async def test_list_runs_filters_and_newest_first(http, clock):
     assert {r["run_id"] for r in running["runs"]} == set(ids[2:])
     done = (await http.get(f"/v1/vms/{vm['vm_id']}/runs", params={"state": "completed"})).json()
     assert {r["run_id"] for r in done["runs"]} == set(ids[:2])
+    bad = await http.get(f"/v1/vms/{vm['vm_id']}/runs", params={"started_after": "yesterday"})
+    assert bad.status_code == 400 and "started_after: not a timestamp" in bad.text
+    assert (await http.get(f"/v1/vms/{vm['vm_id']}/runs", params={"started_after": ""})).status_code == 200
 
 
 # --- VMs ----------------------------------------------------------------------------

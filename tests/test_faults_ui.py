@@ -11,15 +11,22 @@ from typing import Callable
 
 import pydantic
 import pytest
+from fault_support import (
+    SIZE,
+    RefusingTransport,
+    make_app,
+    make_backend,
+    notifications,
+    screen_text,
+    status_text,
+    tree_names,
+    user_told,
+    wait_for,
+)
 
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.emulator.demo import DEMO_VM_NAMES
-
 from tests.dashboard_support import main_screen
-from fault_support import (
-    RefusingTransport, SIZE, make_app, make_backend, notifications, screen_text, status_text,
-    tree_names, user_told, wait_for,
-)
 
 ALL_NAMES = set(DEMO_VM_NAMES)
 
@@ -211,7 +218,8 @@ async def test_connection_refused():
 
 
 async def test_401_says_how_to_set_the_key():
-    await run_row(faults(error_rate=1.0, error_status=401), reset, ("unauthorized", "ARKER_API_KEY"), header="key refused")
+    await run_row(faults(error_rate=1.0, error_status=401), reset, ("unauthorized", "ARKER_API_KEY"),
+                  header="key refused")
 
 
 async def test_wrong_api_key_says_how_to_set_it():

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from arker_tui.api.models import Vm
 from arker_tui.emulator.demo import DEMO_VM_NAMES
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 from tests.fault_support import notifications
 

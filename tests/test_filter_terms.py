@@ -8,7 +8,13 @@ import pytest
 
 from arker_tui.api.models import RunSummary, Vm
 from arker_tui.ui.filter_terms import (
-    RUN_FIELDS, VM_FIELDS, FilterTermError, describe, parse, parse_duration, parse_size_mib,
+    RUN_FIELDS,
+    VM_FIELDS,
+    FilterTermError,
+    describe,
+    parse,
+    parse_duration,
+    parse_size_mib,
 )
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from arker_tui.emulator.demo import DEMO_FORK_ROW_MISSING
 from arker_tui.repository import Query
 from arker_tui.ui.lineage import PARENT_UNKNOWN
-
 from tests.dashboard_support import demo_app, demo_backend, wait_for
 from tests.fault_support import notifications
 

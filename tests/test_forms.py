@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import logging
 
+from forms_support import running_app, screen_text, select_vm, settle
+
 from arker_tui.api import models as m
 from arker_tui.repository import Query
+from arker_tui.ui.actions import ACTIONS
 from arker_tui.ui.forms.filesystems import MountForm, NewFilesystemForm
 from arker_tui.ui.forms.fork import ForkForm
 from arker_tui.ui.forms.output_view import OutputView
@@ -16,11 +19,8 @@ from arker_tui.ui.forms.resize import ResizeForm
 from arker_tui.ui.forms.run_command import RunCommandForm
 from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, TokenDialog
-from arker_tui.ui.actions import ACTIONS
 from arker_tui.ui.screens.confirm import ConfirmDialog
 from arker_tui.ui.screens.main import MainScreen
-
-from forms_support import running_app, screen_text, select_vm, settle
 from tests.dashboard_support import main_screen
 
 

@@ -7,18 +7,23 @@ from __future__ import annotations
 import re
 
 import httpx
+from fault_support import (
+    SIZE,
+    RewritingTransport,
+    make_app,
+    make_backend,
+    screen_raw,
+    screen_text,
+    tree_names,
+    wait_for,
+)
 from textual.screen import ModalScreen
 
 from arker_tui.api import models as m
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.emulator.shell import Instant, Program, scripted
 from arker_tui.repository import Intervals
-
 from tests.dashboard_support import main_screen
-from fault_support import (
-    SIZE, RewritingTransport, make_app, make_backend, screen_raw, screen_text, tree_names,
-    wait_for,
-)
 
 # What a terminal would obey: ESC (CSI / OSC / DCS), BEL, NUL, other C0/C1, bidi overrides.
 OBEYED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -42,7 +47,8 @@ def hostile_world():
     for name in HOSTILE_NAMES:
         world.add_vm(name, vcpu_count=1, memory_mib=1024)
     vm = world.find_vm_by_name(HOSTILE_NAMES[0])
-    run = world.add_run(vm, f"echo {OSC_TITLE}\x1b[2J", program=scripted("hostile", [(0.0, "out", HOSTILE_OUTPUT)], 1e9))
+    run = world.add_run(vm, f"echo {OSC_TITLE}\x1b[2J",
+                        program=scripted("hostile", [(0.0, "out", HOSTILE_OUTPUT)], 1e9))
     big = world.add_run(vm, "cat big.log", program=Program(
         "cat big.log", [(0.0, Instant(stdout=b"".join(b"line %07d of ten megabytes ........................\n" % i
                                                        for i in range(190_000))))], 0.0, 0))

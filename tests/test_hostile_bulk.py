@@ -3,11 +3,10 @@ shown as inert text, never as markup or escape sequences."""
 
 from __future__ import annotations
 
+from fault_support import SIZE, make_app, make_backend, notifications, screen_text, wait_for
 from rich.cells import cell_len
 
 from arker_tui.ui.screens.confirm import BulkConfirmDialog
-
-from fault_support import SIZE, make_app, make_backend, notifications, screen_text, wait_for
 from tests.dashboard_support import main_screen
 from tests.test_hostile_and_mutations import HOSTILE_NAMES, OBEYED, assert_inert, hostile_world
 

@@ -5,6 +5,7 @@ reaches the terminal as an escape, and every line fits."""
 
 from __future__ import annotations
 
+from fault_support import SIZE, make_app, make_backend, screen_text, wait_for
 from rich.cells import cell_len
 
 from arker_tui.api import models as m
@@ -13,8 +14,6 @@ from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.ui.console import words
 from arker_tui.ui.screens.console import ConsoleScreen
 from arker_tui.ui.screens.text_view import TextView
-
-from fault_support import SIZE, make_app, make_backend, screen_text, wait_for
 from tests.dashboard_support import main_screen
 from tests.test_hostile_and_mutations import HOSTILE_NAMES, HOSTILE_OUTPUT, OSC_CLIPBOARD, OSC_TITLE, assert_inert
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
+from arker_tui.api import models as m
 from arker_tui.cli import main
 from arker_tui.doctor_schema import audit
-from arker_tui.api import models as m
 from tests.doctor_support import KEY, start_emulator, stop_emulator
 
 HOSTILE = "\x1b]8;;http://evil\x07click\x1b]8;;\x07\x1b[2J[bold red]x[/]\x07\r"

@@ -3,13 +3,12 @@ filter terms and the palette's jump show: inert, bounded, never a crash."""
 
 from __future__ import annotations
 
+from fault_support import SIZE, RewritingTransport, make_app, make_backend, screen_text, wait_for
 from textual.command import CommandPalette
 
 from arker_tui.emulator import ManualClock
-
 from tests.dashboard_support import main_screen
 from tests.test_hostile_and_mutations import OSC_TITLE, assert_inert, hostile_world
-from fault_support import SIZE, RewritingTransport, make_app, make_backend, screen_text, wait_for
 
 BAD_TIMES = [f"2026-01-01{OSC_TITLE}\x1b[2J", "9999-99-99T99:99:99Z", "x" * 10_000, "", "-1e309"]
 

@@ -3,10 +3,10 @@ was done about them, and nothing freezes."""
 
 from __future__ import annotations
 
+from fault_support import screen_text
+
 from arker_tui.api import models as m
 from arker_tui.ui.screens.text_view import TextView
-
-from fault_support import screen_text
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 
 SIZE = (120, 40)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fault_support import SIZE, make_backend, screen_raw, wait_for
 
 from arker_tui.config import WatchedRunsConfig
 from arker_tui.emulator import ManualClock, build_demo_world
@@ -15,10 +16,8 @@ from arker_tui.repository.watched import WatchedRun
 from arker_tui.ui.notify import desktop_protocol, desktop_sequence, ended_message, osc9, osc777
 from arker_tui.ui.screens.watched import WatchedScreen
 from arker_tui.ui.watched_runs import WatchedRunsKeeper
-
 from tests.dashboard_support import main_screen
 from tests.terminal_support import TellingApp, desktop_writes, recording_driver
-from fault_support import SIZE, make_backend, screen_raw, wait_for
 
 # What a terminal would obey: ESC, BEL, NUL, other C0 and C1 controls, bidi overrides.
 OBEYED = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

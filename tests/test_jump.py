@@ -8,7 +8,6 @@ from textual.widgets import OptionList
 
 from arker_tui.api.models import Vm
 from arker_tui.ui.jump import filesystem_targets, run_targets, vm_targets
-
 from tests.dashboard_support import demo_app, demo_backend, main_screen, select_vm, wait_for
 
 

@@ -3,13 +3,13 @@ shows both, the sort is kept per pane, and the VM tree sorts within groups."""
 
 from __future__ import annotations
 
+from fault_support import SIZE, make_app, make_backend, wait_for
+
 from arker_tui.api.models import Vm
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository import Intervals
 from arker_tui.ui.widgets.data_list import Column, DataList
 from arker_tui.ui.widgets.vm_tree import VmTree
-
-from fault_support import SIZE, make_app, make_backend, wait_for
 from tests.dashboard_support import main_screen
 
 CALM = Intervals(lists=2.0, detail=2.0, filesystems=2.0, running_run=1.0)

@@ -8,13 +8,12 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+from fault_support import SIZE, make_app, make_backend, notifications, screen_text, wait_for
 
 from arker_tui.api import models as m
 from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository import Intervals
 from arker_tui.ui.screens.confirm import BulkConfirmDialog, ConfirmDialog
-
-from fault_support import SIZE, make_app, make_backend, notifications, screen_text, wait_for
 from tests.dashboard_support import main_screen
 
 CALM = Intervals(lists=2.0, detail=2.0, filesystems=2.0, running_run=1.0)
@@ -87,7 +86,7 @@ async def test_three_marked_vms_one_confirmation_naming_all_three_exactly_three_
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, BulkConfirmDialog))
         shown = screen_text(app)
-        for name, vm_id in zip(names, ids):
+        for name, vm_id in zip(names, ids, strict=True):
             assert name in shown and vm_id in shown
         assert "Delete 3 VMs?" in shown
         assert "3 sessions end" in shown and "0 tunnels close" in shown and "running run" in shown

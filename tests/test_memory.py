@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 
+from dashboard_support import demo_app, demo_backend, main_screen, wait_for
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
@@ -18,8 +19,6 @@ from arker_tui.repository import Intervals
 from arker_tui.ui.widgets.footer import KeyFooter
 from arker_tui.ui.widgets.run_log import STRIP_CACHE_SIZE, RunLog
 
-from dashboard_support import main_screen, demo_app, demo_backend, wait_for
-
 
 def detached_widgets() -> int:
     gc.collect()
@@ -27,7 +26,8 @@ def detached_widgets() -> int:
 
 
 async def test_focus_moves_leave_no_widgets_behind() -> None:
-    backend = demo_backend(Intervals(lists=2.0, detail=2.0, filesystems=2.0, running_run=1.0))  # calm: keys answer sooner
+    # calm: keys answer sooner
+    backend = demo_backend(Intervals(lists=2.0, detail=2.0, filesystems=2.0, running_run=1.0))
     app = demo_app(backend)
     keys = ["2", "3", "4", "5", "6", "1", "tab", "tab"]
     async with app.run_test(size=(120, 40)) as pilot:

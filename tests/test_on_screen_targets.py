@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from arker_tui.ui.screens.confirm import ConfirmDialog
 from arker_tui.ui.screens.help import HelpScreen
-
 from tests.dashboard_support import demo_app, demo_backend, mutating_requests, select_vm, wait_for
 
 

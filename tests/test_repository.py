@@ -9,7 +9,6 @@ import pytest
 
 from arker_tui.api.errors import ArkerError
 from arker_tui.repository import ChangeEvent, FakeClock, Intervals, Query, Repository
-
 from tests.test_repository_support import Recorder, make_env
 
 

@@ -9,7 +9,6 @@ import pytest
 from arker_tui.api.models import ResizeRequest
 from arker_tui.repository import Intervals, Query
 from arker_tui.repository.budget import Budgets, Cost, Usage, list_interval, run_interval
-
 from tests.test_repository_support import Recorder, build_world, make_env
 
 

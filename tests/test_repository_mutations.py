@@ -9,7 +9,6 @@ import pytest
 from arker_tui.api import models as m
 from arker_tui.api.errors import ArkerError
 from arker_tui.repository import Intervals, Query
-
 from tests.test_repository_support import Recorder, make_env
 
 

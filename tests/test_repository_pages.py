@@ -88,7 +88,7 @@ async def test_only_changed_items_are_decoded_and_insertions_and_removals_stay_e
         emulator.world.vms[first[i].vm_id].memory_mib = 123_456  # a longer number: the text shifts
     second = await repo.refresh(query)
     assert cache.decoded == 4
-    assert [i for i, (a, b) in enumerate(zip(first, second)) if a is not b] == [5, 60, 61, 119]
+    assert [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a is not b] == [5, 60, 61, 119]
     assert second[60].memory_mib == 123_456
 
     # Every item exactly what a plain decode of the same pages gives.

@@ -10,7 +10,6 @@ import pytest
 from arker_tui.api.models import Run
 from arker_tui.repository import FakeClock, Intervals, Query, Repository
 from arker_tui.repository.runlog import HEAD, TAIL, RunLog, is_extension
-
 from tests.test_repository_support import Recorder, make_env
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from arker_tui.repository import Intervals, Query
 from arker_tui.repository.watched import MAX_ENDED, WatchedRun
-
 from tests.test_repository_support import make_env
 
 

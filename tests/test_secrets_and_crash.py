@@ -11,13 +11,12 @@ import logging
 from pathlib import Path
 
 import pytest
+from fault_support import SIZE, make_app, make_backend, notifications, screen_text, wait_for
 
 from arker_tui import crash
 from arker_tui.api import models as m
 from arker_tui.api.errors import ArkerError
 from arker_tui.emulator import ManualClock, build_demo_world
-
-from fault_support import SIZE, make_app, make_backend, notifications, screen_text, wait_for
 from tests.dashboard_support import main_screen
 
 KEY = "sk-arker-TESTKEY-5f1c2e9a7b"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.screens.console import ConsoleScreen
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.widgets.status_bar import StatusBar
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 
 SIZES = [(80, 24), (120, 40)]
@@ -81,6 +80,7 @@ def test_the_control_plane_refusing_the_key_fills_the_main_area(snap_compare):
     async def run_before(pilot) -> None:
         screen = app.screen
         await wait_for(pilot, lambda: screen.workspace.problem.display)
+        assert screen.focused is None  # the tree is hidden: it does not keep the focus
         app.repository.pause()
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
         # the panel's next tick says refresh is paused (it promises no retry then)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from forms_support import QUIET
 from textual.screen import Screen
 
 from arker_tui.api import models as m
 from arker_tui.backend import open_demo
 from arker_tui.emulator import ManualClock, build_demo_world
+from arker_tui.repository import Query
 from arker_tui.settings import Settings
 from arker_tui.ui import app as app_module
 from arker_tui.ui.app import ArkerApp
@@ -27,9 +29,8 @@ from arker_tui.ui.forms.run_command import RunCommandForm
 from arker_tui.ui.forms.sessions import NewSessionForm, SignalForm
 from arker_tui.ui.forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog
 from arker_tui.ui.forms.write_file import WriteFileForm
+from arker_tui.ui.targets import item_target
 from arker_tui.ui.widgets.status_bar import StatusBar
-
-from forms_support import QUIET
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +75,8 @@ SCREENS = {
     "fork": lambda app: ForkForm(app.vm("api-dev")),
     "run_command": lambda app: RunCommandForm(app.vm("ml-train")),
     "new_session": lambda app: NewSessionForm(app.vm("api-dev")),
-    "signal": lambda app: SignalForm(app.vm("api-dev").vm_id, session_of(app, "api-dev")),
+    "signal": lambda app: SignalForm(item_target("session", Query.sessions(app.vm("api-dev").vm_id),
+                                                 session_of(app, "api-dev"), app.vm("api-dev"))),
     "new_tunnel": lambda app: NewTunnelForm(app.vm("api-dev")),
     "token": lambda app: TokenDialog([OneTimeToken("port 8080 · https://example.invalid",
                                                    "tok_example_not_a_real_secret_0000")]),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.screens.confirm import BulkConfirmDialog
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 from tests.test_snapshots_dashboard import fixed_data_age  # noqa: F401  (autouse: the data's age is pinned)
 

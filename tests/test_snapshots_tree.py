@@ -7,7 +7,6 @@ import pytest
 
 from arker_tui.emulator.demo import DEMO_FORK_ROW_MISSING
 from arker_tui.ui.widgets.status_bar import StatusBar
-
 from tests.dashboard_support import demo_app, demo_backend, wait_for
 
 

@@ -10,7 +10,6 @@ import pytest
 from arker_tui.api import models as m
 from arker_tui.ui.screens.watched import WatchedScreen
 from arker_tui.ui.widgets.status_bar import StatusBar
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 
 
@@ -66,7 +65,8 @@ def test_the_watched_view(snap_compare, size):
     backend = demo_backend()
     world = backend.emulator.world
     scratch = world.find_vm_by_name("scratch")
-    failing = world.run(scratch.vm_id, m.RunRequest(command="echo building; sleep 2; exit 2", background=True))["run_id"]
+    failing = world.run(scratch.vm_id,
+                        m.RunRequest(command="echo building; sleep 2; exit 2", background=True))["run_id"]
     app = demo_app(backend)
 
     async def run_before(pilot) -> None:

@@ -11,7 +11,6 @@ from arker_tui.repository.budget import Budgets
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
 from arker_tui.ui.staleness import notable_staleness, seconds, staleness
-
 from tests.dashboard_support import main_screen, wait_for
 from tests.fault_support import status_text
 
@@ -85,7 +84,8 @@ async def test_a_slow_list_says_its_age_and_next_refresh_in_the_status_bar_and_i
         await wait_for(pilot, lambda: expected in status_text(app))
         # The pane's title says the same, in the words that fit its width.
         title = lambda: str(screen.workspace.vm_pane.border_title)  # noqa: E731
-        forms = {f"VMs {count} · {words}" for words in ("34 s old · next in 26 s", "34 s old · next 26 s", "34s · next 26s")}
+        forms = {f"VMs {count} · {words}"
+                 for words in ("34 s old · next in 26 s", "34 s old · next 26 s", "34s · next 26s")}
         try:
             await wait_for(pilot, lambda: title() in forms)
         except AssertionError:

@@ -6,7 +6,6 @@ import pytest
 from textual.app import App, ComposeResult
 
 from arker_tui.ui.widgets.tab_bar import TabBar
-
 from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
 
 
@@ -63,7 +62,9 @@ async def test_clicking_a_tab_in_the_dashboard_shows_it() -> None:
         await select_vm(pilot, app, "ml-train")
         tunnels = next(start for tab_id, start, _ in screen.workspace.tab_bar.spans() if tab_id == "tunnels")
         await pilot.click(TabBar, offset=(tunnels + 1, 0))
-        await wait_for(pilot, lambda: screen.workspace.tunnels_pane.is_mounted and screen.workspace.tunnels_pane.data_list.total_count > 0)
-        assert screen.workspace.tab_bar.active == "tunnels" and screen.workspace.tunnels_pane.vm_id == screen.selected_vm_id
+        workspace = screen.workspace
+        await wait_for(pilot, lambda: workspace.tunnels_pane.is_mounted
+                       and workspace.tunnels_pane.data_list.total_count > 0)
+        assert workspace.tab_bar.active == "tunnels" and workspace.tunnels_pane.vm_id == screen.selected_vm_id
         assert not screen.query_one("TabPage#runs").display
     await backend.client.aclose()

@@ -17,7 +17,6 @@ from arker_tui.repository.watched_store import WatchedStore
 from arker_tui.settings import Settings
 from arker_tui.ui.screens.watched import WatchedScreen
 from arker_tui.ui.watched_runs import WatchedRunsKeeper
-
 from tests.dashboard_support import demo_backend, select_vm, wait_for
 from tests.terminal_support import TellingApp, bells, desktop_writes, recording_driver
 
@@ -126,9 +125,12 @@ async def test_W_unwatches_in_the_run_log_and_in_runs_and_an_unwatched_end_is_no
         await open_log(pilot, app, "scratch", run_id)
         watched = app.repository.watched
         assert watched.is_watched(vm_id, run_id)
+        header = screen.run_view.header
+        await wait_for(pilot, lambda: "watched" in str(header.render()))
         await pilot.press("W")
         assert not watched.is_watched(vm_id, run_id)
         assert any("No longer watching sleep 5 on scratch" in t[1] for t in app.told)
+        await wait_for(pilot, lambda: "watched" not in str(header.render()))  # the header says so too
         await pilot.press("escape")  # back in Runs: W there watches it again, and again unwatches
         runs = screen.query_one("#runs-pane")
         await wait_for(pilot, lambda: runs.data_list.has_focus)

@@ -17,17 +17,17 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from ..crash import redact_url_credentials
 from ..settings import Settings
+from . import metering
 from . import models as m
 from .errors import ArkerError, code_for_status
 from .hosts import HostChoice, HostResolver
-from . import metering
 from .output import decode_bytes
 from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 from .routes import MAX_EMPTY_PAGES, MAX_PAGES, ROUTES, Route
@@ -269,14 +269,15 @@ class ArkerClient:
         attempt = 0
         try:
             while True:
+                extra: dict[str, Any] = {} if timeout is None else {"timeout": httpx.Timeout(
+                    timeout, connect=min(5.0, self.settings.timeout))}
                 request = self._http.build_request(
                     route.method,
                     url,
                     params=_query(query or {}),
                     json=body,
                     headers=headers,
-                    **({} if timeout is None else {"timeout": httpx.Timeout(
-                        timeout, connect=min(5.0, self.settings.timeout))}),
+                    **extra,
                 )
                 try:
                     response = await self._send(request, limit, timeout)
@@ -318,7 +319,7 @@ class ArkerClient:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0] if exc.errors() else {}
+            first: Mapping[str, Any] = exc.errors()[0] if exc.errors() else {}
             where = ".".join(map(str, first.get("loc", ()))) or model.__name__
             raise ArkerError(
                 "internal", f"unexpected response shape for {model.__name__}: {where}: {first.get('msg', exc)}", 200
@@ -384,8 +385,9 @@ class ArkerClient:
             headers={"Idempotency-Key": key}, timeout=self.run_timeout(request),
         )
         is_background = isinstance(data, dict) and "stdout" not in data and data.get("run_id")
-        model = m.BackgroundRunResponse if is_background else m.CompletedRunResponse
-        return self._parse(model, data)
+        if is_background:
+            return self._parse(m.BackgroundRunResponse, data)
+        return self._parse(m.CompletedRunResponse, data)
 
     def run_timeout(self, request: m.RunRequest) -> float | None:
         """A foreground command answers when it ends: wait for its own
@@ -499,9 +501,9 @@ class ArkerClient:
 
     async def read_file_info(self, vm_id: str, path: str) -> m.SyncReadInlineResponse | m.SyncReadPresignedResponse:
         data = await self.request("sync_file", path={"vm_id": vm_id}, body={"path": path})
-        model = m.SyncReadPresignedResponse if isinstance(data, dict) and "presigned_url" in data \
-            else m.SyncReadInlineResponse
-        return self._parse(model, data)
+        if isinstance(data, dict) and "presigned_url" in data:
+            return self._parse(m.SyncReadPresignedResponse, data)
+        return self._parse(m.SyncReadInlineResponse, data)
 
     async def read_file(self, vm_id: str, path: str) -> bytes:
         """A file's bytes, inline or through the presigned URL for large files."""

@@ -25,13 +25,13 @@ from typing import Any
 
 import httpx
 
-from arker_tui.api.models import ARKER_ORG_ID
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError, code_for_status
+from arker_tui.api.models import ARKER_ORG_ID
 from arker_tui.api.routes import API_PREFIX, ROUTES, Route
 
+from . import hostile
 from .asgi import Request, Response, Router, error_response, json_response
 from .clock import ManualClock
-from . import hostile
 from .faults import DroppedConnection, Faults
 from .handlers import ACTIVITY_ENDPOINT, FEATURE_OF_ROUTE, HANDLERS, Call
 from .hosts import CONTROL, EmulatorHost, HostDispatch
@@ -119,8 +119,8 @@ class Emulator:
         """One ASGI app serving several hosts: by host name in-process
         (``host.hostname``), by port when served (``ports``, in order)."""
         apps = [self.host_app(h) for h in hosts]
-        return HostDispatch({h.hostname: a for h, a in zip(hosts, apps)},
-                            dict(zip(ports, apps)) if ports else None)
+        return HostDispatch({h.hostname: a for h, a in zip(hosts, apps, strict=True)},
+                            dict(zip(ports, apps, strict=False)) if ports else None)
 
     def hosts_transport(self, hosts: list[EmulatorHost]) -> tuple[httpx.ASGITransport, dict[str, str]]:
         """A transport dispatching by host name, and each host's base URL by name."""

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, MutableMapping
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl
 
 from arker_tui.api.errors import code_for_status
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
 class ClientDisconnect(Exception):
@@ -86,7 +86,7 @@ class Request:
         """``scheme://host[:port]/`` plus the root path, from Host or the server address."""
         scope = self.scope
         scheme = scope.get("scheme", "http")
-        root = scope.get("app_root_path", scope.get("root_path", ""))
+        root = scope.get("app_root_path", scope.get("root_path", "")) or ""
         root = root if root.endswith("/") else root + "/"
         host = self.headers.get("host")
         valid = _HOST_RE.fullmatch(host) if host is not None else None
@@ -221,7 +221,7 @@ class Router:
             return
         started = False
 
-        async def tracking_send(message: dict[str, Any]) -> None:
+        async def tracking_send(message: MutableMapping[str, Any]) -> None:
             nonlocal started
             started = started or message["type"] == "http.response.start"
             await send(message)

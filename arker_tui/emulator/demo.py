@@ -14,7 +14,6 @@ The longest fork chain is arkuntu -> ci-runner-1 -> ci-runner-3 -> ci-runner-4.
 from __future__ import annotations
 
 import json
-
 import random
 from typing import Any
 
@@ -315,7 +314,8 @@ def _activity(world: World, rng: random.Random) -> None:
         status = rng.choice(statuses)
         command = rng.choice(commands) if endpoint == "run" else ""
         path = {"run": f"/v1/vms/{vm.vm_id}/run", "fork": "/v1/fork", "sync": f"/v1/vms/{vm.vm_id}/sync"}
-        exit_code = (0 if rng.random() < 0.85 else rng.choice([1, 2, 127])) if endpoint == "run" and status == 200 else None
+        exit_code = ((0 if rng.random() < 0.85 else rng.choice([1, 2, 127]))
+                     if endpoint == "run" and status == 200 else None)
         world.record_activity(
             endpoint, status=status, path=path[endpoint], vm=vm, command=command or (
                 "/home/user/README.md" if endpoint == "sync" else ""),

@@ -11,8 +11,8 @@ from typing import Any, Callable, Mapping, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
 from arker_tui.api import models as m
+from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
 
 from .world import World
 from .world_runs import ForegroundWait

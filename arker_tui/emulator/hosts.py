@@ -13,6 +13,7 @@ port the request came in on (``arker-tui emulator --hosts ...``).
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,13 +107,13 @@ class HostDispatch:
         self.by_name = by_name
         self.by_port = by_port or {}
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
-            first = next(iter({**self.by_name, **self.by_port}.values()))
+            first = next(iter([*self.by_name.values(), *self.by_port.values()]))
             await first(scope, receive, send)
             return
         server = scope.get("server") or (None, None)
-        app = self.by_port.get(server[1]) if self.by_port else None
+        app = self.by_port.get(server[1]) if self.by_port and server[1] is not None else None
         if app is None:
             host = server[0]
             for key, value in scope.get("headers", ()):

@@ -12,6 +12,8 @@ from typing import Iterable, Protocol, Sequence, TypeVar
 
 from arker_tui.api.errors import ArkerError
 
+from .clock import parse_time
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
@@ -67,3 +69,13 @@ def paginate(
         page = page[:limit]
         return page, encode_cursor(page[-1].seq)
     return page, None
+
+
+def time_param(name: str, value: str | None) -> float | None:
+    """A list route's time filter (``started_after`` ...): None when not given."""
+    if value in (None, ""):
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise ArkerError("bad_request", f"{name}: not a timestamp: {value!r}", 400) from None

@@ -186,12 +186,12 @@ def parse(command: str, ctx: ShellContext | None = None) -> Program:
         lexer.whitespace_split = True
         tokens = list(lexer)
     except ValueError as exc:
-        step = Instant(stderr=f"sh: syntax error: {exc}\n".encode(), exit_code=2)
+        step: Step = Instant(stderr=f"sh: syntax error: {exc}\n".encode(), exit_code=2)
         return Program(command, [(0.0, step)], 0.0, 2, cwd=ctx.cwd, env=ctx.env)
 
     # Split into (operator-before, argv) pairs.
     pieces: list[tuple[str, list[str]]] = []
-    op, argv = ";", []
+    op, argv = ";", list[str]()
     for tok in tokens:
         if tok in (";", "&&", "||", "|", "&", ";;"):
             if argv:

@@ -16,12 +16,12 @@ from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
 from arker_tui.api.models import ARKER_ORG_ID
 
 from .activity import ActivityMixin
-from .clock import Clock, RealClock, parse_time
+from .clock import Clock, RealClock
 from .files import FilesMixin
-from .paging import paginate, parse_limit
+from .paging import paginate, parse_limit, time_param
 from .records import FilesystemRec, SessionRec, SyncRec, VmRec
 from .tunnels import TunnelsMixin
-from .vm_pages import VmPages
+from .vm_pages import EncodedJson, VmPages
 from .world_runs import RunsMixin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,15 +33,6 @@ ALL_FEATURES = frozenset({"sessions", "tunnels", "syncs", "filesystems", "files"
 
 def fail(code: str, message: str) -> ArkerError:
     return ArkerError(code, message, STATUS_FOR_CODE[code])
-
-
-def time_param(name: str, value: str | None) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        return parse_time(value)
-    except ValueError:
-        raise fail("bad_request", f"{name}: not a timestamp: {value!r}") from None
 
 
 class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
@@ -144,7 +135,7 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
                  provider: str | None = None, state: str | None = None,
                  source_org_id: str | None = None, started_after: str | None = None,
                  started_before: str | None = None, name_prefix: str | None = None
-                 ) -> dict[str, Any]:
+                 ) -> dict[str, Any] | EncodedJson:
         n = parse_limit(limit)
         org = source_org_id or self.org_id
         after = time_param("started_after", started_after)
@@ -179,6 +170,7 @@ class World(RunsMixin, TunnelsMixin, FilesMixin, ActivityMixin):
         new VM lives there."""
         if not req.source_vm_id and not req.source_vm_name:
             raise fail("bad_request", "source_vm_id: source_vm_id or source_vm_name is required")
+        src: VmRec | None
         if req.source_vm_id:
             src = self.get_vm(req.source_vm_id)
         else:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from arker_tui.api.errors import STATUS_FOR_CODE, ArkerError
 from arker_tui.api.models import RESOURCE_KINDS
 
-from .paging import paginate, parse_limit
+from .paging import paginate, parse_limit, time_param
 from .records import RunRec, SessionRec, VmRec
 from .shell import Program, ShellContext, parse
 
@@ -77,6 +77,8 @@ def _resources(field: str, value: str) -> list[str]:
 
 
 class RunsMixin:
+    version: int  # the host's (World) change counter
+
     def __init__(self) -> None:
         self.runs_created = 0
         # (vm_id, key) -> (request fingerprint, original response, or the foreground run answering it)
@@ -234,8 +236,6 @@ class RunsMixin:
                   completed_after: str | None = None, cursor: str | None = None,
                   limit: Any = None) -> dict[str, Any]:
         """Newest first."""
-        from .world import time_param
-
         vm, now, n = self.get_vm(vm_id), self.now(), parse_limit(limit)
         after = time_param("started_after", started_after)
         before = time_param("started_before", started_before)

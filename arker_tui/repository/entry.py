@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 from ..api.errors import ArkerError
 from .budget import Cost, Usage
-from .query import Query
 from .pages import PageCache
+from .query import Query
 from .runlog import RunLog
 
 

@@ -86,7 +86,7 @@ def diff_lists(old_index: dict[str, Any], items: list[Any], key: Callable[[Any],
     reordered = False
     if not (added or removed) and len(old_index) == len(new_index):
         # Same ids: did they come in another order? (dicts keep insertion order)
-        reordered = any(a != b for a, b in zip(old_index, new_index))
+        reordered = any(a != b for a, b in zip(old_index, new_index, strict=True))
     return ListDiff(new_index, added, changed, set(removed), reordered)
 
 

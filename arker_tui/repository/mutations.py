@@ -18,6 +18,7 @@ from .query import Query
 
 if TYPE_CHECKING:  # pragma: no cover
     from .entry import Entry
+    from .stats import RepositoryStats
 
 Mark = tuple[str, str, str]  # (kind, id, label)
 
@@ -38,6 +39,20 @@ def _without_tokens(item: Any) -> Any:
 
 
 class Mutations:
+    # What the mixin uses of its host, the Repository (declared, not defined here).
+    client: Any
+    stats: RepositoryStats
+    _entries: dict[Query, Entry]
+
+    if TYPE_CHECKING:
+        def _mark(self, kind: str, item_id: str, label: str) -> None: ...
+        def _unmark(self, kind: str, item_id: str, label: str) -> None: ...
+        def _cancel_timer(self, entry: Entry) -> None: ...
+        def _apply(self, entry: Entry, value: Any, *, recovered: bool = False,
+                   first: bool = False) -> ChangeEvent | None: ...
+        def _invalidate(self, predicate: Callable[[Query], bool]) -> None: ...
+        def _emit(self, entry: Entry, event: ChangeEvent) -> None: ...
+
     # --- machinery ----------------------------------------------------------
 
     async def _mutate(

@@ -33,7 +33,7 @@ import json
 import re
 from json.decoder import JSONDecoder
 from json.scanner import make_scanner
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from ..api import models as m
 from ..api.errors import ArkerError
@@ -49,8 +49,9 @@ PAGED: dict[str, tuple[str, str, type, type]] = {
     "filesystems": ("list_filesystems", "filesystems", m.ListFilesystemsResponse, m.Filesystem),
 }
 
-_scan = make_scanner(JSONDecoder())  # scan(text, index) -> (value, end); C when available
-_ws = re.compile(r"[ \t\n\r]*").match
+_scan = make_scanner(JSONDecoder())  # type: ignore[arg-type]  # scan(text, index) -> (value, end); C when available
+# Matches whitespace, possibly none: never None.
+_ws = cast(Callable[[str, int], re.Match[str]], re.compile(r"[ \t\n\r]*").match)
 
 
 class _Syntax:
@@ -62,7 +63,7 @@ class _Syntax:
         self.comma = "," if kind is str else ord(",")
         self.spaces = as_set(" \t\n\r")
         self.ends = as_set(", \t\n\r]")  # what may follow a complete item
-        self.ws = re.compile(chars(r"[ \t\n\r]*")).match
+        self.ws = cast(Callable[[Any, int], re.Match[Any]], re.compile(chars(r"[ \t\n\r]*")).match)
 
 
 _STR, _BYTES = _Syntax(str), _Syntax(bytes)
@@ -101,7 +102,7 @@ class Layout:
         self.lengths, self.hashes = lengths, hashes
         self.block_lengths: list[int] = []
         self.block_hashes: list[int] = []
-        for k, (start, stop) in enumerate(zip(block_starts, block_ends)):
+        for k, (start, stop) in enumerate(zip(block_starts, block_ends, strict=False)):
             length, digest = reused.get(k) or (stop - start, hash(text[start:stop]))
             self.block_lengths.append(length)
             self.block_hashes.append(digest)
@@ -149,7 +150,7 @@ def _cut(data: Any, field: str, limit: int | None) -> int:
     return sent
 
 
-def _decode(body: bytes, page_model: type, field: str, limit: int | None = None
+def _decode(body: bytes, page_model: type[Any], field: str, limit: int | None = None
             ) -> tuple[list[Any], str | None, int]:
     """The whole page, the plain way (and the one that words the errors);
     (items, next cursor, items sent when more than ``limit``)."""
@@ -178,7 +179,7 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
     caller then decodes the page the plain way."""
     at = _expect(text, _ws(text, 0).end(), "{")
     data: dict[str, Any] = {}
-    layout: tuple | None = None
+    layout: tuple[int, int, list[int], list[int], list[int], list[int]] | None = None
     while True:
         if text[at] != '"':
             raise ValueError("expected a key")
@@ -188,7 +189,7 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
             if key in data:
                 raise ValueError("duplicate items field")
             start = at = _ws(text, at + 1).end()
-            items, lengths, hashes, block_starts, block_ends = [], [], [], [], []
+            items, lengths, hashes, block_starts, block_ends = list[Any](), [], [], [], []
             while True:
                 if len(items) % BLOCK == 0:
                     block_starts.append(at)
@@ -223,7 +224,7 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
     return data, Layout(buf, *layout, {})
 
 
-def _decode_page(body: bytes, page_model: type, item_model: type, field: str,
+def _decode_page(body: bytes, page_model: type[Any], item_model: type[Any], field: str,
                  old: tuple[Any, list[Any], str | None, Layout | None] | None, key: Callable[[Any], str],
                  limit: int | None = None
                  ) -> tuple[list[Any], str | None, Layout | None, list[Any], bool, int]:
@@ -260,7 +261,7 @@ def _decode_page(body: bytes, page_model: type, item_model: type, field: str,
     return items, next_cursor, None, items, False, sent
 
 
-def _walk(body: bytes, ascii: bool, item_model: type, old: Layout, old_items: list[Any],
+def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_items: list[Any],
           key: Callable[[Any], str], limit: int | None = None
           ) -> tuple[list[Any], Layout, list[Any], bool] | None:
     """The page re-read against its last layout (see the module doc): (items,
@@ -406,7 +407,7 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
                 notices.append(f"the server sent {sent:,} {field} for a page of {limit:,}; "
                                f"the first {limit:,} are shown")
             unchanged = old is not None and not decoded and in_place and len(items) == len(old[1])
-            if unchanged:
+            if unchanged and old is not None:
                 items = old[1]  # every item as it was
             else:
                 same = False
@@ -441,7 +442,7 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
     aligned = aligned and previous is not None and pages.keys() == cache.pages.keys()
     cache.pages, cache.value, cache.decoded = pages, out, len(fresh)
     cache.notice = "; ".join(dict.fromkeys(notices)) or None
-    cache.in_place = (previous, fresh) if aligned and out is not previous else None
+    cache.in_place = (previous, fresh) if aligned and previous is not None and out is not previous else None
     return out
 
 

@@ -24,10 +24,10 @@ from .entry import Entry
 from .events import ChangeEvent, diff_in_place, diff_lists, index_items
 from .intervals import Intervals
 from .mutations import Mutations
-from .status import Handle, Status
 from .query import Query
 from .runlog import RunLog
 from .stats import RepositoryStats
+from .status import Handle, Status
 from .sweeps import RunningSweeps
 from .watched import WatchedRuns
 
@@ -119,7 +119,7 @@ class Repository(Mutations, Status):
         entry = self._entry(query)
         if entry.loading:
             self.stats.saved_by_single_flight += 1
-            return await asyncio.shield(entry._task)
+            return await asyncio.shield(self._start_fetch(entry))  # the fetch in flight
         if self._fresh(entry, max_age):
             self.stats.saved_by_cache += 1
             return entry.value
@@ -130,7 +130,7 @@ class Repository(Mutations, Status):
         entry = self._entry(query)
         if entry.loading:
             self.stats.saved_by_single_flight += 1
-            return await asyncio.shield(entry._task)
+            return await asyncio.shield(self._start_fetch(entry))  # the fetch in flight
         return await asyncio.shield(self._start_fetch(entry))
 
     def refresh_subscribed(self) -> dict[Query, float]:
@@ -275,12 +275,13 @@ class Repository(Mutations, Status):
             if entry.finished_run:
                 return True
             max_age = self._interval(entry)
-        return self.clock.now() - entry.fetched_at <= max_age
+        return entry.fetched_at is not None and self.clock.now() - entry.fetched_at <= max_age
 
     def _backing_off(self, entry: Entry) -> bool:
-        if entry.error is None or entry._finished_at is None:
+        delay = self._delay(entry)
+        if entry.error is None or entry._finished_at is None or delay is None:
             return False
-        return self.clock.now() < entry._finished_at + self._delay(entry)
+        return self.clock.now() < entry._finished_at + delay
 
     def _delay(self, entry: Entry) -> float | None:
         """Seconds from the end of the last fetch to the next; None: never."""
@@ -308,7 +309,7 @@ class Repository(Mutations, Status):
     # --- the fetch chain --------------------------------------------------------
 
     def _start_fetch(self, entry: Entry) -> asyncio.Task:
-        if entry.loading:
+        if entry.loading and entry._task is not None:
             return entry._task
         self._cancel_timer(entry)
         entry._task = task = asyncio.get_running_loop().create_task(self._fetch(entry))
@@ -501,9 +502,11 @@ class Repository(Mutations, Status):
 
     def _apply_run(self, entry: Entry, raw: Any, recovered: bool, first: bool) -> ChangeEvent | None:
         old = entry.value
-        run, delta = entry._runlog.update(raw)
+        runlog = entry._runlog
+        assert runlog is not None  # a run's entry is made with its RunLog
+        run, delta = runlog.update(raw)
         # Large output that did not move: poll less often (up to the cap).
-        if not delta.output_changed and entry._runlog.size > self.intervals.large_output:
+        if not delta.output_changed and runlog.size > self.intervals.large_output:
             base = entry._run_interval or self.intervals.running_run
             entry._run_interval = min(self.intervals.max_run_interval, base * 2)
         else:

@@ -101,7 +101,7 @@ class WatchedRuns:
         key = (vm_id, run_id)
         current = self._runs.get(key)
         if current is not None:
-            changes = {"vm_name": vm_name or current.vm_name, "command": command or current.command}
+            changes: dict[str, Any] = {"vm_name": vm_name or current.vm_name, "command": command or current.command}
             if origin == "started":
                 changes["origin"] = origin
             self._set(replace(current, **changes))

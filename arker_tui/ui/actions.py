@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ SCOPES = {
     "syncs": "Filesystems: mounted in this VM",
     "runview": "Run log",
     "runlog": "Run log",
+    "logsearch": "Run log: search line",
     "detail": "Details",
     "filter": "Filter line",
     "activity": "Org activity (a)",
@@ -214,6 +215,36 @@ ACTIONS: tuple[Action, ...] = (
     _local("runlog.page_down", "pagedown", "Page down", "runlog", "page_down", show=False),
     _local("runlog.left", "left", "Left", "runlog", "column_left", show=False),
     _local("runlog.right", "right", "Right", "runlog", "column_right", show=False),
+    # --- the run log: search, streams, save, copy -----------------------------------------------------
+    _local("runlog.search", "slash", "Search", "runview", "search", command="Search the run log",
+           help="search the log as you type (substring, any case; regex and case toggles in the search line)"),
+    _local("runlog.next_match", "n", "Next match", "runview", "next_match", show=False,
+           help="jump to the next match (stops following)"),
+    _local("runlog.previous_match", "N", "Previous match", "runview", "previous_match", show=False,
+           help="jump to the previous match (stops following)"),
+    _local("runlog.close_search", "escape", "Close search", "runlog", "close_search", show=False,
+           help="close the search (highlights and filter go); the view stays where it is"),
+    _local("runlog.streams", "t", "Streams", "runview", "cycle_streams",
+           command="Run log: show both streams / stdout only / stderr only",
+           help="show both streams, stdout only or stderr only"),
+    _act("runlog.save", "S", "Save", "runview", "save_log", "open_run", command="Save the run log to a file…",
+         help="write the output the app holds to a file (plain text, or with colours); asks before replacing"),
+    _local("runlog.copy", "y", "Copy", "runview", "copy_lines", show=False,
+           help="copy the lines on screen, or the text selected with the mouse (OSC 52)"),
+    _local("logsearch.close", "escape", "Close", "logsearch", "close",
+           help="close the search; the view stays where it is"),
+    _local("logsearch.done", "enter", "To the log", "logsearch", "done",
+           help="back to the log, keeping the search: n / N move between matches"),
+    _local("logsearch.next", "down", "Next match", "logsearch", "step(True)", show=False,
+           help="the next match, without leaving the search line"),
+    _local("logsearch.previous", "up", "Previous match", "logsearch", "step(False)", show=False,
+           help="the previous match, without leaving the search line"),
+    _local("logsearch.regex", "ctrl+r", "Regex", "logsearch", "toggle_option('regex')",
+           help="a regular expression instead of plain text"),
+    _local("logsearch.case", "ctrl+t", "Case", "logsearch", "toggle_option('case')",
+           help="match upper / lower case exactly (off: any case)"),
+    _local("logsearch.filter", "ctrl+f", "Filter", "logsearch", "toggle_option('filter')",
+           help="show only the lines that match, with the count of hidden lines"),
     # --- details, filter line -------------------------------------------------------------------------
     _local("detail.exact_times", "e", "Exact times", "detail", "toggle_exact",
            help="exact times instead of \"3 minutes ago\""),
@@ -269,6 +300,13 @@ ACTIONS: tuple[Action, ...] = (
            command="Console: clear the scrollback", help="clear the scrollback (the built-in clear does too)"),
     _local("console.copy", "y", "Copy output", "console", "copy_output", command="Console: copy the last output",
            help="copy the last command's output (OSC 52; from the scrollback: tab there)"),
+    # From the scrollback (tab there): in the command line these are letters.
+    _local("console.find", "slash", "Search", "console", "search", show=False, command="Console: search the scrollback",
+           help="search the scrollback as the run log's / does (from the scrollback: tab there)"),
+    _local("console.next_match", "n", "Next match", "console", "next_match", show=False,
+           help="the next match in the scrollback (stops following)"),
+    _local("console.previous_match", "N", "Previous match", "console", "previous_match", show=False,
+           help="the previous match in the scrollback"),
     _local("console.env", "i", "Env", "console", "show_env", command="Console: the session's env",
            help="the session's cwd and env in full (from the scrollback: tab there)"),
     _local("console.history_prev", "up", "Previous", "consoleinput", "history(-1)", show=False,
@@ -303,7 +341,7 @@ def action(action_id: str) -> Action:
     return BY_ID[action_id]
 
 
-def bindings(*scopes: str) -> list[Binding]:
+def bindings(*scopes: str) -> list[BindingType]:  # the type Textual gives BINDINGS
     """The bindings of the actions of these scopes, in table order (a widget's ``BINDINGS``)."""
     return [a.binding() for a in ACTIONS if a.scope in scopes]
 

@@ -63,10 +63,10 @@ def parse_status(text: str) -> dict[str, Any]:
         return {"status_min": low, "status_max": high}
     if spec.endswith("+"):
         return {"status_min": _code(spec[:-1])}
-    code = _code(spec) if spec.isdigit() else None
-    if code is None:
+    single = _code(spec) if spec.isdigit() else None
+    if single is None:
         raise StatusFilterError(f"status: cannot read {text.strip()!r}; {_STATUS_HELP}")
-    return {"status_min": code, "status_max": code}
+    return {"status_min": single, "status_max": single}
 
 
 def latency(ms: float | None) -> str:

@@ -11,10 +11,12 @@ or an action.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from typing import Any, Iterable
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from ..api.routes import DEFAULT_CONTROL_URL
@@ -22,6 +24,7 @@ from ..config import WatchedRunsConfig
 from ..repository import Query
 from ..settings import Settings
 from .actions import BY_ID, MUTATING, SCOPES, Action, bindings
+from .app_base import ArkerAppBase
 from .compat import RedactedCrashes
 from .keymap import check_keymap, keys_of
 from .profiles import ProfileSwitcher
@@ -32,7 +35,7 @@ from .terminal_text import safe_label
 from .watched_runs import WatchedRunsKeeper
 
 
-class ArkerApp(RedactedCrashes, App):
+class ArkerApp(RedactedCrashes, ArkerAppBase):
     CSS_PATH = "app.tcss"
     TITLE = "arker-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
@@ -60,9 +63,8 @@ class ArkerApp(RedactedCrashes, App):
         self.demo = demo
         self.readonly = readonly
         self.run_log_cap = run_log_cap
-        self.started = False  # set once mounted
         self.keymap, self._keymap_problems = check_keymap(keymap or {})
-        self.crash_report = None  # Path of the report written after a crash
+        self.crash_report: Path | None = None  # the report written after a crash
         self.profiles = ProfileSwitcher(self, profiles, resolved)
         # Watched runs: the alerts when one ends, and each profile's list (ui/watched_runs.py).
         self.watched_runs = WatchedRunsKeeper(
@@ -88,7 +90,6 @@ class ArkerApp(RedactedCrashes, App):
             self.call_after_refresh(self.notify, self.demo_notice(), title="Demo mode", timeout=8)
         self.profiles.mount()
         self.watched_runs.attach(self.repository, self.settings.profile)
-        self.started = True  # composed and mounted: it may exit now (see VmTree's ready hook)
 
     def demo_notice(self) -> str:
         """Why this is the demo world, naming a URL the user set that is not used."""
@@ -98,7 +99,7 @@ class ArkerApp(RedactedCrashes, App):
             hosts.append(f"control plane {asked.control_url}")
         if asked is not None and asked.base_url:
             hosts.append(f"compute host {asked.base_url}")
-        if hosts and not asked.api_key:
+        if hosts and asked is not None and not asked.api_key:
             return (f"No API key is set, so the {' and the '.join(hosts)} you set "
                     "is not used: this is the built-in demo world. Set ARKER_API_KEY (or the profile's "
                     "api_key_env) to use it.")
@@ -153,7 +154,7 @@ class ArkerApp(RedactedCrashes, App):
 
     def focused_scope(self) -> str | None:
         """The scope of the pane holding the focus (its section comes first in the help)."""
-        node = self.screen.focused
+        node: DOMNode | None = self.screen.focused
         while node is not None:
             for binding in getattr(node, "BINDINGS", ()):
                 act = BY_ID.get(getattr(binding, "id", None) or "")
@@ -206,7 +207,7 @@ class ArkerApp(RedactedCrashes, App):
                 yield self._command(act, lambda a=act: self.run_action(a.handler))
         yield from self.profiles.commands()
         for act in getattr(screen, "palette_actions", lambda: [])():
-            yield self._command(act, lambda a=act: screen.run_palette_action(a))
+            yield self._command(act, lambda a=act: screen.run_palette_action(a))  # type: ignore[attr-defined]
 
     def _command(self, act: Action, callback: Any) -> SystemCommand:
         help_line = f"{act.help or act.description} ({self.key_display(act)})"

@@ -136,9 +136,10 @@ def duration(start_iso: Any, end_iso: Any = None, now: Any = None) -> str:
     if end_iso is None:
         end = _now(now)
     else:
-        end = parse_time(end_iso)
-        if end is None:
+        parsed = parse_time(end_iso)
+        if parsed is None:
             return DASH
+        end = parsed
     try:
         delta: timedelta = end - start
     except (OverflowError, ValueError):

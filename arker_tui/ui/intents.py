@@ -44,7 +44,7 @@ class IntentSource:
     ``ActionRequested``. Mixed into the widgets that bind such actions."""
 
     def action_intent(self, action_id: str) -> None:
-        self.post_message(ActionRequested(action_id, self))  # type: ignore[attr-defined]
+        self.post_message(ActionRequested(action_id, self))  # type: ignore[attr-defined, arg-type]  # a widget
 
 
 class OpenConsole(Message):

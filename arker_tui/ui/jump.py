@@ -87,8 +87,8 @@ class JumpProvider(Provider):
                         (Query.tunnels(vm_id), lambda v: tunnel_targets(vm_id, v))]
         queries.append((Query.filesystems(), filesystem_targets))
         values = await asyncio.gather(*(self._value(repo, query) for query, _ in queries))
-        targets = vm_targets(workspace.tree.vms())
-        for (_, make), value in zip(queries, values):
+        targets = vm_targets(workspace.vm_tree.vms())
+        for (_, make), value in zip(queries, values, strict=True):
             targets += make(value or [])
         self.targets = targets
 
@@ -100,7 +100,7 @@ class JumpProvider(Provider):
             return entry.value
         try:
             return await asyncio.wait_for(repo.get(query), FETCH_TIMEOUT)
-        except (ArkerError, asyncio.TimeoutError):
+        except (TimeoutError, ArkerError):
             return None
 
     async def search(self, query: str) -> Hits:
@@ -143,7 +143,7 @@ async def jump_to(screen: Any, target: Target) -> None:
     """Go to ``target`` on the main screen: select the VM, open the run's
     log, or show the row's pane with the row selected and focused."""
     workspace = screen.workspace
-    tree = workspace.tree
+    tree = workspace.vm_tree
     if target.vm_id is not None and tree.get_vm(target.vm_id) is None:
         screen.notify("That VM is no longer in the org.", severity="warning")
         return

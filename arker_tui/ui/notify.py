@@ -94,7 +94,7 @@ def desktop_protocol(setting: bool | str, env: Mapping[str, str] | None = None) 
     """Which sequence to send: the one the config names, or for ``true`` the
     one this terminal is known to show (None: none known; nothing is sent)."""
     if setting in ("osc9", "osc777"):
-        return setting  # type: ignore[return-value]
+        return setting
     if setting is not True:
         return None
     env = os.environ if env is None else env

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Sequence
 
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.color import Color
@@ -48,6 +49,7 @@ __all__ = [
     "TerminalStream",
     "ansi_to_text",
     "line_segments",
+    "plain_of_stored",
     "safe_label",
     "tame_unicode",
     "sanitize_line",
@@ -510,7 +512,7 @@ class TerminalStream:
                     raw = raw[cut + 1 :]
                 pieces = _split_long(raw)
             else:
-                pieces = (raw,)
+                pieces = [raw]
             for piece in pieces:
                 stored, state, width = sanitize_line(piece, state)
                 out.append(mark + stored if mark else stored)
@@ -567,6 +569,41 @@ def line_segments(stored: str, base: Style | None = None) -> list[Segment]:
 def visible_text(stored: str) -> str:
     """The text of a stored line without its SGR sequences."""
     return _STORED_SGR.sub("", stored) if "\x1b" in stored else stored
+
+
+_LABEL_ROW = re.compile("\x01[^\n]*")
+
+
+def _without_sgr(text: str) -> str:
+    """``text`` without its SGR sequences. A log uses few distinct ones, so each
+    is removed everywhere at once with ``str.replace`` (C speed); ``re.sub``
+    over 200,000 sequences costs ten times more. Many distinct ones: re.sub."""
+    for _ in range(32):
+        at = text.find("\x1b")
+        if at < 0:
+            return text
+        found = _STORED_SGR.match(text, at)
+        if found is None:
+            break
+        text = text.replace(found.group(), "")
+    return _STORED_SGR.sub("", text)
+
+
+def plain_of_stored(lines: Sequence[str]) -> list[str]:
+    """The visible text of many stored lines at once, over the joined batch
+    (the run log's stderr tag \\x00 removed, its label rows \\x01... made
+    empty lines; str.find / replace passes, not regex scans: 100,000 lines
+    in a few milliseconds)."""
+    if not lines:
+        return []
+    joined = "\n".join(lines)
+    if "\x01" in joined:
+        joined = _LABEL_ROW.sub("", joined)
+    if "\x00" in joined:
+        joined = joined.replace("\x00", "")
+    if "\x1b" in joined:
+        joined = _without_sgr(joined)
+    return joined.split("\n")
 
 
 def wrap_cuts(text: str, width: int) -> list[int]:

@@ -12,7 +12,7 @@ this server, the same way in every pane.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from rich.text import Text
 from textual.message_pump import MessagePump
@@ -20,6 +20,9 @@ from textual.message_pump import MessagePump
 from ..api.errors import ArkerError
 from ..repository import ChangeEvent, Entry, Query
 from .server_text import plain
+
+if TYPE_CHECKING:
+    from .app_base import ArkerAppBase
 
 UNAVAILABLE_CODES = ("unsupported_operation", "not_implemented")
 
@@ -77,7 +80,7 @@ class QueryWatch:
 
     @property
     def repository(self) -> Any:
-        return self.owner.app.repository
+        return cast("ArkerAppBase", self.owner.app).repository
 
     @property
     def entry(self) -> Entry | None:

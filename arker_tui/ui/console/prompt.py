@@ -26,12 +26,12 @@ def short_cwd(cwd: str | None, max_cells: int = CWD_CELLS) -> str:
     return "…" + tail
 
 
-def prompt_text(vm_name: str, cwd: str | None) -> str:
+def prompt_text(vm_name: str | None, cwd: str | None) -> str:
     """``api-dev:/tmp$`` (both parts sanitized and bounded: they come from the server)."""
     return f"{plain(vm_name, NAME_CELLS).plain}:{short_cwd(cwd)}$"
 
 
-def prompt(vm_name: str, cwd: str | None) -> Text:
+def prompt(vm_name: str | None, cwd: str | None) -> Text:
     return Text(prompt_text(vm_name, cwd), style="bold green", end="")
 
 

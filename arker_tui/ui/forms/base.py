@@ -18,7 +18,7 @@ builds the request in ``build()`` and sends it in ``send()``. The base:
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -29,6 +29,11 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Select, St
 from ...api.errors import ArkerError
 from ..actions import action, bindings
 from ..terminal_text import safe_label
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 T = TypeVar("T")
 
@@ -61,6 +66,9 @@ def error_text(error: ArkerError) -> str:
 
 
 class FormScreen(ModalScreen[T], Generic[T]):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     FORM_TITLE = "Form"
     SUBMIT_LABEL = "Submit"
     FIRST_FIELD: str | None = None  # the field focused first (None: the first one)
@@ -159,7 +167,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def section(self, title: str) -> Static:
         return Static(title, classes="form-section", markup=False)
 
-    def field(self, name: str) -> Widget:
+    def field(self, name: str) -> Any:  # an Input, Select, Checkbox... (each has a value)
         return self._fields[name]
 
     def value(self, name: str) -> str:

@@ -44,7 +44,8 @@ class ForkForm(FormScreen[m.Vm]):
         self.selected = selected
 
     def intro(self) -> str:
-        return "The fork starts from the source's disk (unless 'copy disk' is off). Empty fields keep the source's value."
+        return ("The fork starts from the source's disk (unless 'copy disk' is off). "
+                "Empty fields keep the source's value.")
 
     def compose_fields(self) -> ComposeResult:
         options: list[tuple[str, str]] = []
@@ -58,14 +59,16 @@ class ForkForm(FormScreen[m.Vm]):
                             Input(placeholder="vm_… or a VM name", compact=True, id="fork-source-ref"))
         yield from self.row("name", "New name", Input(placeholder="empty: <source>-fork-N", compact=True,
                                                       id="fork-name"))
-        sel = self.selected
-        yield from self.row("vcpu", "vCPU", Input(placeholder=self._hint(sel and sel.vcpu_count, sel and sel.max_vcpus),
+        sel = self.selected  # the source VM's values, if there is one
+        vcpu, max_vcpus, memory, max_memory, disk = (
+            (sel.vcpu_count, sel.max_vcpus, sel.memory_mib, sel.max_memory_mib, sel.disk_mib) if sel else (None,) * 5)
+        yield from self.row("vcpu", "vCPU", Input(placeholder=self._hint(vcpu, max_vcpus),
                                                   compact=True, id="fork-vcpu"))
         yield from self.row("memory", "Memory MiB", Input(
-            placeholder=self._hint(sel and sel.memory_mib, sel and sel.max_memory_mib), compact=True, id="fork-memory"))
+            placeholder=self._hint(memory, max_memory), compact=True, id="fork-memory"))
         yield from self.row("max_memory", "Max memory MiB", Input(
-            placeholder=self._hint(sel and sel.max_memory_mib, None), compact=True, id="fork-max-memory"))
-        yield from self.row("disk_mib", "Disk MiB", Input(placeholder=self._hint(sel and sel.disk_mib, None),
+            placeholder=self._hint(max_memory, None), compact=True, id="fork-max-memory"))
+        yield from self.row("disk_mib", "Disk MiB", Input(placeholder=self._hint(disk, None),
                                                           compact=True, id="fork-disk-mib"))
         yield from self.checks("flags", "Options", [
             CheckBox("durable", False, compact=True, id="fork-durable"),

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import uuid
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Input, Select
 
 from ...api import models as m
-from ..widgets.check_box import CheckBox
 from ...repository import Query
+from ..widgets.check_box import CheckBox
 from . import validation as v
 from .base import FormScreen
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 HISTORY_MAX = 200
 _histories: "weakref.WeakKeyDictionary[App, dict[str, list[str]]]" = weakref.WeakKeyDictionary()
@@ -42,6 +47,9 @@ def remember(app: App, vm_id: str, command: str) -> None:
 
 class HistoryInput(Input):
     """An Input whose up / down walk a list of earlier entries."""
+
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
 
     BINDINGS = [
         Binding("up", "history(-1)", "Previous", show=False, id="run.history_prev"),
@@ -64,7 +72,7 @@ class HistoryInput(Input):
         self.cursor_position = len(self.value)
 
 
-def session_choices(app: App, vm: m.Vm) -> list[tuple[str, str]]:
+def session_choices(app: ArkerAppBase, vm: m.Vm) -> list[tuple[str, str]]:
     """The VM's sessions from the repository's cache (or the VM's embedded list)."""
     entry = app.repository.peek(Query.sessions(vm.vm_id))
     sessions = entry.value if entry is not None and entry.value else vm.sessions

@@ -46,7 +46,7 @@ class NewSessionForm(FormScreen[m.Session]):
         return await self.app.repository.create_session(self.vm.vm_id, request)
 
 
-class SignalForm(FormScreen[str]):
+class SignalForm(FormScreen[str | None]):
     """Pick a signal, confirm, send. Dismisses with the signal sent."""
 
     FORM_TITLE = "Signal a session"

@@ -146,6 +146,6 @@ class TokenDialog(ModalScreen[None]):
         # The app keeps a copy of what it put on the clipboard: drop it.
         forget_clipboard(self.app, {t.token for t in self._tokens} | {"\n".join(t.token for t in self._tokens)})
         self._tokens.clear()
-        for static in self.query(".token-value"):
+        for static in self.query(".token-value").results(Static):
             static.update("")
         self.dismiss(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,6 +33,11 @@ from ..watch import Watching
 from ..widgets.data_list import Column, DataList
 from ..widgets.footer import KeyFooter
 from .text_view import TextView
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 ENDPOINTS = (None, "run", "fork", "sync")
 SORT_LABELS = {"when": "time", "status": "HTTP status", "path": "path", "total": "total time",
@@ -119,6 +124,9 @@ class FilterField(Input):
 
 
 class ActivityScreen(Watching, Screen):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="activity.back"),
         Binding("o", "cycle_sort", "Sort", id="activity.sort"),
@@ -156,7 +164,7 @@ class ActivityScreen(Watching, Screen):
         self.status_filter = ""  # the last valid status text
         self.rows: list[m.OrgRunListRow] = []
         self.error: ArkerError | None = None
-        self.watch = self.watch_query(self._on_change)
+        self.query_watch = self.watch_query(self._on_change)
         self._debounce: Timer | None = None
         self._vm_names: dict[str, str] = {}
         self.list = DataList(
@@ -203,7 +211,7 @@ class ActivityScreen(Watching, Screen):
 
     @property
     def query_key(self) -> Query | None:
-        return self.watch.query
+        return self.query_watch.query
 
     # --- the query ------------------------------------------------------------
 
@@ -237,7 +245,7 @@ class ActivityScreen(Watching, Screen):
     def bind_query(self) -> None:
         """Watch the query of the current filters and sort (a new Query per change)."""
         self._update_title()
-        if not self.watch.watch(self.make_query()):
+        if not self.query_watch.watch(self.make_query()):
             return
         self.rows = []
         self.list.empty_text = "Loading…"
@@ -411,7 +419,8 @@ class ActivityScreen(Watching, Screen):
         self.app.push_screen(TextView(f"Request {row.request_id}", describe(row, self._vm_names)))
 
     async def _show_failed(self, row: m.OrgRunListRow) -> None:
-        query = Query.org_runs(since=row.t_ms, until=row.t_ms, vm_ids=[row.vm_id] if row.vm_id else None, lite=False, max_rows=50)
+        query = Query.org_runs(since=row.t_ms, until=row.t_ms, vm_ids=[row.vm_id] if row.vm_id else None,
+                               lite=False, max_rows=50)
         try:
             rows = await self.app.repository.get(query)
         except ArkerError as error:

@@ -22,7 +22,7 @@ import asyncio
 import time
 import uuid
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -43,9 +43,16 @@ from ..server_text import plain
 from ..targets import Target, item_target, short_id
 from ..watch import Watching
 from ..widgets.footer import KeyFooter
+from ..widgets.log_search_bar import LogSearchBar
+from ..widgets.log_searching import SearchLineHost
 from ..widgets.run_log import RunLog
 from .console_signals import ConsoleSignals, Running
 from .text_view import TextView
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 TICK = 0.5  # seconds between updates of the running line
 SHOW_RUNNING_AFTER = 0.1  # seconds before a command's line and "running" show (a quick one: with its output)
@@ -81,9 +88,12 @@ class ConsoleInput(Input):
             self.cursor_position = len(line)
 
 
-class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
+class ConsoleScreen(SearchLineHost, ConsoleSignals, Watching, Screen[None]):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     BINDINGS = bindings("console")
-    HELP_SCOPES = ("app", "console", "consoleinput", "runlog")
+    HELP_SCOPES = ("app", "console", "consoleinput", "runlog", "logsearch")
 
     DEFAULT_CSS = """
     ConsoleScreen { background: $surface; }
@@ -107,6 +117,7 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
         self.search: HistorySearch | None = None
         self._retry: tuple[str, str] | None = None  # (line, Idempotency-Key) of a line whose answer was lost
         self.scrollback = RunLog(max_lines=max_lines, empty_text="", id="console-scrollback")
+        self.search_bar = LogSearchBar(id="console-log-search")  # / from the scrollback
         self.header = Static(id="console-header")
         self.prompt_label = Static(id="console-prompt")
         self.hint = Static(id="console-hint")
@@ -117,6 +128,10 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
         self._queued: tuple[str, bool] | None = None  # a line typed during the read-back
         self.session_watch = self.watch_query(self._on_sessions)
 
+    @property
+    def searched_log(self) -> RunLog:
+        return self.scrollback
+
     # --- layout -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -126,6 +141,7 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
                                   compact=True, select_on_focus=False)
         yield self.header
         yield self.scrollback
+        yield self.search_bar
         with Horizontal(id="console-line"):
             yield self.prompt_label
             yield self.input
@@ -198,7 +214,7 @@ class ConsoleScreen(ConsoleSignals, Watching, Screen[None]):
             hint.append("read-only: commands are not sent · ↑↓ history · ctrl+r search · esc closes", style="yellow")
         else:
             self._show(self.prompt_label, idle)
-            hint.append("enter runs it in the session · ↑↓ history · ctrl+r search · tab: the scrollback (y copies)")
+            hint.append("enter runs it · ↑↓ history · ^r finds · tab: scrollback (y copies, / searches)")
         if self.search is not None:
             hint = Text(self.search.words(), no_wrap=True, overflow="ellipsis", end="")
         self._show(self.hint, hint)

@@ -32,7 +32,7 @@ class ConsoleOpeners:
 
     async def on_open_console(self: Any, message: OpenConsole) -> None:
         message.stop()
-        vm = self.workspace.tree.get_vm(message.vm_id)
+        vm = self.workspace.vm_tree.get_vm(message.vm_id)
         entry = self.app.repository.peek(Query.sessions(message.vm_id))
         sessions = entry.value if entry is not None and entry.value else (vm.sessions if vm else [])
         session = next((s for s in sessions if s.session_id == message.session_id), None)

@@ -52,7 +52,7 @@ class HelpScreen(Screen[None]):
     HelpScreen #help-hint { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
-    def __init__(self, body: Text) -> None:
+    def __init__(self, body: Group | Text) -> None:
         super().__init__()
         self.body = body
 

@@ -10,7 +10,7 @@ action table names it (``actions.ACTIONS``).
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -43,9 +43,14 @@ from .main_forms import FormOpeners
 from .main_watched import WatchedControls
 from .text_view import TextView
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
+
 # The scopes whose actions this screen offers (the ? help and the palette).
 MAIN_SCOPES = ("app", "main", "vms", "tree", "list", "listpane", "runs", "sessions", "tunnels", "filesystems", "syncs",
-          "runview", "runlog", "detail", "filter")
+          "runview", "runlog", "detail", "filter", "logsearch")
 PANE_KINDS = ("run", "session", "tunnel", "sync", "filesystem")
 
 
@@ -61,6 +66,9 @@ WHERE = {"vms": "press 1", "tree": "press 1", "runs": "press 2", "sessions": "pr
 
 
 class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Screen):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     BINDINGS = bindings("main")
     HELP_SCOPES = MAIN_SCOPES
     COMMANDS = {JumpProvider}  # the palette also finds VMs, runs, sessions, tunnels, filesystems
@@ -85,17 +93,18 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
         restyling every widget then costs a second full layout."""
         width = self.app.size.width
         chosen = None
-        for edge, name in sorted(self.app.HORIZONTAL_BREAKPOINTS):
+        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
+        for edge, name in sorted(breakpoints):
             if width >= edge:
                 chosen = name
-        for _, name in self.app.HORIZONTAL_BREAKPOINTS:
+        for _, name in breakpoints:
             self.set_class(name == chosen, name)
 
     # --- what the tests and the palette reach ---------------------------------------
 
     @property
     def vm_tree(self):
-        return self.workspace.tree
+        return self.workspace.vm_tree
 
     @property
     def selected_vm_id(self) -> str | None:
@@ -133,7 +142,8 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
         repo = self.app.repository
         self._status_listener = repo.listen(lambda: self.call_later(self._on_repository_status))
         self.update_status()
-        self.vm_tree.focus()
+        if not self.workspace.problem.display:  # the VM list may have failed already: nothing hidden gets focus
+            self.vm_tree.focus()
         self.set_interval(1.0, self.tick)
 
     def on_unmount(self) -> None:
@@ -179,7 +189,7 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
         if isinstance(host, FilterHost) and host.data_list.filter:
             host.close_filter(clear=True)
         else:
-            workspace.tree.focus()
+            workspace.vm_tree.focus()
 
     def action_filter(self) -> None:
         """``/``: the focused list's filter; elsewhere, say what it does there."""
@@ -187,7 +197,7 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
         if isinstance(host, FilterHost):
             host.open_filter()
         elif isinstance(host, RunView):
-            self.notify("Searching the run log is not available yet.", severity="warning")
+            host.action_search()
         elif isinstance(host, VmDetail):
             self.notify("Details has nothing to filter: / filters the focused list.", severity="warning")
         else:
@@ -227,7 +237,7 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
         if scope == "main":
             return self
         if scope in ("tree", "vms"):
-            return workspace.tree if scope == "tree" else workspace.vm_pane
+            return workspace.vm_tree if scope == "tree" else workspace.vm_pane
         if scope == "list":  # marks and sort: the list that had the focus
             focused = self.focused
             return focused if isinstance(focused, DataList) else None
@@ -267,7 +277,7 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
 
     def selected_vm(self) -> m.Vm | None:
         """The VM under the tree's cursor, or None after saying why there is none."""
-        vm = self.workspace.tree.selected_vm
+        vm = self.workspace.vm_tree.selected_vm
         if vm is None:
             self.notify("Select a VM in the tree first (the cursor is on a group row).", severity="warning")
         return vm
@@ -283,7 +293,7 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
             if not workspace.run_view_open or view.run is None or view.vm_id is None:
                 self.notify("No run is open: press enter on a run in Runs first.", severity="warning")
                 return None
-            return open_run_target(workspace.tree.get_vm(view.vm_id), view.vm_id, view.run)
+            return open_run_target(workspace.vm_tree.get_vm(view.vm_id), view.vm_id, view.run)
         pane = workspace.pane_of(kind)
         noun = pane.noun
         if not workspace.is_shown(pane):
@@ -291,15 +301,15 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
             self.notify(f"Select a {noun} first: the {TAB_NAMES[workspace.tab_of(pane)]} "
                         "pane is open now.", severity="warning")
             return None
-        item = pane.cursor_item
-        if item is None:
+        item, query = pane.cursor_item, pane.query_key
+        if item is None or query is None:
             self.notify(f"No {noun} selected: the list is empty.", severity="warning")
             return None
         vm = workspace.shown_vm if pane.vm_scoped else None
         if pane.vm_scoped and vm is None:
             self.notify("Select a VM in the tree first.", severity="warning")
             return None
-        return item_target(kind, pane.query_key, item, vm)
+        return item_target(kind, query, item, vm)
 
     # --- destructive actions ----------------------------------------------------
 

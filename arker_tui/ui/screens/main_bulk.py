@@ -74,7 +74,7 @@ class BulkActions:
         """The list (and its pane) the action's key belongs to, when it has marks."""
         workspace = self.workspace
         if kind == "vm":
-            tree = workspace.tree
+            tree = workspace.vm_tree
             return (tree, workspace.vm_pane) if tree.mark_count else None
         if kind not in BULK_KINDS:
             return None

@@ -21,6 +21,7 @@ from ..forms.read_file import ReadFileForm
 from ..forms.release import ReleaseForm
 from ..forms.resize import ResizeForm
 from ..forms.run_command import RunCommandForm
+from ..forms.save_log import SaveLogForm
 from ..forms.sessions import NewSessionForm, SignalForm
 from ..forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog, take_tokens
 from ..forms.write_file import WriteFileForm
@@ -63,7 +64,7 @@ class FormOpeners:
     # --- VMs -------------------------------------------------------------------
 
     def do_fork(self: Any, act: Action) -> None:
-        self._open(ForkForm(self.workspace.tree.selected_vm), self.forked)
+        self._open(ForkForm(self.workspace.vm_tree.selected_vm), self.forked)
 
     def forked(self: Any, vm: m.Vm) -> None:
         """The new VM is in the tree (the repository added it): select it, show tokens once."""
@@ -180,3 +181,15 @@ class FormOpeners:
             fs = target.item
             self._open(MountForm(vm, fs), lambda sync: self.notify(
                 f"Mounted {fs.name} at {sync.path} in {fmt.trim(vm.label, 60)}", title="Mount"))
+
+    # --- the run log ---------------------------------------------------------------------
+
+    async def do_save_log(self: Any, act: Action) -> None:
+        """Save the open run's log to a local file (asks for the path first)."""
+        target = await self.resolve("open_run")
+        if target is None:
+            return
+        view = self.workspace.run_view
+        vm_name = target.vm.label if target.vm is not None else (view.vm_name or target.vm_id or view.vm_id)
+        form = SaveLogForm(vm_name, view.vm_id, target.key, view.save_entries)
+        self._open(form, lambda saved: self.notify(saved.words(), title="Run log saved", timeout=8))

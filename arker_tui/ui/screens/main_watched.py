@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
-from textual.widget import Widget
+from textual.dom import DOMNode
 
 from .. import format as fmt
 from ..actions import BY_ID, Action
@@ -24,7 +24,7 @@ ZOOM_KEEPS = "StatusBar, KeyFooter"
 
 
 class WatchedControls:
-    ALLOW_IN_MAXIMIZED_VIEW = ZOOM_KEEPS
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = ZOOM_KEEPS
 
     # --- watching -------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ class WatchedControls:
 
     # --- zoom ---------------------------------------------------------------------------
 
-    def zoom_target(self: Any, node: Widget | None) -> Widget | None:
+    def zoom_target(self: Any, node: DOMNode | None) -> DOMNode | None:
         """The pane holding ``node``: the run log, the VM tree, or the tab pages."""
         workspace = self.workspace
         panes = (workspace.run_view, workspace.vm_pane, workspace.pages)

@@ -9,7 +9,7 @@ main screen and opens its log; ``W`` unwatches the run under the cursor,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,11 @@ from ..actions import bindings
 from ..server_text import plain
 from ..widgets.data_list import Column, DataList
 from ..widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 EMPTY_TEXT = ("No watched runs. A run is watched once you open its log, or start it in the background "
               "with x; you are told here and with a notice when it ends.")
@@ -51,6 +56,9 @@ def exit_cell(run: WatchedRun) -> Text:
 
 
 class WatchedScreen(Screen):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     BINDINGS = bindings("watched")
     HELP_SCOPES = ("watched", "app", "list")
 

@@ -17,7 +17,7 @@ ties.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Hashable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Generic, Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -97,7 +97,7 @@ def _text_segments(text: Text) -> list[Segment]:
     cuts = sorted({0, size, *(s for s, _, _ in spans if s < size), *(e for _, e, _ in spans if e > 0)})
     segments: list[Segment] = []
     run_start, run_style = 0, None
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in zip(cuts, cuts[1:], strict=False):
         style = base
         for span_start, span_end, span_style in spans:
             if span_start <= start and end <= span_end:
@@ -135,7 +135,9 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         overflow-x: hidden;
     }
     DataList > .data-list--header { text-style: bold; color: $text-muted; background: $panel; }
-    DataList > .data-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    DataList > .data-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
     DataList > .data-list--cursor-blurred { background: $block-cursor-blurred-background; }
     DataList > .data-list--empty { color: $text-muted; text-style: italic; }
     DataList > .data-list--dim { color: $text-disabled; }
@@ -208,7 +210,6 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         self._strip_cache: dict[Hashable, Strip] = {}
         self._widths: list[int] = []
         self._cache_width = -1
-        self.rows_rendered = 0  # counter for benchmarks: rows turned into strips
         self._marks: set[Hashable] = set()
         self._row_states: dict[Hashable, str] = {}  # key -> "pending" / "failed" (a bulk action's)
         self._sort_caches: dict[int, dict[Hashable, Any]] = {}  # column -> key -> its sort value
@@ -268,8 +269,8 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
 
     def apply_changes(
         self,
-        added: dict[Hashable, Item] | None = None,
-        changed: dict[Hashable, Item] | None = None,
+        added: Mapping[Any, Item] | None = None,
+        changed: Mapping[Any, Item] | None = None,
         removed: Iterable[Hashable] = (),
     ) -> None:
         """Apply a keyed diff; only the named rows are re-rendered."""
@@ -355,7 +356,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         keys = [key for key, item in self._items.items() if self._matches(item)]
         return self.sorted_keys(keys, self._items.__getitem__)
 
-    def sorted_keys(self, keys: list[Hashable], get: Callable[[Hashable], Any]) -> list[Hashable]:
+    def sorted_keys(self, keys: Sequence[Any], get: Callable[[Any], Any]) -> list[Any]:
         """``keys`` in display order: by the sort column and direction, ties in
         the list's natural order; rows with no value last either way."""
         natural = self.sort_key
@@ -371,7 +372,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             return present
         return present + [key for key in keys if values[key] is None]
 
-    def _sort_values(self, column: Column, keys: list[Hashable], get: Callable[[Hashable], Any]) -> dict:
+    def _sort_values(self, column: Column, keys: Sequence[Any], get: Callable[[Any], Any]) -> dict:
         """Each key's value in the sort column. Values are kept per key until
         its item changes (``forget_sort_value``), so sorting again, flipping or
         a refresh that changed a few rows computes only what is new."""
@@ -619,7 +620,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
     def shown_columns(self) -> list[str]:
         """The labels of the columns on screen at the list's current width."""
         widths = self._column_widths(self._columns_width())
-        return [c.label for c, w in zip(self.columns, widths) if w]
+        return [c.label for c, w in zip(self.columns, widths, strict=False) if w]
 
     def _column_widths(self, width: int) -> list[int]:
         """Widths per column (0 = hidden at this width); cached per width."""
@@ -627,11 +628,11 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             return self._widths
         shown = [width >= c.hide_below for c in self.columns]
         gaps = sum(shown) + 1  # one space before each column, one at the end
-        fixed = sum(c.width for c, on in zip(self.columns, shown) if on and c.width)
-        flex = [i for i, (c, on) in enumerate(zip(self.columns, shown)) if on and not c.width]
+        fixed = sum(c.width for c, on in zip(self.columns, shown, strict=True) if on and c.width)
+        flex = [i for i, (c, on) in enumerate(zip(self.columns, shown, strict=True)) if on and not c.width]
         spare = max(0, width - gaps - fixed)
         total_ratio = sum(self.columns[i].ratio for i in flex) or 1
-        widths = [c.width if on else 0 for c, on in zip(self.columns, shown)]
+        widths = [c.width if on else 0 for c, on in zip(self.columns, shown, strict=True)]
         for i in flex:
             widths[i] = max(self.columns[i].min_width, spare * self.columns[i].ratio // total_ratio)
         if flex:  # the rounding remainder goes to the last flexible column
@@ -650,7 +651,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
 
     def _row_strip(self, cells: Sequence[Cell], widths: list[int], style: Style | None) -> Strip:
         segments: list[Segment] = [Segment(" ", style)]
-        for i, (column, width) in enumerate(zip(self.columns, widths)):
+        for i, (column, width) in enumerate(zip(self.columns, widths, strict=False)):
             if not width:
                 continue
             cell = cells[i] if i < len(cells) else ""
@@ -702,12 +703,13 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         if index >= len(self._order):
             return Strip.blank(width)
         key = self._order[index]
-        strip = self._strip_cache.get(key)
-        if strip is None:
-            self.rows_rendered += 1
+        cached = self._strip_cache.get(key)
+        if cached is None:
             strip = self._row_strip(self.render_row(self._items[key]), widths, None)
             strip = strip.crop_extend(0, width, None)
             self._strip_cache[key] = strip
+        else:
+            strip = cached
         if gutter:
             if key in self._marks:
                 strip = strip.apply_style(self.get_component_rich_style("data-list--marked"))

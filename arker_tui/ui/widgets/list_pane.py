@@ -9,7 +9,7 @@ every filter on it. Subclasses say which query, which columns and which keys.
 
 from __future__ import annotations
 
-from typing import Any, Hashable
+from typing import TYPE_CHECKING, Any, Hashable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,9 +21,14 @@ from ...repository import ChangeEvent, Query
 from ..actions import bindings
 from ..intents import IntentSource, ShowText
 from ..server_text import plain
-from ..watch import Watching, data_age_suffix
+from ..watch import QueryWatch, Watching, data_age_suffix
 from .data_list import DataList
 from .filter_line import show_filter_problem
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 
 class PaneCountsChanged(Message):
@@ -43,6 +48,8 @@ class FilterInput(Input):
 class FilterHost(Vertical):
     """A container of a DataList (``self.data_list``) with a `/` filter bar
     (``self.filter_input``) docked under it."""
+
+    query_watch: QueryWatch  # the pane's (ListPane, VmPane): its data age goes in the title
 
     DEFAULT_CSS = """
     FilterHost > FilterInput { dock: bottom; display: none; height: 3; border: tall $accent; }
@@ -101,7 +108,7 @@ class FilterHost(Vertical):
             title.append(" ")
             title.append_text(plain(badge, 40, style="bold"))
         title.append(f" {self.count_label}")
-        title.append(data_age_suffix(self.watch))
+        title.append(data_age_suffix(self.query_watch))
         return self.with_marks(title)
 
     def with_marks(self, title: Text) -> Text:
@@ -138,6 +145,9 @@ class FilterHost(Vertical):
 class ListPane(IntentSource, Watching, FilterHost):
     """Base of the Runs, Sessions, Tunnels, Syncs and Filesystems panes."""
 
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     DEFAULT_CSS = """
     ListPane { height: 1fr; }
     ListPane > .pane-error { height: auto; color: $error; padding: 0 1; display: none; }
@@ -157,7 +167,7 @@ class ListPane(IntentSource, Watching, FilterHost):
         self.data_list = self.make_list()
         self.error_line = Static("", classes="pane-error", markup=False)
         self.filter_placeholder = f"filter {self.plural} (esc clears)"
-        self.watch = self.watch_query(self._on_change)
+        self.query_watch = self.watch_query(self._on_change)
 
     # --- subclass hooks -------------------------------------------------------
 
@@ -184,12 +194,12 @@ class ListPane(IntentSource, Watching, FilterHost):
     @property
     def query_key(self) -> Query | None:
         """The query watched now (None while off screen)."""
-        return self.watch.query
+        return self.query_watch.query
 
     @property
     def bound(self) -> bool:
         """Showing live data of ``vm_id`` (or of the org), not a list left from before."""
-        return self.watch.query is not None
+        return self.query_watch.query is not None
 
     @property
     def cursor_item(self) -> Any:
@@ -200,30 +210,30 @@ class ListPane(IntentSource, Watching, FilterHost):
     def bind_vm(self, vm_id: str | None) -> None:
         """Show the pane's list for this VM (or the org-wide list)."""
         query = self.make_query(vm_id)
-        if query == self.watch.query and (query is None or self.vm_id == vm_id):
+        if query == self.query_watch.query and (query is None or self.vm_id == vm_id):
             return
         changed_vm = vm_id != self.vm_id
         self.vm_id = vm_id
         if query is None:
-            self.watch.forget()
+            self.query_watch.forget()
             self.data_list.empty_text = "Select a VM in the tree."
             self.data_list.set_items([])
             self._show_status()
             return
-        if changed_vm or self.watch.query is None:
+        if changed_vm or self.query_watch.query is None:
             self.data_list.set_items([])  # never another VM's rows, not even for a frame
-        self.watch.watch(query)
+        self.query_watch.watch(query)
         self._show_status()
         self.on_items_changed()
 
     def rebind(self) -> None:
         """Watch again with the current filters (a filter of the query changed)."""
-        self.watch.forget()
+        self.query_watch.forget()
         self.bind_vm(self.vm_id)
 
     def unbind(self) -> None:
         """Stop watching: the pane is off screen (its cache entry goes stale)."""
-        self.watch.forget()
+        self.query_watch.forget()
 
     def _on_change(self, event: ChangeEvent) -> None:
         if event.error is None:
@@ -235,7 +245,7 @@ class ListPane(IntentSource, Watching, FilterHost):
         self.on_items_changed()
 
     def _show_status(self) -> None:
-        status = self.watch.status
+        status = self.query_watch.status
         self.data_list.empty_text = status.empty_text(self.noun, self.loaded_empty_text())
         self.data_list.filter_empty_text = f"No {self.plural} match the filter (esc clears)."
         self.data_list.refresh()
@@ -247,7 +257,7 @@ class ListPane(IntentSource, Watching, FilterHost):
         """Once a second while shown: relative times and durations move on."""
         if self.has_times and self.bound and self.data_list.row_count:
             self.data_list.refresh_rows()
-        if self.watch.status.error is not None:
+        if self.query_watch.status.error is not None:
             self._show_status()  # "retrying in N s" counts down
 
     # --- keys -----------------------------------------------------------------

@@ -30,7 +30,8 @@ class SessionsPane(ListPane):
         return DataList(
             [Column("SESSION", 0, 12, sort=lambda s: s.session_id),
              Column("IDX", 4, justify="right", hide_below=60, sort=lambda s: by.number(s.session_idx)),
-             Column("STATE", 11, sort=lambda s: by.text(s.state)), Column("CWD", 0, 8, ratio=2, sort=lambda s: by.text(s.cwd)),
+             Column("STATE", 11, sort=lambda s: by.text(s.state)),
+             Column("CWD", 0, 8, ratio=2, sort=lambda s: by.text(s.cwd)),
              Column("ENV", 4, justify="right", sort=lambda s: len(s.env or {})),
              Column("STARTED", 15, hide_below=70, sort=lambda s: by.time(s.started_at))],
             key_of=lambda s: s.session_id,

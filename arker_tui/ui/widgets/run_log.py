@@ -9,19 +9,26 @@ chunk, one ``deque.extend``, one ``virtual_size`` update and one refresh.
 Rows, top to bottom: a note when old lines were dropped by the cap, the held
 lines, then the partial (not yet newline-terminated) line of stdout and of
 stderr, if any. A partial line is replaced by the complete line when the
-rest of it arrives.
+rest of it arrives. The streams come in blocks (the API keeps them apart):
+a label row tops each stderr block, and a stdout block that follows one.
+
+What is shown can be narrowed (stdout only, stderr only, the search's
+filter): then a list of the shown entries stands between rows and held
+entries. Searching is in ``run_log_search``, copying and the mouse
+selection in ``run_log_select``.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
-from typing import Iterable
+from itertools import islice
+from typing import Iterable, Literal, cast
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -29,10 +36,15 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..terminal_text import TerminalStream, line_segments, visible_text, wrap_cuts, wrap_rows
+from ..actions import bindings
+from ..log_search import Corpus, LogSearch
+from ..terminal_text import TerminalStream, line_segments, plain_of_stored, visible_text, wrap_cuts, wrap_rows
+from .run_log_marks import GUTTER, LABEL_MARK, LABELS, STDERR_MARK
+from .run_log_search import LogSearching
+from .run_log_select import LogSelecting
 
-STDERR_MARK = "\x00"  # first char of a stored stderr line (never in sanitized text)
-GUTTER = 1  # cells before each line: "▌" for stderr, blank for stdout
+Streams = Literal["both", "stdout", "stderr"]
+STREAM_CHOICES: tuple[Streams, ...] = ("both", "stdout", "stderr")
 # Rendered lines kept (by absolute line number): a few screens' worth, enough
 # for scrolling back and forth without re-rendering. Each cached line is a
 # Strip carrying seven small caches of its own (about 1.5 KiB), and a followed
@@ -42,27 +54,19 @@ GUTTER = 1  # cells before each line: "▌" for stderr, blank for stdout
 STRIP_CACHE_SIZE = 256
 
 
-class RunLog(ScrollView, can_focus=True):
+class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
     """A bounded, virtual, follow-the-tail log of a run's output."""
 
-    BINDINGS = [
-        Binding("s", "toggle_follow", "Follow", id="runlog.follow"),
-        Binding("w", "toggle_wrap", "Wrap", id="runlog.wrap"),
-        Binding("end,G", "tail", "Tail", show=False, id="runlog.end"),
-        Binding("home,g", "top", "Top", show=False, id="runlog.home"),
-        Binding("up,k", "line_up", "Up", show=False, id="runlog.up"),
-        Binding("down,j", "line_down", "Down", show=False, id="runlog.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="runlog.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="runlog.page_down"),
-        Binding("left", "column_left", "Left", show=False, id="runlog.left"),
-        Binding("right", "column_right", "Right", show=False, id="runlog.right"),
-    ]
+    BINDINGS = bindings("runlog")
 
     COMPONENT_CLASSES = {
         "run-log--stderr",
         "run-log--stderr-gutter",
+        "run-log--label",
         "run-log--note",
         "run-log--empty",
+        "run-log--match",
+        "run-log--match-current",
     }
 
     DEFAULT_CSS = """
@@ -74,8 +78,11 @@ class RunLog(ScrollView, can_focus=True):
     }
     RunLog > .run-log--stderr { color: $text-error; }
     RunLog > .run-log--stderr-gutter { color: $error; }
+    RunLog > .run-log--label { color: $text-muted; text-style: bold; }
     RunLog > .run-log--note { color: $warning; text-style: italic; }
     RunLog > .run-log--empty { color: $text-muted; text-style: italic; }
+    RunLog > .run-log--match { background: $primary 70%; color: $text; }
+    RunLog > .run-log--match-current { background: $warning; color: $background; text-style: bold; }
     """
 
     following: var[bool] = var(True, init=False)
@@ -93,6 +100,17 @@ class RunLog(ScrollView, can_focus=True):
         def control(self) -> "RunLog":
             return self.run_log
 
+    class SearchChanged(Message):
+        """The search's count, current match or error changed (for the search line)."""
+
+        def __init__(self, run_log: "RunLog") -> None:
+            super().__init__()
+            self.run_log = run_log
+
+        @property
+        def control(self) -> "RunLog":
+            return self.run_log
+
     def __init__(
         self,
         *,
@@ -100,6 +118,7 @@ class RunLog(ScrollView, can_focus=True):
         wrap: bool = False,
         following: bool = True,
         empty_text: str = "No output yet.",
+        stream_labels: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -107,51 +126,85 @@ class RunLog(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.max_lines = max(1, int(max_lines))
         self.empty_text = empty_text
+        self.stream_labels = stream_labels  # a label row on top of each stream block (the run log)
         self._finished = False  # the output will not grow: following it means nothing
         self._wrap = wrap
         self.set_reactive(RunLog.following, following)
+        # Held entries: lines and the stream labels between blocks.
         self._lines: deque[str] = deque(maxlen=self.max_lines)
-        self._dropped = 0
+        self._dropped = 0  # entries dropped by the cap (absolute number of _lines[0])
+        self._labels_held = 0
+        self._labels_dropped = 0
+        self._last_stream: str | None = None  # the stream of the last held line
         self._out = TerminalStream()
         self._err = TerminalStream(mark=STDERR_MARK)
         self._widest = 0  # widest line seen (cells); horizontal scroll extent
         self._cache: LRUCache[object, object] = LRUCache(STRIP_CACHE_SIZE)
-        # Wrap bookkeeping: absolute first row of each held line, for _wrap_width.
+        # Wrap bookkeeping: absolute first row of each shown entry, for _wrap_width.
         self._wrap_starts: deque[int] = deque(maxlen=self.max_lines)
         self._wrap_end = 0
         self._wrap_width = -1
         self._auto_scroll = False  # True while we scroll (not the user)
         self._snap_pending = False
+        # What is shown: both streams or one; with the search's filter, only
+        # matching lines. ``_view`` holds the absolute numbers of the shown
+        # entries (None: every entry).
+        self._streams: Streams = "both"
+        self._view: deque[int] | None = None
+        self.search: LogSearch | None = None
+        self._search_note_pending = False
         self.lines_rendered = 0  # benchmark counter: lines turned into strips
+        # Following while each append brings more than a screenful: no line
+        # stays put long enough to select with the mouse, so rows are drawn
+        # without the selection offsets (a quarter of a frame under a flood).
+        self._pouring = False
+        self._last_big = False  # the previous append brought more than a screenful
 
     # --- model ----------------------------------------------------------------
 
     @property
     def line_count(self) -> int:
         """Lines held (including a partial line still waiting for its newline)."""
-        return len(self._lines) + len(self._pending())
+        return len(self._lines) - self._labels_held + len(self._pending(all_lines=True))
 
     @property
     def dropped_count(self) -> int:
         """Lines dropped from the top because of ``max_lines``."""
-        return self._dropped
+        return self._dropped - self._labels_dropped
+
+    @property
+    def streams(self) -> Streams:
+        """Which streams are shown: "both", "stdout" or "stderr"."""
+        return self._streams
+
+    @property
+    def hidden_count(self) -> int:
+        """Held lines not shown (another stream, or no match under the filter)."""
+        if self._view is None:
+            return 0
+        return len(self._lines) - self._labels_held - len(self._view)  # a narrowed view shows no labels
 
     def append(self, stdout: str = "", stderr: str = "") -> None:
         """Add new output chunks (each may end mid-line)."""
         anchor = None if self.following else self._anchor()
-        for stream, chunk in ((self._out, stdout), (self._err, stderr)):
+        before = len(self._lines) + self._dropped
+        for stream, chunk, name in ((self._out, stdout, "stdout"), (self._err, stderr, "stderr")):
             if chunk:
                 lines, width = stream.feed(chunk)
                 if lines:
-                    self._add_lines(lines)
+                    self._add_lines(lines, name)
                 if width > self._widest:
                     self._widest = width
+        added = len(self._lines) + self._dropped - before
+        big = added > self.scrollable_content_region.height
+        self._pouring = self.following and big and self._last_big  # a flood, not one burst (opening)
+        self._last_big = big
         self._after_change()
         if anchor is not None and anchor[2] != self._dropped:
             self._restore(anchor)
 
     def _anchor(self) -> tuple[int, int, int] | None:
-        """(absolute line at the top of the view, rows into it, dropped count)."""
+        """(absolute entry at the top of the view, rows into it, dropped count)."""
         where = self._locate(round(self.scroll_y))
         if where is None or where[0] != "line":
             return None
@@ -181,32 +234,100 @@ class RunLog(ScrollView, can_focus=True):
         """``"stdout"`` or ``"stderr"`` for each line of ``plain_lines``."""
         return ["stderr" if s[:1] == STDERR_MARK else "stdout" for s in self._all_stored()]
 
+    def stored_lines(self) -> list[tuple[str, str]]:
+        """(stream, stored form) of every held entry, labels as ("label", name), then partial lines."""
+        out = []
+        for stored in self._lines:
+            mark = stored[:1]
+            if mark == LABEL_MARK:
+                out.append(("label", stored[1:]))
+            else:
+                out.append(("stderr", stored[1:]) if mark == STDERR_MARK else ("stdout", stored))
+        for stored in self._pending(all_lines=True):
+            out.append(("stderr", stored[1:]) if stored[:1] == STDERR_MARK else ("stdout", stored))
+        return out
+
     def _all_stored(self) -> Iterable[str]:
-        yield from self._lines
-        yield from self._pending()
+        yield from (s for s in self._lines if s[:1] != LABEL_MARK)
+        yield from self._pending(all_lines=True)
 
     def _reset(self) -> None:
         self._lines.clear()
-        self._dropped = 0
+        self._dropped = self._labels_held = self._labels_dropped = 0
+        self._last_stream = None
         self._out.reset()
         self._err.reset()
         self._widest = 0
         self._cache.clear()
         self._wrap_starts.clear()
         self._wrap_end = 0
+        if self.search is not None:
+            self.search.corpus = Corpus((), 0, self.max_lines)
+            self.search.set_query(self.search.query)
+        if self._view is not None:
+            self._view = deque()
+        self._note_search_changed()
 
-    def _add_lines(self, lines: list[str]) -> None:
+    def _add_lines(self, lines: list[str], stream: str) -> None:
+        if self.stream_labels and (stream == "stderr" and self._last_stream != "stderr" or (
+                stream == "stdout" and self._last_stream == "stderr")):
+            lines = [LABELS[stream], *lines]
+            self._labels_held += 1
+        self._last_stream = stream
         cap = self.max_lines
         overflow = len(self._lines) + len(lines) - cap
         if overflow > 0:
+            if self._labels_held:  # labels are not lines: count them apart
+                gone = list(islice(self._lines, min(overflow, len(self._lines))))
+                if len(lines) > cap:
+                    gone += lines[: len(lines) - cap]
+                labels = sum(1 for g in gone if g[:1] == LABEL_MARK)
+                self._labels_held -= labels
+                self._labels_dropped += labels
             self._dropped += overflow
+        plain = None
+        if self.search is not None:
+            plain = plain_of_stored(lines)
+            self.search.extend(plain)  # keeps its own cap, in step with _lines
+            self._note_search_changed()
         if len(lines) > cap:
             lines = lines[-cap:]
+            plain = plain[-cap:] if plain is not None else None
+        start = self._dropped + max(0, min(cap, len(self._lines) + len(lines)) - len(lines))  # first new entry
         self._lines.extend(lines)
-        if self.wrap and self._wrap_width > 0:
+        if self._view is not None:
+            view = self._view
+            while view and view[0] < self._dropped:
+                view.popleft()
+                if self.wrap and self._wrap_starts:
+                    self._wrap_starts.popleft()
+            shown = [start + i for i, stored in enumerate(lines) if self._shows(stored, plain[i] if plain else None)]
+            view.extend(shown)
+            if self.wrap and self._wrap_width > 0:
+                self._extend_wrap(self._lines[n - self._dropped] for n in shown)
+        elif self.wrap and self._wrap_width > 0:
             self._extend_wrap(lines)
 
-    def _pending(self) -> list[str]:
+    def _shows(self, stored: str, plain: str | None) -> bool:
+        """Whether an entry is shown under the current streams choice and filter."""
+        mark = stored[:1]
+        if mark == LABEL_MARK:
+            return self._streams == "both" and not self._filtering
+        if self._streams != "both" and (mark == STDERR_MARK) != (self._streams == "stderr"):
+            return False
+        if self._filtering:
+            assert self.search is not None
+            if plain is None:
+                plain = visible_text(self._strip_mark(stored)[0])
+            return self.search.line_matches(plain)
+        return True
+
+    @property
+    def _filtering(self) -> bool:
+        search = self.search
+        return search is not None and search.filter and search.active
+
+    def _pending(self, all_lines: bool = False) -> list[str]:
         out = self._out.pending_line()
         err = self._err.pending_line()
         if out is None and err is None:
@@ -214,6 +335,8 @@ class RunLog(ScrollView, can_focus=True):
         pending = []
         for view in (out, err):
             if view is not None:
+                if not all_lines and self._view is not None and not self._shows(view[0], None):
+                    continue
                 pending.append(view[0])
                 if view[1] > self._widest:
                     self._widest = view[1]
@@ -225,6 +348,59 @@ class RunLog(ScrollView, can_focus=True):
             return stored[1:], True
         return stored, False
 
+    # --- what is shown: streams and the filter --------------------------------------
+
+    def set_streams(self, streams: Streams) -> None:
+        """Show both streams, stdout only or stderr only."""
+        if streams not in STREAM_CHOICES:
+            raise ValueError(streams)
+        self._streams = streams
+        self._rebuild_view()
+
+    def cycle_streams(self) -> Streams:
+        """both -> stdout only -> stderr only -> both."""
+        self.set_streams(STREAM_CHOICES[(STREAM_CHOICES.index(self._streams) + 1) % len(STREAM_CHOICES)])
+        return self._streams
+
+    def _rebuild_view(self) -> None:
+        top = self._top_line()
+        if self._streams == "both" and not self._filtering:
+            self._view = None
+        else:
+            first = self._dropped
+            if self._filtering:
+                assert self.search is not None
+                candidates: Iterable[int] = self.search.matching_lines()
+                if self._streams != "both":
+                    want_err = self._streams == "stderr"
+                    lines = self._lines
+                    candidates = [n for n in candidates if (lines[n - first][:1] == STDERR_MARK) == want_err]
+            else:
+                want = STDERR_MARK if self._streams == "stderr" else None
+                candidates = [first + i for i, stored in enumerate(self._lines)
+                              if stored[:1] != LABEL_MARK and (stored[:1] == STDERR_MARK) == (want is not None)]
+            self._view = deque(candidates)
+        self._cache.clear()
+        if self.wrap:
+            self._rebuild_wrap()
+        self._update_size()
+        if self.following:
+            self._scroll_tail()
+            self._schedule_snap()
+        else:
+            self._scroll_quietly(self._row_of_line(self._nearest_shown(top)))
+        self.refresh()
+
+    def _nearest_shown(self, index: int) -> int:
+        """The shown held entry at or after held ``index`` (else the last shown)."""
+        view = self._view
+        if view is None:
+            return min(index, max(0, len(self._lines) - 1))
+        if not view:
+            return 0
+        k = min(bisect_left(view, self._dropped + index), len(view) - 1)
+        return view[k] - self._dropped
+
     # --- rows -----------------------------------------------------------------
 
     def _text_width(self) -> int:
@@ -234,13 +410,16 @@ class RunLog(ScrollView, can_focus=True):
             width -= self.styles.scrollbar_size_vertical
         return max(1, width - GUTTER)
 
+    def _rows_of(self, stored: str, width: int) -> int:
+        return 1 if stored[:1] == LABEL_MARK else wrap_rows(self._strip_mark(stored)[0], width)
+
     def _extend_wrap(self, lines: Iterable[str]) -> None:
         width = self._wrap_width
         end = self._wrap_end
         starts = []
         for stored in lines:
             starts.append(end)
-            end += wrap_rows(self._strip_mark(stored)[0], width)
+            end += self._rows_of(stored, width)
         self._wrap_starts.extend(starts)
         self._wrap_end = end
 
@@ -248,20 +427,33 @@ class RunLog(ScrollView, can_focus=True):
         self._wrap_width = self._text_width()
         self._wrap_starts.clear()
         self._wrap_end = 0
-        self._extend_wrap(self._lines)
+        self._extend_wrap(self._shown_entries())
+
+    def _shown_entries(self) -> Iterable[str]:
+        if self._view is None:
+            return self._lines
+        lines, first = self._lines, self._dropped
+        return (lines[n - first] for n in self._view)
+
+    def _shown_count(self) -> int:
+        return len(self._lines) if self._view is None else len(self._view)
+
+    def _entry_index(self, k: int) -> int:
+        """The held index of the k-th shown entry."""
+        return k if self._view is None else self._view[k] - self._dropped
 
     def _held_rows(self) -> int:
         if not self.wrap:
-            return len(self._lines)
-        return self._wrap_end - self._wrap_starts[0] if self._lines else 0
+            return self._shown_count()
+        return self._wrap_end - self._wrap_starts[0] if self._wrap_starts else 0
 
     def _total_rows(self) -> int:
         note = 1 if self._dropped else 0
         pending = self._pending()
         if not self.wrap:
-            return note + len(self._lines) + len(pending)
+            return note + self._shown_count() + len(pending)
         width = self._wrap_width
-        return note + self._held_rows() + sum(wrap_rows(self._strip_mark(p)[0], width) for p in pending)
+        return note + self._held_rows() + sum(self._rows_of(p, width) for p in pending)
 
     def _locate(self, row: int) -> tuple[str, object, int] | None:
         """What is at content ``row``: ("note"|"line"|"pending", key, sub-row)."""
@@ -271,33 +463,35 @@ class RunLog(ScrollView, can_focus=True):
             if row == 0:
                 return ("note", None, 0)
             row -= 1
-        lines = self._lines
         if not self.wrap:
-            if row < len(lines):
-                return ("line", row, 0)
-            row -= len(lines)
+            count = self._shown_count()
+            if row < count:
+                return ("line", self._entry_index(row), 0)
+            row -= count
             pending = self._pending()
             return ("pending", pending[row], 0) if row < len(pending) else None
         held = self._held_rows()
         if row < held:
             starts = self._wrap_starts
             target = starts[0] + row
-            index = bisect_right(starts, target) - 1
-            return ("line", index, target - starts[index])
+            k = bisect_right(starts, target) - 1
+            return ("line", self._entry_index(k), target - starts[k])
         row -= held
         for stored in self._pending():
-            rows = wrap_rows(self._strip_mark(stored)[0], self._wrap_width)
+            rows = self._rows_of(stored, self._wrap_width)
             if row < rows:
                 return ("pending", stored, row)
             row -= rows
         return None
 
     def _row_of_line(self, index: int) -> int:
-        """The content row where held line ``index`` starts."""
+        """The content row where held entry ``index`` starts (or the next shown one)."""
         note = 1 if self._dropped else 0
-        if not self.wrap or not self._lines:
-            return note + index
-        return note + self._wrap_starts[index] - self._wrap_starts[0]
+        k = index if self._view is None else bisect_left(self._view, self._dropped + index)
+        if not self.wrap or not self._wrap_starts:
+            return note + k
+        k = min(k, len(self._wrap_starts) - 1)
+        return note + self._wrap_starts[k] - self._wrap_starts[0]
 
     def _top_line(self) -> int:
         where = self._locate(round(self.scroll_y))
@@ -308,10 +502,36 @@ class RunLog(ScrollView, can_focus=True):
             width = self._text_width()
             if width != self._wrap_width:
                 self._rebuild_wrap()
-            self.virtual_size = Size(self.scrollable_content_region.width, self._total_rows())
+            self._set_virtual_size(Size(self.scrollable_content_region.width, self._total_rows()))
         else:
             total = self._total_rows()  # also updates _widest from partial lines
-            self.virtual_size = Size(self._widest + GUTTER, total)
+            self._set_virtual_size(Size(self._widest + GUTTER, total))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Grow the scrollable size. ``virtual_size`` is a layout reactive:
+        setting it lays out and repaints the whole screen, which under a flood
+        of output (20,000 lines/s) is most of a frame, every frame. When no
+        scrollbar appears or goes, only this log and its scrollbars change:
+        set it without the layout and update the scrollbars (all public API)."""
+        old = self.virtual_size
+        if size == old:
+            return
+        width, height = self.container_size
+        bar_v, bar_h = self.styles.scrollbar_size_vertical, self.styles.scrollbar_size_horizontal
+        same_bars = (
+            self.is_attached and bool(width and height)
+            and all((old.height > h) == (size.height > h) for h in (height, height - bar_h))
+            and all((old.width > w) == (size.width > w) for w in (width, width - bar_v))
+        )
+        if not same_bars:
+            self.virtual_size = size
+            return
+        self.set_reactive(RunLog.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        if self.show_horizontal_scrollbar:
+            self.horizontal_scrollbar.window_virtual_size = size.width
+        self.refresh()
 
     def _after_change(self) -> None:
         self._update_size()
@@ -362,6 +582,9 @@ class RunLog(ScrollView, can_focus=True):
             self.following = True  # the user scrolled back down to the tail
 
     def watch_following(self, following: bool) -> None:
+        if not following and self._pouring:
+            self._pouring = False
+            self.refresh()  # the rows get their selection offsets back
         if following:
             self._scroll_tail()
         self.post_message(self.FollowChanged(self, following))
@@ -414,7 +637,12 @@ class RunLog(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_follow" and self._finished:
             return False  # no "s Follow" in the footer for a run that has ended
+        if action == "close_search":
+            return self.search is not None  # else esc goes on (closing the run log)
         return True
+
+    def action_close_search(self) -> None:
+        self.stop_search()
 
     def action_toggle_follow(self) -> None:
         self.following = not self.following
@@ -455,14 +683,29 @@ class RunLog(ScrollView, can_focus=True):
 
     # --- rendering --------------------------------------------------------------
 
-    def _content_strip(self, stored: str) -> Strip:
+    def _content_strip(self, stored: str, number: int | None = None) -> Strip:
+        """One entry's text as a strip: colours, stderr style, search highlights."""
+        if stored[:1] == LABEL_MARK:
+            return self._label_strip(stored[1:])
         text, is_err = self._strip_mark(stored)
         base = self.get_component_rich_style("run-log--stderr", partial=True) if is_err else None
         self.lines_rendered += 1
-        return Strip(line_segments(text, base))
+        strip = Strip(line_segments(text, base))
+        search = self.search
+        if search is not None and search.active:
+            strip = self._highlight(strip, visible_text(text), number)
+        return strip
+
+    def _label_strip(self, stream: str) -> Strip:
+        """The row at the top of a block of one stream."""
+        style = self.get_component_rich_style("run-log--label", partial=True)
+        rule = Style(dim=True)
+        words = f"{stream} " if stream == "stdout" else f"{stream} (apart from stdout: order unknown) "
+        return Strip([Segment(words, style), Segment("─" * 400, rule)])
 
     def _gutter(self, stored: str) -> Segment:
-        if stored[:1] == STDERR_MARK:
+        mark = stored[:1]
+        if mark == STDERR_MARK or stored == LABELS["stderr"]:
             return Segment("▌", self.get_component_rich_style("run-log--stderr-gutter", partial=True))
         return Segment(" ")
 
@@ -471,7 +714,9 @@ class RunLog(ScrollView, can_focus=True):
         cache_key = ("wrap", key, width)
         pieces = self._cache.get(cache_key) if key is not None else None
         if pieces is None:
-            content = self._content_strip(stored)
+            if stored[:1] == LABEL_MARK:
+                return [self._label_strip(stored[1:]).crop(0, width)]
+            content = self._content_strip(stored, key if isinstance(key, int) else None)
             cuts = wrap_cuts(visible_text(self._strip_mark(stored)[0]), width)
             pieces = content.divide([*cuts, content.cell_length]) if cuts else [content]
             if key is not None:
@@ -491,7 +736,7 @@ class RunLog(ScrollView, can_focus=True):
             return Strip.blank(width)
         kind, key, sub = where
         if kind == "note":
-            text = f" … {self._dropped:,} earlier lines dropped (cap {self.max_lines:,})"
+            text = f" … {self.dropped_count:,} earlier lines dropped (cap {self.max_lines:,})"
             style = self.get_component_rich_style("run-log--note")
             return Strip([Segment(set_cell_size(text, width), style)])
         if kind == "line":
@@ -503,13 +748,28 @@ class RunLog(ScrollView, can_focus=True):
         if self.wrap:
             pieces = self._wrapped(stored, cache_key)
             piece = pieces[sub] if sub < len(pieces) else Strip.blank(0)
+            piece = self._selected(piece, row, 0)
+            if not self._pouring:
+                piece = piece.apply_offsets(0, row)
             return Strip([gutter, *piece]).extend_cell_length(width).crop(0, width)
         content = self._cache.get(cache_key) if cache_key is not None else None
         if content is None:
-            content = self._content_strip(stored)
+            content = self._content_strip(stored, cache_key if isinstance(cache_key, int) else None)
             if cache_key is not None:
                 self._cache.set(cache_key, content)
         x = self.scroll_offset.x
         text_width = max(0, width - GUTTER)
-        visible = content.crop(x, x + text_width)  # type: ignore[union-attr]
-        return Strip([gutter, *visible]).extend_cell_length(width)
+        if stored[:1] == LABEL_MARK:
+            x = 0  # the label stays put when the lines scroll sideways
+        # One Strip per row (each carries caches of its own: under a flood,
+        # building them is much of a frame).
+        strip = cast(Strip, content)  # the cache holds objects
+        visible = strip if x == 0 and strip.cell_length <= text_width else strip.crop(x, x + text_width)
+        visible = self._selected(visible, row, x)
+        if not self._pouring:  # offsets: what mouse selection reads
+            visible = visible.apply_offsets(x, row)
+        segments = [gutter, *visible]
+        pad = text_width - visible.cell_length
+        if pad > 0:
+            segments.append(Segment(" " * pad))
+        return Strip(segments, GUTTER + max(text_width, visible.cell_length))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,7 +20,14 @@ from ..keymap import keys_of
 from ..server_text import plain
 from ..staleness import output_polling
 from ..watch import Watching
+from .log_search_bar import LogSearchBar
+from .log_searching import SearchLineHost
 from .run_log import RunLog
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 HEADER_LINES = 3
 GAP = "  "
@@ -71,49 +80,59 @@ class RunHeader(Widget):
         return max(1, len(flow(self.segments, max(10, width)).plain.split("\n")))
 
 
-class RunView(IntentSource, Watching, Vertical):
+class RunView(SearchLineHost, IntentSource, Watching, Vertical):
     DEFAULT_CSS = """
     RunView { height: 1fr; border-top: solid $primary 60%; }
     RunView:focus-within { border-top: solid $accent; }
     RunView > RunLog { height: 1fr; }
     """
 
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     BINDINGS = bindings("runview")
 
     def __init__(self, *, id: str | None = None, max_lines: int = 100_000) -> None:
         super().__init__(id=id)
         self.header = RunHeader()
-        self.log_view = RunLog(max_lines=max_lines)
+        self.log_view = RunLog(max_lines=max_lines, stream_labels=True)
+        self.search_bar = LogSearchBar(id="log-search")
         self.vm_id: str | None = None
         self.vm_name: str | None = None
         self.run_id: str | None = None
         self.run: m.Run | None = None
         self.error: str | None = None
         self._shown_ended = False
-        self.watch = self.watch_query(self._on_change)
+        self.query_watch = self.watch_query(self._on_change)
 
     def compose(self) -> ComposeResult:
         yield self.header
         yield self.log_view
+        yield self.search_bar
 
     @property
     def repo(self):
         return self.app.repository
 
+    @property
+    def searched_log(self) -> RunLog:
+        return self.log_view
+
     def open(self, vm_id: str, run_id: str, vm_name: str | None = None) -> None:
         self.vm_name = vm_name or vm_id
-        if (vm_id, run_id) == (self.vm_id, self.run_id) and self.watch.query is not None:
+        if (vm_id, run_id) == (self.vm_id, self.run_id) and self.query_watch.query is not None:
             self.update_header()
             return
-        self.watch.forget()
+        self.query_watch.forget()
         self.vm_id, self.run_id, self.run, self.error = vm_id, run_id, None, None
         self.log_view.clear()
-        self.watch.watch(Query.run(vm_id, run_id))
+        self.query_watch.watch(Query.run(vm_id, run_id))
         self.update_header()
 
     def close(self) -> None:
-        self.watch.forget()
+        self.query_watch.forget()
         self.vm_id = self.run_id = None
+        self.close_search()
 
     def _show_whole(self, run: m.Run) -> None:
         """The whole output at once. The API keeps the two streams apart, so
@@ -162,11 +181,17 @@ class RunView(IntentSource, Watching, Vertical):
             if not run.is_terminal:
                 follow = "following" if self.log_view.following else "paused: s follows"
                 segments.append(Text(follow, style="dim"))
-                polling = output_polling(self.repo, self.watch.query) if self.watch.query else ""
+                polling = output_polling(self.repo, self.query_watch.query) if self.query_watch.query else ""
                 if polling:  # big output: polled less often, within its budget
                     segments.append(Text(polling, style="yellow"))
+                watched = getattr(self.repo, "watched", None)
+                if watched is not None and self.vm_id and watched.is_watched(self.vm_id, run.run_id):
+                    segments.append(Text("watched", style="dim"))  # told when it ends; W unwatches
             if self.log_view.wrap:
                 segments.append(Text("wrap", style="dim"))
+        if self.log_view.streams != "both":
+            segments.append(Text(f"{self.log_view.streams} only: t shows both", style="bold yellow"))
+        if run is not None:
             segments += [plain(run.run_id, 40, style="dim"),
                          plain(f"session {run.session_id or 'default'}", 40, style="dim"),
                          Text(f"started {fmt.ago(run.started_at)}", style="dim")]
@@ -217,3 +242,32 @@ class RunView(IntentSource, Watching, Vertical):
                   ("retries", str(run.retry_count or 0)), ("VM", f"{self.vm_name} ({run.vm_id or self.vm_id or '-'})")]
         fields += [(key, str(value)) for key, value in sorted(run.extra_fields.items())]
         self.post_message(ShowText(f"Run {run.run_id}", "\n".join(f"{k:<12} {v}" for k, v in fields)))
+
+    # --- search, streams, copy, save ----------------------------------------------------
+
+    def action_cycle_streams(self) -> None:
+        streams = self.log_view.cycle_streams()
+        self.update_header()
+        if self.log_view.search is not None:
+            self.search_bar.show_status(self.log_view.search_status())
+        words = {"both": "both streams (stderr marked ▌)", "stdout": "stdout only", "stderr": "stderr only"}
+        self.notify(f"Run log: {words[streams]}", timeout=2)
+
+    def action_copy_lines(self) -> None:
+        """``y``: the selected text if there is one, else the lines on screen (OSC 52)."""
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.app.copy_to_clipboard(selected)
+            self.notify(f"Copied the selection ({len(selected.splitlines()) or 1} lines)", timeout=2)
+            return
+        text = self.log_view.screen_text()
+        if not text:
+            self.notify("Nothing on screen to copy.", severity="warning", timeout=2)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the {len(text.splitlines())} lines on screen", timeout=2)
+
+    def save_entries(self) -> tuple[list[tuple[str, str]], int, int]:
+        """What a save writes: every held entry, the dropped count, the cap."""
+        log = self.log_view
+        return log.stored_lines(), log.dropped_count, log.max_lines

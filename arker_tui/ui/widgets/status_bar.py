@@ -7,9 +7,8 @@ import time
 from rich.text import Text
 from textual.widget import Widget
 
-from ..server_text import plain
-
 from ...api.errors import ArkerError
+from ..server_text import plain
 
 # What the bar says of a failing refresh; the whole reason is shown where the data is.
 SHORT_ERRORS = {"network_error": "offline", "unauthorized": "key refused", "forbidden": "forbidden",

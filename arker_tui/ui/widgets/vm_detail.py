@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -20,6 +20,11 @@ from ..actions import bindings
 from ..intents import IntentSource, ShowText
 from ..server_text import plain
 from .data_list import Column, DataList
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
 
 PREVIEW = 300  # characters of a value rendered in its row (the rest is one key away)
 
@@ -57,6 +62,9 @@ def _count(n: int | None) -> str:
 
 
 class VmDetail(IntentSource, DataList):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     DEFAULT_CSS = """
     VmDetail { height: 1fr; }
     """

@@ -9,17 +9,12 @@ re-renders only those few rows.
 
 Keys: a VM row's key is its ``vm_id`` (a str); a group row's key is a tuple
 ``("group", grouping, kind, id)``.
-
-Benchmark hook: with ``ARKER_TUI_EXIT_WHEN_READY=1`` in the environment the
-app exits as soon as the tree has been painted with VMs for the first time
-(``benchmarks/run.py`` times cold start with it).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Any, Hashable, Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.message import Message
@@ -40,7 +35,6 @@ AGE_FROM = 38  # list width (cells) from which AGE shows (the 120-column layout'
 STARTED_FROM = 46  # ... and STARTED (the wide layout's is 48)
 
 GroupKey = tuple  # ("group", grouping, kind, id)
-EXIT_WHEN_READY = os.environ.get("ARKER_TUI_EXIT_WHEN_READY") == "1"
 
 
 @dataclass(frozen=True)
@@ -218,7 +212,7 @@ class VmTree(DataList):
         key = self.cursor_key
         if isinstance(key, tuple):
             return self._groups.get(key)
-        return self._groups.get(self._group_of.get(key))
+        return self._groups.get(self._group_of[key]) if isinstance(key, str) and key in self._group_of else None
 
     def get_vm(self, vm_id: str) -> Vm | None:
         return self._vms.get(vm_id)
@@ -362,14 +356,14 @@ class VmTree(DataList):
     def tick(self) -> None:
         """AGE and STARTED move on: visible rows are drawn again (cheap: only
         the rows on screen are rendered)."""
-        if any(w for c, w in zip(self.columns, self._widths) if c.label in ("AGE", "STARTED")):
+        if any(w for c, w in zip(self.columns, self._widths, strict=False) if c.label in ("AGE", "STARTED")):
             self.refresh_rows()
 
     # DataList's generic model API, mapped onto VMs.
-    def set_items(self, items: Iterable[Vm]) -> None:  # type: ignore[override]
+    def set_items(self, items: Iterable[Vm]) -> None:
         self.set_vms(items)
 
-    def apply_changes(self, added=None, changed=None, removed=()) -> None:  # type: ignore[override]
+    def apply_changes(self, added=None, changed=None, removed=()) -> None:
         self.apply_vm_changes(added, changed, removed)
 
     def set_filter(self, text: str) -> None:
@@ -588,7 +582,7 @@ class VmTree(DataList):
                 vm_ids = self.sorted_keys(vm_ids, vms.__getitem__)  # the sort orders VMs within their group
             if row.expanded and parents is not None and gid[0] != "images":  # an image has no fork row
                 head = gid[1] if gid[0] == "id" and gid[1] in roots else None
-                group_roots = {vms[vm_id].root_source_vm_id for vm_id in vm_ids} - {None}
+                group_roots = {root for vm_id in vm_ids if (root := vms[vm_id].root_source_vm_id) is not None}
                 if gid[0] == "id":
                     group_roots.add(gid[1])
                 rank = {vm_id: n for n, vm_id in enumerate(vm_ids)}  # siblings keep the list's sort
@@ -619,7 +613,8 @@ class VmTree(DataList):
         self._parent_row = parent_row
         self._forests = forests
         # The DataList model: every VM plus the group rows laid out now.
-        items = dict(self._vms)
+        items: dict[Hashable, Any] = {}
+        items.update(self._vms)
         items.update(groups)
         self._items = items
         self._groups = groups
@@ -643,15 +638,6 @@ class VmTree(DataList):
         super()._rebuild_order()
         if self._cursor != before and self.is_mounted and self.size.height > 1:
             self._scroll_cursor_into_view()
-        if EXIT_WHEN_READY and self._vms and self.is_attached:
-            self.call_after_refresh(self._exit_when_painted)  # see the module doc
-
-    def _exit_when_painted(self) -> None:
-        # The data can arrive before the app has finished mounting.
-        if getattr(self.app, "started", False):
-            self.app.exit()
-        else:
-            self.set_timer(0.01, self._exit_when_painted)
 
     def _announce_cursor(self) -> None:
         super()._announce_cursor()

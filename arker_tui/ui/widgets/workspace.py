@@ -11,11 +11,13 @@ The screen's controller asks it what is on screen (``pane_of``,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.text import Text
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -34,6 +36,11 @@ from .vm_header import VmHeader
 from .vm_pane import VmPane
 from .vm_tree import VmTree
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app_base import ArkerAppBase
+
 TAB_NAMES = {"runs": "Runs", "sessions": "Sessions", "tunnels": "Tunnels", "filesystems": "Filesystems",
              "details": "Details"}
 TAB_NAMES_NARROW = {"runs": "Runs", "sessions": "Sess", "tunnels": "Tun", "filesystems": "FS", "details": "Details"}
@@ -50,6 +57,9 @@ def is_visible(widget: Widget) -> bool:
 
 
 class Workspace(Horizontal):
+    if TYPE_CHECKING:  # the app typed (see app_base)
+        app = getters.app(ArkerAppBase)
+
     def __init__(self, *, run_log_cap: int, id: str | None = None) -> None:
         super().__init__(id=id)
         self.vm_pane = VmPane(id="left")
@@ -96,8 +106,8 @@ class Workspace(Horizontal):
     # --- what is where -------------------------------------------------------------
 
     @property
-    def tree(self) -> VmTree:
-        return self.vm_pane.tree
+    def vm_tree(self) -> VmTree:
+        return self.vm_pane.vm_tree
 
     @property
     def right(self) -> Widget:
@@ -106,7 +116,7 @@ class Workspace(Horizontal):
     @property
     def shown_vm(self) -> m.Vm | None:
         """The VM the header names and the panes show."""
-        return self.tree.get_vm(self.selected_vm_id) if self.selected_vm_id else None
+        return self.vm_tree.get_vm(self.selected_vm_id) if self.selected_vm_id else None
 
     def pane_tabs(self) -> list[tuple[ListPane, str]]:
         """Each list pane with the id of the tab it lives in."""
@@ -138,7 +148,7 @@ class Workspace(Horizontal):
 
     def focused_host(self) -> Widget | None:
         """The pane, run view or details holding the focus."""
-        node = self.screen.focused
+        node: DOMNode | None = self.screen.focused
         while node is not None and not isinstance(node, (FilterHost, RunView, VmDetail)):
             node = node.parent
         return node
@@ -147,7 +157,7 @@ class Workspace(Horizontal):
 
     def on_vm_pane_vms_changed(self, message: VmPane.VmsChanged) -> None:
         event = message.event
-        if event.error is not None and not self.tree.vm_count:
+        if event.error is not None and not self.vm_tree.vm_count:
             self._show_problem(event.error)
         elif event.error is not None:
             self._tell_error(event.error)
@@ -158,7 +168,7 @@ class Workspace(Horizontal):
                 self.notify("The selected VM is gone (deleted elsewhere?); moved to the next one.",
                             severity="warning")
             wanted = self._select_when_listed
-            if wanted is not None and self.tree.get(wanted) is not None:
+            if wanted is not None and self.vm_tree.get(wanted) is not None:
                 self._select_when_listed = None
                 self.select_vm(wanted)
         self.show_vm()
@@ -176,7 +186,7 @@ class Workspace(Horizontal):
         shown = error is not None
         if shown:
             settings = self.app.settings
-            self.problem.update(vm_list_problem(error, self.vm_pane.watch.status,
+            self.problem.update(vm_list_problem(error, self.vm_pane.query_watch.status,
                                                 host=settings.control_url, profile=settings.profile))
         if self.problem.display == shown:
             return
@@ -186,7 +196,7 @@ class Workspace(Horizontal):
         if shown:
             self.screen.set_focus(None)  # nothing hidden keeps the focus
         else:
-            self.tree.focus()
+            self.vm_tree.focus()
 
     def on_vm_tree_vm_selected(self, message: VmTree.VmSelected) -> None:
         if message.vm_id == self.selected_vm_id:
@@ -198,7 +208,7 @@ class Workspace(Horizontal):
     def select_vm(self, vm_id: str) -> None:
         """Put the tree's cursor on a VM (clearing a filter that hides it);
         a VM the tree has not received yet is selected when it arrives."""
-        tree = self.tree
+        tree = self.vm_tree
         if tree.get(vm_id) is None:
             self._select_when_listed = vm_id
         elif not tree.move_cursor_to_key(vm_id) and tree.filter:
@@ -240,8 +250,8 @@ class Workspace(Horizontal):
             page.display = False  # shown below, with the old page hidden in the same frame
             await self.pages.mount(page)
         self.tab_bar.activate(tab_id)
-        for page in self.pages.children:
-            page.display = page.id == tab_id
+        for child in self.pages.children:
+            child.display = child.id == tab_id
         self.bind_panes()
         if had_focus is not None and not is_visible(had_focus):
             self.focus_tab(tab_id)
@@ -256,7 +266,7 @@ class Workspace(Horizontal):
 
     async def focus_pane(self, number: str) -> None:
         if number == "1":
-            self.tree.focus()
+            self.vm_tree.focus()
             return
         tab = TABS[number]
         await self.show_tab(tab)
@@ -316,7 +326,7 @@ class Workspace(Horizontal):
         pane = {"runs": self.runs_pane, "sessions": self.sessions_pane, "tunnels": self.tunnels_pane,
                 "filesystems": self.filesystems_pane}[tab_id]
         if pane.bound and (not pane.vm_scoped or pane.vm_id == self.selected_vm_id):
-            return pane.count_label if pane.watch.status.loaded else None
+            return pane.count_label if pane.query_watch.status.loaded else None
         if tab_id == "filesystems":
             entry = repo.peek(Query.filesystems())
         elif vm is None:
@@ -341,7 +351,7 @@ class Workspace(Horizontal):
         self._marks_shown = marks
         pending = {item: label for (kind, item), label in marks.items() if kind == "vm"}
         for vm_id in self._pending_vms | pending.keys():
-            self.tree.set_pending(vm_id, pending.get(vm_id))
+            self.vm_tree.set_pending(vm_id, pending.get(vm_id))
         self._pending_vms = set(pending)
         for pane in self.panes():
             pane.data_list.refresh_rows()
@@ -360,7 +370,7 @@ class Workspace(Horizontal):
         if self.run_view_open:
             self.run_view.update_header()
         if self.problem.display:
-            self._show_problem(self.vm_pane.watch.status.error)
+            self._show_problem(self.vm_pane.query_watch.status.error)
         elif self.vm_pane.error_line.display:
             self.vm_pane.show_status()
 
@@ -375,7 +385,7 @@ class Workspace(Horizontal):
             await self.right.mount(view)
         view.display = True
         self.right.set_class(self.size.height < MAXIMIZE_BELOW, "run-maximized")
-        vm = self.tree.get_vm(vm_id)
+        vm = self.vm_tree.get_vm(vm_id)
         watched = getattr(self.app.repository, "watched", None)
         if watched is not None:  # an opened log is watched: the user is told when the run ends
             watched.watch(vm_id, run_id, vm_name=vm.name if vm is not None else None)
