@@ -12,7 +12,6 @@ from arker_tui.emulator import Emulator, ManualClock, World
 from arker_tui.repository import Intervals, Query
 from arker_tui.repository.budget import Budgets
 from arker_tui.repository.sweeps import MAX_GET_VM, merge
-
 from tests.test_repository_support import Recorder, build_world, make_env
 
 Q = Query.vms()

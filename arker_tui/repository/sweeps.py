@@ -41,7 +41,7 @@ import asyncio
 import logging
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..api.errors import ArkerError
 from ..api.metering import Meter, current_meter
@@ -51,9 +51,6 @@ from .entry import Entry
 from .events import ChangeEvent
 from .pages import PageCache
 from .query import Query
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .repository import Repository
 
 log = logging.getLogger("arker_tui.repository")
 
@@ -126,7 +123,7 @@ def merge(items: list[Any], index: dict[str, Any], running: list[Any], fetched: 
 class RunningSweeps:
     """The running sweeps of a repository's subscribed VM lists."""
 
-    def __init__(self, repo: "Repository") -> None:
+    def __init__(self, repo: Any) -> None:  # the Repository (not imported: no cycle)
         self.repo = repo
         self._sweeps: dict[Query, Sweep] = {}
 
@@ -159,6 +156,8 @@ class RunningSweeps:
         may cost ``share`` of what the full list cost a minute without it, in
         bytes and in requests."""
         full, without, share = entry.cost, self._without(entry), self._share()
+        if full is None:
+            return 0.0
         by_bytes = cost.bytes * without / (share * full.bytes) if full.bytes else 0.0
         by_requests = cost.requests * without / (share * full.requests) if full.requests else 0.0
         return max(by_bytes, by_requests)
