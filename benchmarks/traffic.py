@@ -8,6 +8,8 @@
 - a followed run with 50 MB of output, 60 virtual seconds (the repository's
   run query, what the run view watches);
 - time for a change to the selected VM to appear in the tree at 10,000 VMs;
+- the running sweep at 10,000 VMs (1,000 running): idle traffic without and
+  with it, and how soon a run ending on a VM that is not selected shows;
 - with 100 ms of simulated round-trip latency at 10,000 VMs: first VM on
   screen, full list loaded, key to paint during the load (real time);
 - 100,000 VMs (real time, default pages): first page painted, key to paint
@@ -30,7 +32,9 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Any, Callable
+from contextlib import asynccontextmanager
+from types import SimpleNamespace
+from typing import Any, AsyncIterator, Callable
 
 import httpx
 
@@ -91,7 +95,7 @@ async def _warm(emulator: Any, limit: int) -> None:
                 return
 
 
-def _app(world: Any, *, clock: Any = None, page: int | None = PAGE, latency: float = 0.0):
+def _app(world: Any, *, clock: Any = None, page: int | None = PAGE, latency: float = 0.0, budgets: Any = None):
     from arker_tui.api.client import ArkerClient
     from arker_tui.emulator import Emulator
     from arker_tui.repository import Intervals, Repository
@@ -105,7 +109,8 @@ def _app(world: Any, *, clock: Any = None, page: int | None = PAGE, latency: flo
     settings = _settings()
     client = ArkerClient(settings, transport=transport)
     kwargs = {"page_size": page} if page is not None else {}
-    repo = Repository(client, clock=clock, intervals=Intervals(), **kwargs)
+    intervals = Intervals() if budgets is None else Intervals(budgets=budgets)
+    repo = Repository(client, clock=clock, intervals=intervals, **kwargs)
     return ArkerApp(repo, settings=settings, demo=True), repo, emulator, transport
 
 
@@ -143,25 +148,42 @@ def _busiest_minute(log: list[tuple[float, int, str]]) -> tuple[int, float]:
 # --- idle traffic and the selected VM --------------------------------------------------------
 
 
-async def idle_traffic(vms: int, minutes: int, change_trials: int = 0) -> list[Figure]:
-    from arker_tui.api.models import ResizeRequest
-    from arker_tui.repository import FakeClock, Query
+@asynccontextmanager
+async def _idle_app(vms: int, budgets: Any = None) -> AsyncIterator[SimpleNamespace]:
+    """The real app on a fake clock against a world of ``vms`` VMs paged by
+    100, once its VM list has loaded."""
+    from arker_tui.repository import FakeClock
 
     world = _world(vms)
     clock = FakeClock()
-    app, repo, emulator, transport = _app(world, clock=clock)
+    app, repo, emulator, transport = _app(world, clock=clock, budgets=budgets)
     await _warm(emulator, PAGE)
-    figures: list[Figure] = []
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         tree = screen.vm_tree
         await _wait(lambda: _loaded(repo) and tree.vm_count > 0, 600, f"{vms:,} VMs loaded")
         await clock.advance(0)
         await pilot.pause()
+        yield SimpleNamespace(world=world, clock=clock, app=app, repo=repo, transport=transport, pilot=pilot,
+                              screen=screen, tree=tree)
+
+
+async def _idle_minutes(run: SimpleNamespace, minutes: int) -> list[tuple[float, int, str]]:
+    """What was sent over ``minutes`` virtual minutes from now: (time, bytes, path) each."""
+    start, t0 = len(run.transport.log), run.clock.now()
+    await _virtual_seconds(run.clock, run.world, run.pilot, minutes * 60)
+    return [x for x in run.transport.log[start:] if x[0] < t0 + minutes * 60]
+
+
+async def idle_traffic(vms: int, minutes: int, change_trials: int = 0) -> list[Figure]:
+    from arker_tui.api.models import ResizeRequest
+    from arker_tui.repository import Query
+
+    figures: list[Figure] = []
+    async with _idle_app(vms) as run:
+        world, clock, repo, pilot, screen, tree = run.world, run.clock, run.repo, run.pilot, run.screen, run.tree
         sweep = repo.peek(Query.vms()).cost
-        start, t0 = len(transport.log), clock.now()
-        await _virtual_seconds(clock, world, pilot, minutes * 60)
-        log = [x for x in transport.log[start:] if x[0] < t0 + minutes * 60]
+        log = await _idle_minutes(run, minutes)
         per_min = len(log) / minutes
         mb_per_min = sum(b for _, b, _ in log) / MB / minutes
         routes: dict[str, int] = {}
@@ -208,6 +230,80 @@ async def idle_traffic(vms: int, minutes: int, change_trials: int = 0) -> list[F
                 f"{change_trials} resizes at random moments; worst {max(waits):.2f} s, median "
                 f"{median(waits):.2f} s of virtual time until the tree's row shows it (selected VM interval "
                 f"{detail:.0f} s; the VM list's own interval is {repo.interval(Query.vms()):.0f} s)"))
+    return figures
+
+
+# --- the running sweep: the busy part of a slow VM list --------------------------------------
+
+
+async def _running_sweep_once(vms: int, minutes: int, trials: int, share: float | None) -> dict[str, Any]:
+    from arker_tui.repository import Query
+    from arker_tui.repository.budget import Budgets
+
+    budgets = Budgets() if share is None else Budgets(running_sweep_share=share)
+    async with _idle_app(vms, budgets) as run:  # every 10th VM has a run that keeps running
+        world, clock, repo, pilot, screen, tree = run.world, run.clock, run.repo, run.pilot, run.screen, run.tree
+        log = await _idle_minutes(run, minutes)
+        lists = [x for x in log if x[2] == "/v1/vms"]
+        # A run of a running VM (not the selected one) ends: seconds until its row says idle.
+        selected = screen.selected_vm_id
+        running = [vm_id for vm_id, rec in world.vms.items() if rec.active_runs and vm_id != selected]
+        rng = random.Random(11)
+        waits = []
+        limit = 3 * (repo.interval(Query.vms()) or 60.0)
+        for trial in range(trials):
+            await _virtual_seconds(clock, world, pilot, rng.randrange(1, 30))
+            vm_id = running[(trial * 97) % len(running)]
+            for run_id in list(world.vms[vm_id].active_runs):
+                world.cancel_run(vm_id, run_id)
+            ended_at = clock.now()
+            steps = 0
+            while tree.get_vm(vm_id).state != "idle" and clock.now() - ended_at < limit:
+                world.clock.advance(0.5)
+                await clock.advance(0.5)
+                steps += 1
+                if steps % 4 == 0:
+                    await pilot.pause()
+            waits.append(clock.now() - ended_at)
+        sweep = repo.sweeps.sweep_of(Query.vms())
+        return {
+            "requests": len(log) / minutes, "mb": sum(b for _, b, _ in log) / MB / minutes,
+            "list_requests": len(lists) / minutes, "list_mb": sum(b for _, b, _ in lists) / MB / minutes,
+            "full_interval": repo.interval(Query.vms()), "sweep_interval": repo.sweeps.interval(Query.vms()),
+            "sweep_cost": sweep.cost if sweep is not None else None, "waits": waits,
+            "get_vm": sweep.fetched_one_by_one if sweep is not None else 0,
+            "full_cost": repo.peek(Query.vms()).cost,
+        }
+
+
+async def running_sweep(vms: int, minutes: int, trials: int) -> list[Figure]:
+    """Idle traffic and how soon a running VM's change shows, without and with the running sweep."""
+    without = await _running_sweep_once(vms, minutes, trials, share=0.0)
+    with_ = await _running_sweep_once(vms, minutes, trials, share=None)
+    cost, full_cost = with_["sweep_cost"], with_["full_cost"]
+    figures = []
+    for label, r in (("without", without), ("with", with_)):
+        figures.append(Figure(
+            f"idle traffic, {vms:,} VMs ({vms // 10:,} running), {label} the running sweep", "recorded",
+            f"{r['requests']:.0f} req/min, {r['mb']:.2f} MB/min", True,
+            f"all routes over {minutes} virtual minutes; the VM list alone {r['list_requests']:.0f} req/min, "
+            f"{r['list_mb']:.2f} MB/min; full sweep every {r['full_interval']:.0f} s"
+            + (f", running sweep every {r['sweep_interval']:.0f} s ({cost.requests} requests, "
+               f"{cost.bytes / MB:.2f} MB)" if label == "with" and r["sweep_interval"] and cost else "")))
+    # Sooner, for no more of the VM list's traffic (a tenth of slack: a 10-minute window cuts sweeps).
+    ok = (max(with_["waits"]) < max(without["waits"]) and with_["list_mb"] <= without["list_mb"] * 1.1
+          and with_["list_requests"] <= without["list_requests"] * 1.1)
+    figures.append(Figure(
+        f"a running VM's run ends: its row shows it, {vms:,} VMs", "sooner, no more traffic",
+        f"worst {max(without['waits']):.0f} s -> {max(with_['waits']):.0f} s", ok,
+        f"{trials} runs cancelled at random moments on VMs other than the selected one; median "
+        f"{median(without['waits']):.0f} s without the running sweep, {median(with_['waits']):.0f} s with it "
+        f"({with_['get_vm']} get_vm calls for VMs that stopped); the VM list's own traffic "
+        f"{without['list_requests']:.0f} -> {with_['list_requests']:.0f} req/min, "
+        f"{without['list_mb']:.2f} -> {with_['list_mb']:.2f} MB/min"
+        + (f"; full sweeps as often as the running sweep would cost "
+           f"{full_cost.bytes / MB * 60 / with_['sweep_interval']:.1f} MB/min"
+           if full_cost is not None and with_["sweep_interval"] else "")))
     return figures
 
 
@@ -451,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         ("idle 100", lambda: asyncio.run(idle_traffic(100, minutes))),
         ("idle 10,000", lambda: asyncio.run(idle_traffic(10_000, minutes, change_trials=3 if args.quick else 8))),
         ("idle 100,000", lambda: asyncio.run(idle_traffic(100_000, minutes))),
+        ("sweep 10,000", lambda: asyncio.run(running_sweep(10_000, minutes, trials=4 if args.quick else 10))),
         ("big run", lambda: asyncio.run(big_run())),
         ("rtt 10,000", lambda: asyncio.run(during_load(10_000, latency=0.1, page=PAGE,
                                                        label="10,000 VMs, 100 ms RTT, 100-item pages"))),

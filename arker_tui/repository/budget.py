@@ -35,6 +35,10 @@ class Budgets:
     list_mb_per_min: float = 6.0  # each list: VMs, sessions, tunnels, syncs, filesystems, org activity
     list_requests_per_min: float = 60.0
     run_output_mb_per_s: float = 1.0  # each followed run: its whole output comes with every poll
+    # The share of what a slow VM list costs a minute that its sweep of
+    # running VMs may take (sweeps.py); 0 turns that sweep off. Not a
+    # config setting: tests and the benchmark compare with and without.
+    running_sweep_share: float = 0.5
 
     @property
     def list_bytes_per_min(self) -> float:

@@ -28,6 +28,7 @@ from .query import Query
 from .runlog import RunLog
 from .stats import RepositoryStats
 from .status import Handle, Status
+from .sweeps import RunningSweeps
 from .watched import WatchedRuns
 
 log = logging.getLogger("arker_tui.repository")
@@ -78,6 +79,7 @@ class Repository(Mutations, Status):
         self._paused = False
         self._closed = False
         self.watched = WatchedRuns(self)  # runs the user is told about when they end
+        self.sweeps = RunningSweeps(self)  # the running part of a slow VM list, between full sweeps
 
     # --- lifecycle ----------------------------------------------------------
 
@@ -89,7 +91,7 @@ class Repository(Mutations, Status):
         """Stop every timer and fetch. The client is the caller's to close."""
         self._closed = True
         self.watched.close()
-        tasks = []
+        tasks = self.sweeps.stop_all()
         for entry in self._entries.values():
             for task in (entry._timer, entry._task):
                 if task is not None and not task.done():
@@ -195,6 +197,7 @@ class Repository(Mutations, Status):
                 self._start_fetch(entry)
             elif entry._timer is None:
                 self._schedule(entry, from_last=True)
+        self.sweeps.plan(entry)
         self._notify_status()
         return Subscription(self, query, callback)
 
@@ -213,6 +216,7 @@ class Repository(Mutations, Status):
             # Unwatched: no more interval fetches; it goes stale and is
             # fetched again when someone asks.
             self._cancel_timer(entry)
+            self.sweeps.stop(query)
             self._failing.discard(query)
             self._notify_status()
 
@@ -228,6 +232,7 @@ class Repository(Mutations, Status):
         self._paused = True
         for entry in self._entries.values():
             self._cancel_timer(entry)
+        self.sweeps.stop_all()
         self._notify_status()
 
     def resume(self) -> None:
@@ -242,6 +247,7 @@ class Repository(Mutations, Status):
                 self._start_fetch(entry)
             else:
                 self._schedule(entry, from_last=True)
+            self.sweeps.plan(entry)
         self._notify_status()
 
     @property
@@ -292,7 +298,13 @@ class Repository(Mutations, Status):
         if query.kind == "run":
             return run_interval(entry._run_interval or self.intervals.running_run, entry.cost, budgets)
         base = self.intervals.base(query)
-        return list_interval(base, entry.cost, budgets) if is_budgeted(query) else base
+        if not is_budgeted(query):
+            return base
+        if query.kind == "vms":  # a running sweep (sweeps.py) takes a share of what the list costs
+            shared = self.sweeps.full_interval(entry)
+            if shared is not None:
+                return shared
+        return list_interval(base, entry.cost, budgets)
 
     # --- the fetch chain --------------------------------------------------------
 
@@ -338,6 +350,8 @@ class Repository(Mutations, Status):
             self._start_fetch(entry)
         else:
             self._schedule(entry)
+        if entry.query.kind == "vms":
+            self.sweeps.plan(entry)
         self._notify_status()
         if error is not None:
             raise error
