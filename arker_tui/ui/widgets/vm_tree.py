@@ -2,8 +2,10 @@
 
 A ``DataList`` whose rows are group rows and VM rows. The layout (which
 groups, in which order, which are expanded, what the filter keeps) is
-recomputed from plain dicts and lists on every change, which is cheap even
-for 10,000 VMs; rendering is not: each row's strip stays cached by key until
+recomputed from plain dicts and lists on every change; the groups, their
+sorted members and the filter's recent results are kept while the VMs stand
+(``vm_groups.Grouped``), so a filter keystroke over 100,000 VMs costs what it
+shows. Rendering is costlier still: each row's strip stays cached by key until
 that row's VM (or group's label/count) changes, so an update of a few VMs
 re-renders only those few rows.
 
