@@ -5,11 +5,12 @@ field, the error body and the network policy."""
 # would compile and evaluate every field's annotation string (about a
 # quarter of the cost of defining the classes).
 
+import sys
 import types
 import typing
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 __all__ = [
     "ARKER_ORG_ID", "PUBLIC_GOLDENS", "ERROR_CODES", "VM_STATES", "SESSION_STATES", "RUN_STATES",
@@ -131,3 +132,23 @@ def describe_network(policy: Any) -> str:
         if kind:
             return str(kind)
     return str(policy)
+
+
+# --- memory of list items ---------------------------------------------------
+# 100,000 VMs live in the app at once.
+# - ``shared_strings``: one copy of each value of the named fields (a region,
+#   a state, an org id), not one per item. Public pydantic API (a validator).
+# Not done: pydantic-core grows a model's set of fields set to a table of 128
+# slots for a VM's 21 fields (2.2 KB, where a copy sized for it is 1.2 KB),
+# but replacing it means writing pydantic's own ``__pydantic_fields_set__``,
+# which no public API offers.
+
+
+def _share(cls: type, value: Any) -> Any:
+    return sys.intern(value) if type(value) is str else value
+
+
+def shared_strings(*names: str) -> Any:
+    """A validator (assign it in the class body) that keeps one copy of each
+    value of these fields across every item."""
+    return field_validator(*names, mode="after")(classmethod(_share))

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
-from .base import TERMINAL_RUN_STATES, ApiModel
+from .base import TERMINAL_RUN_STATES, ApiModel, shared_strings
 
 __all__ = [
     "Session", "ListSessionsResponse", "Tunnel", "ListTunnelsResponse", "Vm", "ListVmsResponse",
@@ -30,6 +30,8 @@ class Session(ApiModel):
     region: str | None = None
     provider: str | None = None
 
+    _shared = shared_strings("state", "cwd", "source_org_id", "region", "provider")
+
 
 class ListSessionsResponse(ApiModel):
     sessions: list[Session] = []
@@ -53,6 +55,8 @@ class Tunnel(ApiModel):
     tunnel_key: str | None = None
     auth_mode: str | None = None
     auth_token: str | None = Field(default=None, repr=False)
+
+    _shared = shared_strings("visibility", "protocol", "state", "source_org_id", "region", "provider", "auth_mode")
 
     @property
     def key(self) -> str:
@@ -90,6 +94,9 @@ class Vm(ApiModel):
     worker_id: str | None = None
     sessions: list[Session] = []
     tunnels: list[Tunnel] = []
+
+    _shared = shared_strings("owner_org_id", "state", "region", "provider", "root_source_vm_id",
+                             "root_source_vm_name", "worker_id")
 
     @property
     def label(self) -> str:

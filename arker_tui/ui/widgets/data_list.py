@@ -17,6 +17,7 @@ ties.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Callable, Generic, Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from rich.cells import cell_len, set_cell_size
@@ -54,6 +55,7 @@ ARROWS = {False: "↑", True: "↓"}  # ascending, descending (as the activity v
 # The marks gutter: one glyph per row (a mark, or a bulk action's state for that row).
 MARK_GLYPHS = {"marked": "✓", "pending": "◷", "failed": "✖"}
 GUTTER = 2  # a space and the glyph, left of the first column while anything is marked
+STRIPS_KEPT = 2000  # rendered rows kept (about 2 KB each): many screens' worth, not a whole org's
 
 
 def fit(cell: Cell, width: int, justify: str = "left", style: Style | None = None) -> list[Segment]:
@@ -707,7 +709,11 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
         if cached is None:
             strip = self._row_strip(self.render_row(self._items[key]), widths, None)
             strip = strip.crop_extend(0, width, None)
-            self._strip_cache[key] = strip
+            cache = self._strip_cache
+            if len(cache) >= STRIPS_KEPT:  # rows scrolled past long ago go first (a dict keeps insertion order)
+                for old in list(islice(cache, STRIPS_KEPT // 2)):
+                    del cache[old]
+            cache[key] = strip
         else:
             strip = cached
         if gutter:

@@ -2,8 +2,10 @@
 
 A ``DataList`` whose rows are group rows and VM rows. The layout (which
 groups, in which order, which are expanded, what the filter keeps) is
-recomputed from plain dicts and lists on every change, which is cheap even
-for 10,000 VMs; rendering is not: each row's strip stays cached by key until
+recomputed from plain dicts and lists on every change; the groups, their
+sorted members and the filter's recent results are kept while the VMs stand
+(``vm_groups.Grouped``), so a filter keystroke over 100,000 VMs costs what it
+shows. Rendering is costlier still: each row's strip stays cached by key until
 that row's VM (or group's label/count) changes, so an update of a few VMs
 re-renders only those few rows.
 
@@ -25,6 +27,7 @@ from ..actions import bindings
 from ..filter_terms import VM_FIELDS, epoch
 from ..lineage import Forest, build_forest, flatten
 from .data_list import Cell, Column, DataList
+from .vm_groups import Grouped
 
 GROUPINGS = ("lineage", "region", "state")
 NAME_LIMIT = 200  # characters kept of a name before the list cuts it to width
@@ -161,7 +164,7 @@ class VmTree(DataList):
         self._forests: dict[GroupKey, Forest] = {}
         # The groups of the VMs as they are: a filter or a fold does not change
         # them, so typing in the filter line does not regroup 10,000 VMs.
-        self._grouped: tuple[dict, dict] | None = None
+        self._grouped: Grouped | None = None
         self.shown_vm_count = 0
         if vms:
             self.set_vms(list(vms))
@@ -440,7 +443,11 @@ class VmTree(DataList):
         key = self._sort_keys.get(vm_id)
         if key is None:
             vm = self._vms[vm_id]
-            key = self._sort_keys[vm_id] = (fmt.clean(vm.name or "").casefold() or vm_id.casefold(), vm_id)
+            name = vm.name or ""
+            folded = fmt.clean(name).casefold() or vm_id.casefold()
+            if folded == name:
+                folded = name  # most names are folded already: one copy of them
+            key = self._sort_keys[vm_id] = (folded, vm_id)
         return key
 
     def _filter_text(self, vm_id: str) -> str:
@@ -451,7 +458,7 @@ class VmTree(DataList):
             self._filter_texts[vm_id] = text
         return text
 
-    def _assign_groups(self) -> tuple[dict[tuple, list[str]], dict[tuple, tuple[int, str, bool]]]:
+    def _assign_groups(self) -> Grouped:
         """Group id -> member VM ids, and group id -> (rank, label, golden)."""
         vms = self._vms
         members: dict[tuple, list[str]] = {}
@@ -525,30 +532,43 @@ class VmTree(DataList):
                     looks[gid] = (_state_rank(state), fmt.trim(state, 40) or "-", False)
                 else:
                     group.append(vm_id)
-        return members, looks
+        return Grouped(members, looks)
 
     def _compute_order(self) -> list[Hashable]:
-        if self._grouped is None:
-            self._grouped = self._assign_groups()
-        members, looks = self._grouped
+        grouped = self._grouped
+        regrouped = grouped is None
+        if grouped is None:
+            grouped = self._grouped = self._assign_groups()
+        members, looks = grouped.members, grouped.looks
         grouping = self._grouping
         query = self._filter
         collapsed = self._collapsed_filtering if query else self._collapsed
         lineage = grouping == "lineage"
         roots = self._roots
         vms = self._vms
-        filter_text = self._filter_text
         cache = self._strip_cache
         old_groups = self._groups
-        vms = self._vms
-        expression = self._filter_expression
-        predicates = expression.predicates
-        now = fmt.clock().timestamp()
+        state = (self.sort_column, self.descending, self.reverse)
+
+        def sort(ids: list[str]) -> list[str]:
+            return self.sorted_keys(ids, vms.__getitem__)
+
+        if query:
+            if not grouped.texts_ready:
+                filter_text = self._filter_text
+                for vm_id in vms:
+                    filter_text(vm_id)
+                grouped.texts_ready = True
+            shown_ids = grouped.matches(self._filter_expression, self._filter_texts, vms, fmt.clock().timestamp(),
+                                        state, sort)
+        else:
+            shown_ids = grouped.sorted_members(state, sort)
         # Forks nest only when the fork rows are known and no filter is on
         # (a filter shows its matches, never a parent that does not match).
         parents = self._fork_parents if lineage and not query else None
         collapsed_vms = self._collapsed_vms
         nesting: dict[str, tuple[int, str, int]] = {}
+        looks_seen: dict[tuple[int, str, int], tuple[int, str, int]] = {}
         parent_row: dict[str, str] = {}
         forests: dict[GroupKey, Forest] = {}
 
@@ -556,38 +576,33 @@ class VmTree(DataList):
         groups: dict[GroupKey, GroupRow] = {}
         group_of: dict[str, GroupKey] = {}
         shown = 0
-        for gid in sorted(members, key=lambda g: (looks[g][0], looks[g][1].casefold(), g)):
+        for gid in grouped.order:
+            vm_ids = shown_ids.get(gid)
+            if not vm_ids:
+                continue
             rank, label, golden = looks[gid]
-            vm_ids = members[gid]
-            if query:
-                label_text = label.lower()
-                # One pass per word and per term: each narrows what the next one reads.
-                for word in expression.words:
-                    if word not in label_text:  # the group's name counts as every member's
-                        vm_ids = [vm_id for vm_id in vm_ids if word in filter_text(vm_id)]
-                for holds in predicates:
-                    vm_ids = [vm_id for vm_id in vm_ids if holds(vms[vm_id], now)]
-                if not vm_ids:
-                    continue
             key: GroupKey = ("group", grouping, *gid)
-            row = GroupRow(key, label, len(vm_ids), len(members[gid]), key not in collapsed, golden)
-            if old_groups.get(key) != row:
+            expanded = key not in collapsed
+            row = old_groups.get(key)
+            if (row is None or row.count != len(vm_ids) or row.expanded != expanded or regrouped
+                    and (row.label != label or row.total != len(members[gid]) or row.golden != golden)):
+                row = GroupRow(key, label, len(vm_ids), len(members[gid]), expanded, golden)
                 cache.pop(key, None)
             groups[key] = row
             order.append(key)
             shown += len(vm_ids)
-            for vm_id in vm_ids:
-                group_of[vm_id] = key
-            if row.expanded:
-                vm_ids = self.sorted_keys(vm_ids, vms.__getitem__)  # the sort orders VMs within their group
-            if row.expanded and parents is not None and gid[0] != "images":  # an image has no fork row
+            group_of.update(dict.fromkeys(vm_ids, key))
+            if not expanded:
+                continue
+            # vm_ids is kept by ``grouped``: read, never changed here.
+            if parents is not None and gid[0] != "images":  # an image has no fork row
                 head = gid[1] if gid[0] == "id" and gid[1] in roots else None
                 group_roots = {root for vm_id in vm_ids if (root := vms[vm_id].root_source_vm_id) is not None}
                 if gid[0] == "id":
                     group_roots.add(gid[1])
-                rank = {vm_id: n for n, vm_id in enumerate(vm_ids)}  # siblings keep the list's sort
+                position = {vm_id: n for n, vm_id in enumerate(vm_ids)}  # siblings keep the list's sort
                 forest = forests[key] = build_forest(vm_ids, parents, roots=group_roots, head=head,
-                                                     sort_key=rank.__getitem__)
+                                                     sort_key=position.__getitem__)
                 for parent, kids in forest.children.items():
                     for kid in kids:
                         parent_row[kid] = parent
@@ -595,15 +610,15 @@ class VmTree(DataList):
                 for vm_id, depth in flatten(forest, collapsed_vms):
                     order.append(vm_id)
                     hidden = forest.descendants(vm_id) if vm_id in collapsed_vms else 0
-                    nesting[vm_id] = (depth, notes.get(vm_id, ""), hidden)
-            elif row.expanded:
-                if lineage and gid[0] == "id" and gid[1] in roots and gid[1] in group_of:
-                    vm_ids.remove(gid[1])
-                    vm_ids.insert(0, gid[1])
+                    look = (depth, notes.get(vm_id, ""), hidden)
+                    nesting[vm_id] = looks_seen.setdefault(look, look)  # a few distinct looks for 100,000 VMs
+            elif lineage and gid[0] == "id" and gid[1] in roots and gid[1] in group_of:
+                head = gid[1]  # the root VM heads its group
+                order.append(head)
+                order.extend(vm_id for vm_id in vm_ids if vm_id != head)
+            else:
                 order.extend(vm_ids)
 
-        for key in old_groups.keys() - groups.keys():
-            cache.pop(key, None)
         old_nesting = self._nesting
         if nesting or old_nesting:
             for vm_id in old_nesting.keys() | nesting.keys():
@@ -612,9 +627,19 @@ class VmTree(DataList):
         self._nesting = nesting
         self._parent_row = parent_row
         self._forests = forests
-        # The DataList model: every VM plus the group rows laid out now.
-        items: dict[Hashable, Any] = {}
-        items.update(self._vms)
+        # The DataList model: every VM plus the group rows laid out now. A
+        # new filter changes only the group rows: the VMs' entries stand.
+        gone = old_groups.keys() - groups.keys()
+        for key in gone:
+            cache.pop(key, None)
+        items: dict[Hashable, Any]
+        if regrouped:  # the VMs changed (set_vms / apply_vm_changes regroup)
+            items = {}
+            items.update(vms)
+        else:
+            items = self._items
+            for key in gone:
+                del items[key]
         items.update(groups)
         self._items = items
         self._groups = groups
