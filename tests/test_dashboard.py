@@ -73,21 +73,27 @@ async def test_a_tab_is_built_when_first_shown_and_then_kept(backend):
         assert screen.query_one("#filesystems-pane") is filesystems
 
 
+async def open_run_log(pilot, app, vm_name: str, run_id: str):
+    """Select the VM, find the run in Runs and open its log (the run view)."""
+    screen = app.screen
+    await select_vm(pilot, app, vm_name)
+    await pilot.press("2")
+    runs = screen.query_one("#runs-pane")
+    await wait_for(pilot, lambda: run_id in {r.run_id for r in runs.data_list.items()})
+    runs.data_list.move_cursor_to_key(run_id)
+    await pilot.press("enter")
+    view = screen.run_view
+    await wait_for(pilot, lambda: screen.run_view_open and view.run is not None)
+    return view
+
+
 async def test_a_running_run_streams_and_its_end_shows_without_a_keypress(backend):
     world = world_of(backend)
     vm = world.find_vm_by_name("scratch")
     started = world.run(vm.vm_id, m.RunRequest(command="progress 6 1", background=True))
     app = demo_app(backend)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        await select_vm(pilot, app, "scratch")
-        await pilot.press("2")
-        runs = screen.query_one("#runs-pane")
-        await wait_for(pilot, lambda: started["run_id"] in {r.run_id for r in runs.data_list.items()})
-        runs.data_list.move_cursor_to_key(started["run_id"])
-        await pilot.press("enter")
-        view = screen.run_view
-        await wait_for(pilot, lambda: screen.run_view_open and view.run is not None)
+        view = await open_run_log(pilot, app, "scratch", started["run_id"])
         assert view.run.state == "running"
         before = view.log_view.line_count
         world.clock.advance(3)
@@ -106,14 +112,7 @@ async def test_an_ended_runs_log_offers_no_follow_or_cancel_and_says_why(backend
     app = demo_app(backend)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        await select_vm(pilot, app, "scratch")
-        await pilot.press("2")
-        runs = screen.query_one("#runs-pane")
-        await wait_for(pilot, lambda: started["run_id"] in {r.run_id for r in runs.data_list.items()})
-        runs.data_list.move_cursor_to_key(started["run_id"])
-        await pilot.press("enter")
-        view = screen.run_view
-        await wait_for(pilot, lambda: screen.run_view_open and view.run is not None)
+        view = await open_run_log(pilot, app, "scratch", started["run_id"])
         footer = screen.query_one(KeyFooter)
 
         def footer_words() -> set[str]:
