@@ -63,10 +63,21 @@ class FilterHost(Vertical):
     # Made on the first `/`: most panes are never filtered, and every widget
     # mounted at start is paid for before the first paint.
     filter_input: FilterInput | None = None
+    error_line: Static  # the line under the list (made by the pane)
+    _error_line_shown: Text | None = None
 
     @property
     def plural(self) -> str:
         return self.noun + "s"
+
+    def show_error_line(self, line: Text | None) -> None:
+        """The line under the list, or none. Only when it changed: updating a
+        Static lays the screen out again, and this runs on every refresh."""
+        if line == self._error_line_shown:
+            return
+        self._error_line_shown = line
+        self.error_line.update(line or "")
+        self.error_line.set_class(line is not None, "visible")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "intent" and self.filter_input is not None and self.filter_input.has_focus:
@@ -249,9 +260,7 @@ class ListPane(IntentSource, Watching, FilterHost):
         self.data_list.empty_text = status.empty_text(self.noun, self.loaded_empty_text())
         self.data_list.filter_empty_text = f"No {self.plural} match the filter (esc clears)."
         self.data_list.refresh()
-        line = status.error_line() if self.bound else None
-        self.error_line.update(line or "")
-        self.error_line.set_class(line is not None, "visible")
+        self.show_error_line(status.error_line() if self.bound else None)
 
     def tick(self) -> None:
         """Once a second while shown: relative times and durations move on."""

@@ -129,9 +129,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         self.post_message(self.VmsChanged(event, first))
 
     def show_status(self) -> None:
-        line = self.query_watch.status.error_line() if self._loaded else None
-        self.error_line.update(line or "")
-        self.error_line.set_class(line is not None, "visible")
+        self.show_error_line(self.query_watch.status.error_line() if self._loaded else None)
 
     def select_first_vm(self) -> None:
         """On first load, start on a VM rather than on a group row."""
