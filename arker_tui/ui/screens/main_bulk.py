@@ -58,13 +58,18 @@ def vm_consequences(repo: Any, targets: list[Target]) -> list[str]:
             running += sum(r.state == "running" for r in entry.value)
         elif vm.state == "running":
             unknown += 1
+    lines = []  # what goes with them, only what there is (as the one-VM dialog says it)
+    if sessions:
+        lines.append(plural(sessions, "session") + (" end" if sessions != 1 else " ends"))
     runs = plural(running, "running run") + (" stop" if running != 1 else " stops")
     if unknown:  # runs not fetched yet: say so rather than guess a number
         on = f"{plural(unknown, 'running VM')} (not listed yet)"
         runs = f"every run of {on} stops" if not running else f"{runs}, and every run of {on}"
-    return [plural(sessions, "session") + (" end" if sessions != 1 else " ends"), runs,
-            plural(tunnels, "tunnel") + (" close" if tunnels != 1 else " closes"),
-            "their syncs are unmounted; the filesystems' data stays"]
+    if running or unknown:
+        lines.append(runs)
+    if tunnels:
+        lines.append(plural(tunnels, "tunnel") + (" close" if tunnels != 1 else " closes"))
+    return lines + ["their syncs are unmounted; the filesystems' data stays"]
 
 
 class BulkActions:
