@@ -28,8 +28,7 @@ if TYPE_CHECKING:
 
     from ..app_base import ArkerAppBase
 
-EMPTY_TEXT = ("No watched runs. A run is watched once you open its log, or start it in the background "
-              "with x; you are told here and with a notice when it ends.")
+EMPTY_TEXT = "No watched runs: open a run's log, or start one in the background (x)."  # fits 80 columns
 
 
 def state_cell(run: WatchedRun) -> Text:
