@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from ..format import format_seconds
 from ..server_text import plain
 
 BUILTINS = ("clear", "exit")
@@ -35,22 +36,11 @@ def prompt(vm_name: str | None, cwd: str | None) -> Text:
     return Text(prompt_text(vm_name, cwd), style="bold green", end="")
 
 
-def elapsed_words(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {seconds:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
-
-
 def running_badge(seconds: float, width: int) -> Text:
     """``● running 12s`` in exactly ``width`` cells (the prompt's): the prompt
     line keeps its width while a command runs, so the screen is not laid out
     again on every tick."""
-    elapsed = elapsed_words(seconds)
+    elapsed = format_seconds(seconds)
     words = f"● running {elapsed}" if width >= len(f"● running {elapsed}") else f"● {elapsed}"
     text = Text(words[:width].ljust(width), style="bold yellow", end="")
     return text
