@@ -6,6 +6,7 @@ picture, and dashboard changes do not move these snapshots."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from arker_tui.emulator import ManualClock, build_demo_world
 from arker_tui.repository import Query
 from arker_tui.settings import Settings
 from arker_tui.ui import app as app_module
+from arker_tui.ui import format as fmt
 from arker_tui.ui.app import ArkerApp
 from arker_tui.ui.forms.filesystems import MountForm, NewFilesystemForm
 from arker_tui.ui.forms.fork import ForkForm
@@ -47,6 +49,8 @@ class FormHost(ArkerApp):
 
     def __init__(self, make_screen) -> None:
         self.world = build_demo_world(ManualClock())
+        # Ages on screen ("3d") are counted from the world's still clock, not today.
+        fmt.clock = lambda: datetime.fromtimestamp(self.world.clock.now(), timezone.utc)
         backend = open_demo(Settings(), intervals=QUIET, world=self.world)
         super().__init__(backend.repository, settings=backend.settings, demo=False)
         self.make_screen = make_screen
