@@ -22,7 +22,7 @@ MAX_SHOWN = 40  # cells of one server-given name or value in a finding
 MAX_LISTED = 8  # findings of one kind listed by name; the rest are counted
 
 # The known values of each enum-like field, by model (subclasses included).
-ENUM_FIELDS: tuple[tuple[type[BaseModel], str, tuple[str, ...]], ...] = (
+ENUM_FIELDS: tuple[tuple[type[BaseModel | m.CompactModel], str, tuple[str, ...]], ...] = (
     (m.Vm, "state", m.VM_STATES),
     (m.Vm, "provider", m.PROVIDERS),
     (m.Session, "state", m.SESSION_STATES),
@@ -111,7 +111,7 @@ def _walk(obj: Any, path: str, findings: SchemaFindings) -> None:
         for item in obj:
             _walk(item, path + "[]", findings)
         return
-    if not isinstance(obj, m.ApiModel):
+    if not isinstance(obj, (m.ApiModel, m.CompactModel)):
         return
     prefix = path + "." if path else ""
     for key in obj.extra_fields:
@@ -121,7 +121,8 @@ def _walk(obj: Any, path: str, findings: SchemaFindings) -> None:
             value = getattr(obj, name, None)
             if value not in (None, "") and value not in known:
                 findings.unknown_values.add(f"{prefix}{name} = {_name(value)!r}")
-    for name in type(obj).model_fields:
+    names = obj.field_names() if isinstance(obj, m.CompactModel) else type(obj).model_fields
+    for name in names:
         value = getattr(obj, name, None)
-        if isinstance(value, (m.ApiModel, list)):
+        if isinstance(value, (m.ApiModel, m.CompactModel, list)):
             _walk(value, prefix + name, findings)

@@ -22,7 +22,7 @@ def test_lazy_table_matches_each_module():
 @pytest.mark.parametrize("name", m.__all__)
 def test_every_exported_name_is_read_from_the_package(name):
     value = getattr(m, name)
-    defined_in = next(module for module in ("base", "listing", *m.LAZY)
+    defined_in = next(module for module in ("base", "compact", "listing", *m.LAZY)
                       if name in importlib.import_module(f"arker_tui.api.models.{module}").__all__)
     assert value is getattr(importlib.import_module(f"arker_tui.api.models.{defined_in}"), name)
     assert name in dir(m)
@@ -50,7 +50,7 @@ print(json.dumps([before, ForkRequest.__name__, ListOrgRunsResponse.__name__, Sy
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     before, *names = json.loads(out)
-    assert before == ["arker_tui.api.models.base", "arker_tui.api.models.listing"]
+    assert before == ["arker_tui.api.models.base", "arker_tui.api.models.compact", "arker_tui.api.models.listing"]
     assert names == ["ForkRequest", "ListOrgRunsResponse", "SyncWriteResponse"]
 
 

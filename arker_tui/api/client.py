@@ -17,7 +17,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -55,7 +55,7 @@ def _size(count: int) -> str:
             return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
     return f"{count} bytes"
 
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T", bound=BaseModel | m.CompactModel)
 Page = TypeVar("Page", bound=BaseModel)
 
 
@@ -317,7 +317,7 @@ class ArkerClient:
     @staticmethod
     def _parse(model: type[T], data: Any) -> T:
         try:
-            return model.model_validate(data)
+            return cast(T, model.model_validate(data))
         except ValidationError as exc:
             first: Mapping[str, Any] = exc.errors()[0] if exc.errors() else {}
             where = ".".join(map(str, first.get("loc", ()))) or model.__name__

@@ -35,6 +35,7 @@ from .base import (
     NetworkPolicyInput,
     describe_network,
 )
+from .compact import CompactModel
 from .listing import (
     Filesystem,
     ListFilesystemsResponse,
@@ -74,7 +75,7 @@ LAZY: dict[str, tuple[str, ...]] = {
     "activity": ("OrgRunListRow", "ListOrgRunsResponse"),
 }
 _MODULE_OF = {name: module for module, names in LAZY.items() for name in names}
-__all__ = [*base.__all__, *listing.__all__, *_MODULE_OF]
+__all__ = [*base.__all__, "CompactModel", *listing.__all__, *_MODULE_OF]
 
 
 def __getattr__(name: str) -> Any:

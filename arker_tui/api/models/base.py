@@ -56,17 +56,7 @@ class ApiModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _null_means_default(cls, data: Any) -> Any:
-        """A null where a value with a default was expected (``"state": null``,
-        ``"sessions": null``) takes the default instead of rejecting the whole
-        answer (a null state is "unknown"); a null required field (an id) is
-        still an error."""
-        if isinstance(data, dict) and None in data.values():
-            defaulted = _non_nullable_defaults(cls)
-            if defaulted:
-                data = {k: v for k, v in data.items() if v is not None or k not in defaulted}
-                if "state" in defaulted and "state" not in data:
-                    data["state"] = "unknown"  # not made up as "running" / "idle"
-        return data
+        return null_means_default(cls, data)
 
     @property
     def extra_fields(self) -> dict[str, Any]:
@@ -74,6 +64,20 @@ class ApiModel(BaseModel):
 
 
 _NON_NULLABLE: dict[type, frozenset[str]] = {}
+
+
+def null_means_default(cls: type, data: Any) -> Any:
+    """A null where a value with a default was expected (``"state": null``,
+    ``"sessions": null``) takes the default instead of rejecting the whole
+    answer (a null state is "unknown"); a null required field (an id) is
+    still an error."""
+    if isinstance(data, dict) and None in data.values():
+        defaulted = _non_nullable_defaults(cls)
+        if defaulted:
+            data = {k: v for k, v in data.items() if v is not None or k not in defaulted}
+            if "state" in defaulted and "state" not in data:
+                data["state"] = "unknown"  # not made up as "running" / "idle"
+    return data
 
 
 def _accepts_none(annotation: Any) -> bool:
@@ -85,12 +89,14 @@ def _accepts_none(annotation: Any) -> bool:
     return False
 
 
-def _non_nullable_defaults(cls: type[BaseModel]) -> frozenset[str]:
-    """Names (and aliases) of ``cls``'s fields that have a default but do not accept None."""
+def _non_nullable_defaults(cls: type) -> frozenset[str]:
+    """Names (and aliases) of ``cls``'s fields that have a default but do not accept None
+    (``cls``: a model or a pydantic dataclass; both describe their fields in ``__pydantic_fields__``)."""
     names = _NON_NULLABLE.get(cls)
     if names is None:
         found: set[str] = set()
-        for name, info in cls.model_fields.items():
+        fields: dict[str, Any] = getattr(cls, "__pydantic_fields__", {})
+        for name, info in fields.items():
             if not info.is_required() and not _accepts_none(info.annotation):
                 found.add(name)
                 if info.alias:

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import Field
 
 from .base import TERMINAL_RUN_STATES, ApiModel, shared_strings
+from .compact import CompactModel, compact
 
 __all__ = [
     "Session", "ListSessionsResponse", "Tunnel", "ListTunnelsResponse", "Vm", "ListVmsResponse",
@@ -17,7 +18,12 @@ __all__ = [
 # --- sessions / tunnels -------------------------------------------------------
 
 
-class Session(ApiModel):
+# VMs, sessions and tunnels are compact models (see compact.py): an org holds
+# them by the hundred thousand.
+
+
+@compact
+class Session(CompactModel):
     session_id: str
     session_idx: int = 0
     state: str = "idle"
@@ -29,6 +35,7 @@ class Session(ApiModel):
     source_org_id: str | None = None
     region: str | None = None
     provider: str | None = None
+    extras: dict[str, Any] | None = None
 
     _shared = shared_strings("state", "cwd", "source_org_id", "region", "provider")
 
@@ -38,7 +45,8 @@ class ListSessionsResponse(ApiModel):
     next_cursor: str | None = None
 
 
-class Tunnel(ApiModel):
+@compact
+class Tunnel(CompactModel):
     vm_id: str
     port: int
     run_id: str | None = None
@@ -55,6 +63,7 @@ class Tunnel(ApiModel):
     tunnel_key: str | None = None
     auth_mode: str | None = None
     auth_token: str | None = Field(default=None, repr=False)
+    extras: dict[str, Any] | None = None
 
     _shared = shared_strings("visibility", "protocol", "state", "source_org_id", "region", "provider", "auth_mode")
 
@@ -72,7 +81,8 @@ class ListTunnelsResponse(ApiModel):
 # --- VMs ----------------------------------------------------------------------
 
 
-class Vm(ApiModel):
+@compact
+class Vm(CompactModel):
     vm_id: str
     owner_org_id: str = ""
     created_at: str = ""
@@ -92,8 +102,9 @@ class Vm(ApiModel):
     max_memory_mib: int | None = None
     min_memory_mib: int | None = None
     worker_id: str | None = None
-    sessions: list[Session] = []
-    tunnels: list[Tunnel] = []
+    sessions: list[Session] = Field(default_factory=list)
+    tunnels: list[Tunnel] = Field(default_factory=list)
+    extras: dict[str, Any] | None = None
 
     _shared = shared_strings("owner_org_id", "state", "region", "provider", "root_source_vm_id",
                              "root_source_vm_name", "worker_id")

@@ -46,7 +46,7 @@ def take_tokens(tunnels: list[m.Tunnel | dict]) -> list[OneTimeToken]:
 
 def created_tunnels(result: m.Tunnel) -> list[m.Tunnel | dict]:
     """A create answer: one tunnel, plus every port's under ``tunnels`` when several."""
-    extra = (result.model_extra or {}).get("tunnels")
+    extra = result.extra_fields.get("tunnels")
     return list(extra) if isinstance(extra, list) and extra else [result]
 
 
