@@ -189,6 +189,22 @@ async def test_no_running_sweep_when_most_vms_run_or_it_is_switched_off():
             await env.close()
 
 
+async def test_the_running_share_follows_the_list_when_most_runs_end():
+    # The share of running VMs is counted once per list received, not on every
+    # scheduling pass: a new list counts again.
+    env = await _env(running=60)
+    try:
+        await _loaded(env)
+        assert env.repo.sweeps.interval(Q) is None
+        for i in range(5, 60):
+            _cancel_all(env, f"vm_{i:03d}")
+        await env.tick(61.0)  # the full list again, with 5 VMs running
+        assert sum(vm.state == "running" for vm in env.repo.peek(Q).value) == 5
+        assert env.repo.sweeps.interval(Q) is not None
+    finally:
+        await env.close()
+
+
 async def test_a_429_to_the_running_sweep_holds_the_whole_list():
     env = await _env()
     try:

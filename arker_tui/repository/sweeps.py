@@ -126,6 +126,11 @@ class RunningSweeps:
     def __init__(self, repo: Any) -> None:  # the Repository (not imported: no cycle)
         self.repo = repo
         self._sweeps: dict[Query, Sweep] = {}
+        # query -> (id of the list counted, its share of running VMs): the
+        # estimate is asked for on every scheduling pass, and counting 100,000
+        # VMs each time was most of the app's idle CPU. By id, so no old list
+        # is kept alive (a reused id only makes an estimate a little off).
+        self._running_share: dict[Query, tuple[int, float]] = {}
 
     # --- when ------------------------------------------------------------------
 
@@ -144,7 +149,12 @@ class RunningSweeps:
         full, items = entry.cost, entry.value or []
         if full is None or not items:
             return Cost(1, 0)
-        share = sum(1 for vm in items if vm.state == "running") / len(items)
+        counted = self._running_share.get(entry.query)
+        if counted is not None and counted[0] == id(items):
+            share = counted[1]
+        else:
+            share = sum(1 for vm in items if vm.state == "running") / len(items)
+            self._running_share[entry.query] = (id(items), share)
         return Cost(max(1, math.ceil(full.requests * share)), int(full.bytes * share))
 
     def _without(self, entry: Entry) -> float:
