@@ -117,3 +117,30 @@ async def test_only_changed_items_are_decoded_and_insertions_and_removals_stay_e
     await plain.aclose()
     await repo.aclose()
     await client.aclose()
+
+
+async def test_the_host_map_learns_only_the_vms_a_refresh_decoded(monkeypatch):
+    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
+    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
+    repo = Repository(client, clock=FakeClock(), page_size=50)
+    learned = []
+    real_learn = client.hosts.learn
+    monkeypatch.setattr(client.hosts, "learn", lambda vm: learned.append(vm.vm_id) or real_learn(vm))
+    events = []
+    sub = repo.subscribe(Query.vms(), events.append)
+    first = await repo.refresh(Query.vms())
+    assert len(learned) == 120  # the first load teaches every VM
+    learned.clear()
+    events.clear()
+    await repo.refresh(Query.vms())
+    assert learned == [] and events == []  # nothing changed: no event, the host map untouched
+
+    renamed = first[70].vm_id
+    emulator.world.vms[renamed].name = "renamed-etl"
+    await repo.refresh(Query.vms())
+    assert learned == [renamed]  # only the VM that changed
+    assert client.hosts.for_fork(None, "renamed-etl", first[70].owner_org_id).placement \
+        == client.hosts.for_vm_id(renamed).placement  # its new name is known
+    sub.close()
+    await repo.aclose()
+    await client.aclose()

@@ -114,13 +114,15 @@ class PageCache:
     the body, or None if the page had just changed; its items, the next
     cursor, the items' layout or None)."""
 
-    __slots__ = ("pages", "value", "derived", "decoded", "in_place", "notice")
+    __slots__ = ("pages", "value", "derived", "fresh", "in_place", "notice")
 
     def __init__(self) -> None:
         self.pages: dict[str | None, tuple[tuple[int, int] | None, list[Any], str | None, Layout | None]] = {}
         self.value: list[Any] | None = None
         self.derived: tuple[list[Any], Any] | None = None  # (value, what a fetcher made of it)
-        self.decoded = 0  # items decoded and validated by the last fetch (tests and benchmarks read it)
+        # The items the last fetch decoded and validated, new objects all:
+        # every other item of its value is an object the fetch before had.
+        self.fresh: list[Any] = []
         # (previous value, items decoded) when the last fetch only replaced
         # items in place (each by the item of the same id, nothing added,
         # removed or moved): the repository then diffs only those.
@@ -128,6 +130,11 @@ class PageCache:
         # What the last fetch had to do about a misbehaving server, in words
         # for the user (a page cut to its limit, paging stopped), or None.
         self.notice: str | None = None
+
+    @property
+    def decoded(self) -> int:
+        """How many items the last fetch decoded (tests and benchmarks read it)."""
+        return len(self.fresh)
 
     def derive(self, value: list[Any], make: Any) -> Any:
         """``make(value)``, reused while ``value`` is the same list object."""
@@ -442,7 +449,7 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
     if same and len(pages) == len(cache.pages) and previous is not None:
         out = previous  # nothing changed: the very same list object
     aligned = aligned and previous is not None and pages.keys() == cache.pages.keys()
-    cache.pages, cache.value, cache.decoded = pages, out, len(fresh)
+    cache.pages, cache.value, cache.fresh = pages, out, fresh
     cache.notice = "; ".join(dict.fromkeys(notices)) or None
     cache.in_place = (previous, fresh) if aligned and previous is not None and out is not previous else None
     return out
