@@ -144,3 +144,28 @@ async def test_the_host_map_learns_only_the_vms_a_refresh_decoded(monkeypatch):
     sub.close()
     await repo.aclose()
     await client.aclose()
+
+
+async def test_a_walk_decodes_long_and_non_ascii_changes_as_a_plain_decode_does():
+    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
+    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
+    repo = Repository(client, clock=FakeClock(), page_size=50)
+    query = Query.vms()
+    first = await repo.refresh(query)
+    cache = repo.peek(query)._pages
+    long_name = "n" * 20_000  # longer than any window a changed item is first decoded from
+    emulator.world.vms[first[10].vm_id].name = long_name
+    second = await repo.refresh(query)
+    assert cache.decoded == 1 and second[10].name == long_name
+
+    emulator.world.vms[first[60].vm_id].name = "café-ü"  # the ASCII page is not ASCII any more
+    third = await repo.refresh(query)
+    assert third[60].name == "café-ü" and third[10].name == long_name
+    emulator.world.vms[first[61].vm_id].name = "naïve"  # and is walked as text from then on
+    fourth = await repo.refresh(query)
+    assert cache.decoded == 1 and fourth[61].name == "naïve"
+    plain = Repository(client, clock=FakeClock(), page_size=50)
+    assert await plain.refresh(query) == fourth
+    await plain.aclose()
+    await repo.aclose()
+    await client.aclose()
