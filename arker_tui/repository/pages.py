@@ -10,7 +10,8 @@ same for each block of ``BLOCK`` items, and the text around the items array.
 Next time the same cursor's page is walked: a block (or an item) whose span
 at the walk's position has the same length and hash is the same JSON text,
 so its previous models are reused; only items that differ are decoded (with
-``json``'s C scanner, which also says where each ends) and validated. An
+``json``'s C scanner, which also says where each ends; from the item's own
+text, not the whole page) and validated. An
 unchanged page costs one hash of its body; when every page is unchanged the
 previous list object itself is returned, which the repository reads as
 "nothing changed" without diffing. With 1% of the items
