@@ -7,11 +7,16 @@ from arker_tui.repository import FakeClock, Query, Repository, pages
 from arker_tui.settings import Settings
 
 
-async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch):
-    real_walk = pages._walk
+def _three_pages() -> tuple[Emulator, ArkerClient, Repository]:
+    """120 VMs served in pages of 50: three pages."""
     emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
     client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)  # 3 pages
+    return emulator, client, Repository(client, clock=FakeClock(), page_size=50)
+
+
+async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch):
+    real_walk = pages._walk
+    emulator, client, repo = _three_pages()
     seen = []
     sub = repo.subscribe(Query.vms(), seen.append)
     first = await repo.refresh(Query.vms())
@@ -40,9 +45,7 @@ async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch)
 
 
 async def test_first_load_emits_the_first_page_before_the_rest():
-    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
-    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)  # 3 pages
+    emulator, client, repo = _three_pages()
     seen = []  # (requests sent so far, event)
     sub = repo.subscribe(Query.vms(), lambda e: seen.append((client.stats.requests, e)))
     everything = await repo.refresh(Query.vms())
@@ -76,9 +79,7 @@ async def test_a_single_page_list_emits_once():
 
 
 async def test_only_changed_items_are_decoded_and_insertions_and_removals_stay_exact():
-    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
-    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)
+    emulator, client, repo = _three_pages()
     query = Query.vms()
     first = await repo.refresh(query)
     cache = repo.peek(query)._pages
@@ -120,9 +121,7 @@ async def test_only_changed_items_are_decoded_and_insertions_and_removals_stay_e
 
 
 async def test_the_host_map_learns_only_the_vms_a_refresh_decoded(monkeypatch):
-    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
-    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)
+    emulator, client, repo = _three_pages()
     learned = []
     real_learn = client.hosts.learn
     monkeypatch.setattr(client.hosts, "learn", lambda vm: learned.append(vm.vm_id) or real_learn(vm))
@@ -147,9 +146,7 @@ async def test_the_host_map_learns_only_the_vms_a_refresh_decoded(monkeypatch):
 
 
 async def test_a_walk_decodes_long_and_non_ascii_changes_as_a_plain_decode_does():
-    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
-    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)
+    emulator, client, repo = _three_pages()
     query = Query.vms()
     first = await repo.refresh(query)
     cache = repo.peek(query)._pages
