@@ -7,11 +7,16 @@ from arker_tui.repository import FakeClock, Query, Repository, pages
 from arker_tui.settings import Settings
 
 
-async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch):
-    real_walk = pages._walk
+def _three_pages() -> tuple[Emulator, ArkerClient, Repository]:
+    """120 VMs served in pages of 50: three pages."""
     emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
     client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)  # 3 pages
+    return emulator, client, Repository(client, clock=FakeClock(), page_size=50)
+
+
+async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch):
+    real_walk = pages._walk
+    emulator, client, repo = _three_pages()
     seen = []
     sub = repo.subscribe(Query.vms(), seen.append)
     first = await repo.refresh(Query.vms())
@@ -40,9 +45,7 @@ async def test_unchanged_pages_are_not_decoded_and_a_changed_one_is(monkeypatch)
 
 
 async def test_first_load_emits_the_first_page_before_the_rest():
-    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
-    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)  # 3 pages
+    emulator, client, repo = _three_pages()
     seen = []  # (requests sent so far, event)
     sub = repo.subscribe(Query.vms(), lambda e: seen.append((client.stats.requests, e)))
     everything = await repo.refresh(Query.vms())
@@ -76,9 +79,7 @@ async def test_a_single_page_list_emits_once():
 
 
 async def test_only_changed_items_are_decoded_and_insertions_and_removals_stay_exact():
-    emulator = Emulator(build_scale_world(ManualClock(), vms=120, runs_per_vm=1, output_lines=3))
-    client = ArkerClient(Settings(control_url=BASE_URL), transport=emulator.transport())
-    repo = Repository(client, clock=FakeClock(), page_size=50)
+    emulator, client, repo = _three_pages()
     query = Query.vms()
     first = await repo.refresh(query)
     cache = repo.peek(query)._pages
@@ -114,6 +115,54 @@ async def test_only_changed_items_are_decoded_and_insertions_and_removals_stay_e
     assert await plain.refresh(query) == fourth
     assert events[-1].removed == {gone} and [vm.name for vm in events[-1].added.values()] == ["newcomer"]
     sub.close()
+    await plain.aclose()
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_the_host_map_learns_only_the_vms_a_refresh_decoded(monkeypatch):
+    emulator, client, repo = _three_pages()
+    learned = []
+    real_learn = client.hosts.learn
+    monkeypatch.setattr(client.hosts, "learn", lambda vm: learned.append(vm.vm_id) or real_learn(vm))
+    events = []
+    sub = repo.subscribe(Query.vms(), events.append)
+    first = await repo.refresh(Query.vms())
+    assert len(learned) == 120  # the first load teaches every VM
+    learned.clear()
+    events.clear()
+    await repo.refresh(Query.vms())
+    assert learned == [] and events == []  # nothing changed: no event, the host map untouched
+
+    renamed = first[70].vm_id
+    emulator.world.vms[renamed].name = "renamed-etl"
+    await repo.refresh(Query.vms())
+    assert learned == [renamed]  # only the VM that changed
+    assert client.hosts.for_fork(None, "renamed-etl", first[70].owner_org_id).placement \
+        == client.hosts.for_vm_id(renamed).placement  # its new name is known
+    sub.close()
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_a_walk_decodes_long_and_non_ascii_changes_as_a_plain_decode_does():
+    emulator, client, repo = _three_pages()
+    query = Query.vms()
+    first = await repo.refresh(query)
+    cache = repo.peek(query)._pages
+    long_name = "n" * 20_000  # longer than any window a changed item is first decoded from
+    emulator.world.vms[first[10].vm_id].name = long_name
+    second = await repo.refresh(query)
+    assert cache.decoded == 1 and second[10].name == long_name
+
+    emulator.world.vms[first[60].vm_id].name = "café-ü"  # the ASCII page is not ASCII any more
+    third = await repo.refresh(query)
+    assert third[60].name == "café-ü" and third[10].name == long_name
+    emulator.world.vms[first[61].vm_id].name = "naïve"  # and is walked as text from then on
+    fourth = await repo.refresh(query)
+    assert cache.decoded == 1 and fourth[61].name == "naïve"
+    plain = Repository(client, clock=FakeClock(), page_size=50)
+    assert await plain.refresh(query) == fourth
     await plain.aclose()
     await repo.aclose()
     await client.aclose()

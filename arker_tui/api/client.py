@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Mapping, TypeVar, cast
+from urllib.parse import urlencode
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -151,7 +152,14 @@ class ArkerClient:
 
     async def _send(self, request: httpx.Request, limit: int | None = None,
                     timeout: float | None = None) -> httpx.Response:
-        """One HTTP exchange; any failure without an answer is network_error.
+        """One HTTP exchange (see ``_exchange``) as a plain response holding its body."""
+        streamed, body = await self._exchange(request, limit, timeout)
+        return self._answered(streamed, body)
+
+    async def _exchange(self, request: httpx.Request, limit: int | None = None,
+                        timeout: float | None = None) -> tuple[httpx.Response, bytes]:
+        """One HTTP exchange: (the response, read and closed; its body, the
+        key in it masked). Any failure without an answer is network_error.
         The body is read as it streams and never past ``limit`` bytes
         (default ``settings.max_body_bytes``): past it, the exchange is cut
         and fails with ``payload_too_large``."""
@@ -169,7 +177,7 @@ class ArkerClient:
                     body = await self._read_bounded(streamed, limit)
                 finally:
                     await streamed.aclose()
-                response = self._answered(streamed, body)
+                body = self._masked(body)
             self.stats.bytes_received += len(body)
             metering.count(len(body))
         except ArkerError:
@@ -182,9 +190,9 @@ class ArkerClient:
             raise ArkerError("network_error", self._scrub(f"no answer: {type(exc).__name__}: {exc}")) from None
         finally:
             self.stats.last_latency = time.perf_counter() - started
-        log.debug("%s %s -> %s in %.0f ms", request.method, request.url.path, response.status_code,
+        log.debug("%s %s -> %s in %.0f ms", request.method, request.url.path, streamed.status_code,
                   self.stats.last_latency * 1000)
-        return response
+        return streamed, body
 
     async def _read_bounded(self, response: httpx.Response, limit: int) -> bytes:
         """The (decoded) body, read chunk by chunk; stops at ``limit`` bytes."""
@@ -207,14 +215,18 @@ class ArkerClient:
         return ArkerError("payload_too_large", f"the server sent more than {_size(limit)} for {path}",
                           status, retry_after=TOO_LARGE_RETRY_AFTER)
 
-    def _answered(self, streamed: httpx.Response, body: bytes) -> httpx.Response:
-        """A plain response holding ``body`` (already decoded, the key in it
-        masked: a server echoing the key never gets it onto the screen)."""
+    def _masked(self, body: bytes) -> bytes:
+        """``body`` with the key in it masked: a server echoing the key never
+        gets it onto the screen."""
         key = self.settings.api_key
         if key and _JSON_SAFE_KEY.fullmatch(key):
             raw_key = key.encode()
             if raw_key in body:
                 body = body.replace(raw_key, b"***")
+        return body
+
+    def _answered(self, streamed: httpx.Response, body: bytes) -> httpx.Response:
+        """A plain response holding ``body`` (already decoded and masked)."""
         headers = [(k, v) for k, v in streamed.headers.multi_items()
                    if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
         return httpx.Response(streamed.status_code, headers=headers, content=body, request=streamed.request)
@@ -265,6 +277,9 @@ class ArkerClient:
             host = self.host_for(route, path or {})
         base = self.settings.control_url if host is None else host.url
         url = base.rstrip("/") + route.url_path(**(path or {}))
+        params = _query(query or {})
+        if params:  # encoded as httpx encodes params=, so httpx parses the URL once instead of twice
+            url = f"{url}?{urlencode(params)}"
         safe = route.idempotent or bool(headers and "Idempotency-Key" in headers)
         attempt = 0
         try:
@@ -274,20 +289,20 @@ class ArkerClient:
                 request = self._http.build_request(
                     route.method,
                     url,
-                    params=_query(query or {}),
                     json=body,
                     headers=headers,
                     **extra,
                 )
                 try:
-                    response = await self._send(request, limit, timeout)
+                    streamed, content = await self._exchange(request, limit, timeout)
                 except ArkerError as network_error:
                     if network_error.code == "payload_too_large" or not safe or attempt >= self.retry.max_retries:
                         raise
                     error, retry_after = network_error, None
                 else:
-                    if response.is_success:
-                        return response.content if raw else self._decode(response)
+                    if streamed.is_success:  # the body as it came: no second response to hold it
+                        return content if raw else self._decode(content, streamed.status_code)
+                    response = self._answered(streamed, content)
                     error = self._error_from(response)
                     retryable = response.status_code in RETRY_STATUSES and safe
                     too_long = (error.retry_after or 0) > self.retry.max_retry_after
@@ -303,16 +318,14 @@ class ArkerClient:
             self.stats.errors += 1
             raise self._with_host(error, host) from None
 
-    def _decode(self, response: httpx.Response) -> Any:
-        if not response.content:
+    @staticmethod
+    def _decode(content: bytes, status: int) -> Any:
+        if not content:
             return {}
         try:
-            return response.json()
+            return json.loads(content)
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
-            raise ArkerError(
-                "internal", f"the server sent a malformed response (HTTP {response.status_code})",
-                response.status_code,
-            ) from None
+            raise ArkerError("internal", f"the server sent a malformed response (HTTP {status})", status) from None
 
     @staticmethod
     def _parse(model: type[T], data: Any) -> T:

@@ -129,8 +129,6 @@ class HostResolver:
         # vm_id -> (provider, region, owner org, name), as last seen.
         self._vms: dict[str, tuple[str | None, str | None, str, str | None]] = {}
         self._by_name: dict[tuple[str, str], str] = {}
-        self._learned: object = None  # the last list learned whole (skipped when the same object)
-        self._seen: dict[str, Any] = {}  # vm_id -> the VM object learned last
 
     # --- what is known of VMs -------------------------------------------------------
 
@@ -141,14 +139,11 @@ class HostResolver:
             self._by_name[(vm.owner_org_id, vm.name)] = vm.vm_id
 
     def learn_all(self, vms: Iterable[Any]) -> None:
-        if vms is self._learned:  # the repository hands the same list back when nothing changed
-            return
-        seen = self._seen
+        """Remember each of ``vms``. A refreshed list teaches only the VMs
+        its fetch decoded (``PageCache.fresh``): the others are the very
+        objects it taught last time."""
         for vm in vms:
-            if seen.get(vm.vm_id) is not vm:  # an unchanged VM is the same object: nothing to learn
-                self.learn(vm)
-                seen[vm.vm_id] = vm
-        self._learned = vms
+            self.learn(vm)
 
     def placement_of(self, vm_id: str) -> tuple[str | None, str | None] | None:
         known = self._vms.get(vm_id)

@@ -32,7 +32,7 @@ async def fetch(client: Any, query: Query, *, page_size: int | None = None,
         items = await fetch_pages(client, kind, pages, path=path, limit=page_size, filters=filters,
                                   key=query.key_of, first_page=on_first)
         if kind == "vms" and hasattr(client, "hosts"):
-            client.hosts.learn_all(items)  # each VM's later calls go to its own host
+            client.hosts.learn_all(pages.fresh)  # each VM's later calls go to its own host
         return pages.derive(items, _newest_first) if kind == "runs" else items
     if kind == "vms":
         return await collect_all(client.list_vms, "vms", limit=page_size, **filters)

@@ -10,7 +10,8 @@ same for each block of ``BLOCK`` items, and the text around the items array.
 Next time the same cursor's page is walked: a block (or an item) whose span
 at the walk's position has the same length and hash is the same JSON text,
 so its previous models are reused; only items that differ are decoded (with
-``json``'s C scanner, which also says where each ends) and validated. An
+``json``'s C scanner, which also says where each ends; from the item's own
+text, not the whole page) and validated. An
 unchanged page costs one hash of its body; when every page is unchanged the
 previous list object itself is returned, which the repository reads as
 "nothing changed" without diffing. With 1% of the items
@@ -31,9 +32,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from array import array
 from json.decoder import JSONDecoder
 from json.scanner import make_scanner
-from typing import Any, Callable, cast
+from typing import Any, Callable, Sequence, cast
 
 from ..api import models as m
 from ..api.errors import ArkerError
@@ -89,22 +91,26 @@ class Layout:
     """Where a decoded page's items were: the text before the first item and
     after the last one, each item's (length, hash) in order, and the same
     for each whole block of ``BLOCK`` items (from its first item's start to
-    its last item's end)."""
+    its last item's end). The numbers are kept in arrays, not lists: no int
+    object per number, nothing for the cyclic collector to walk."""
 
     __slots__ = ("prefix", "suffix", "lengths", "hashes", "block_lengths", "block_hashes", "size")
 
-    def __init__(self, text: str | bytes, prefix_end: int, suffix_start: int, lengths: list[int],
-                 hashes: list[int], block_starts: list[int], block_ends: list[int],
-                 reused: dict[int, tuple[int, int]]) -> None:
+    def __init__(self, text: str | bytes, prefix_end: int, suffix_start: int, lengths: Sequence[int],
+                 hashes: Sequence[int], block_starts: list[int], block_ends: list[int],
+                 reused: dict[int, tuple[int, int]], view: Any = None) -> None:
         # ``text``: the body itself when it is ASCII (offsets are the same in
-        # bytes and str, and an unchanged page then needs no decoding), else str.
+        # bytes and str, and an unchanged page then needs no decoding), else
+        # str. ``view``: what to hash spans from (a memoryview of the bytes).
+        view = text if view is None else view
         self.prefix, self.suffix = text[:prefix_end], text[suffix_start:]
         self.size = len(text)
-        self.lengths, self.hashes = lengths, hashes
-        self.block_lengths: list[int] = []
-        self.block_hashes: list[int] = []
+        self.lengths = lengths if isinstance(lengths, array) else array("q", lengths)
+        self.hashes = hashes if isinstance(hashes, array) else array("q", hashes)
+        self.block_lengths = array("q")
+        self.block_hashes = array("q")
         for k, (start, stop) in enumerate(zip(block_starts, block_ends, strict=False)):
-            length, digest = reused.get(k) or (stop - start, hash(text[start:stop]))
+            length, digest = reused.get(k) or (stop - start, hash(view[start:stop]))
             self.block_lengths.append(length)
             self.block_hashes.append(digest)
 
@@ -114,13 +120,15 @@ class PageCache:
     the body, or None if the page had just changed; its items, the next
     cursor, the items' layout or None)."""
 
-    __slots__ = ("pages", "value", "derived", "decoded", "in_place", "notice")
+    __slots__ = ("pages", "value", "derived", "fresh", "in_place", "notice")
 
     def __init__(self) -> None:
         self.pages: dict[str | None, tuple[tuple[int, int] | None, list[Any], str | None, Layout | None]] = {}
         self.value: list[Any] | None = None
         self.derived: tuple[list[Any], Any] | None = None  # (value, what a fetcher made of it)
-        self.decoded = 0  # items decoded and validated by the last fetch (tests and benchmarks read it)
+        # The items the last fetch decoded and validated, new objects all:
+        # every other item of its value is an object the fetch before had.
+        self.fresh: list[Any] = []
         # (previous value, items decoded) when the last fetch only replaced
         # items in place (each by the item of the same id, nothing added,
         # removed or moved): the repository then diffs only those.
@@ -128,6 +136,11 @@ class PageCache:
         # What the last fetch had to do about a misbehaving server, in words
         # for the user (a page cut to its limit, paging stopped), or None.
         self.notice: str | None = None
+
+    @property
+    def decoded(self) -> int:
+        """How many items the last fetch decoded (tests and benchmarks read it)."""
+        return len(self.fresh)
 
     def derive(self, value: list[Any], make: Any) -> Any:
         """``make(value)``, reused while ``value`` is the same list object."""
@@ -233,15 +246,19 @@ def _decode_page(body: bytes, page_model: type[Any], item_model: type[Any], fiel
     items sent when more than ``limit``: the page is then cut to ``limit``
     and has no layout) of a page whose bytes changed; ``old``: what the same
     cursor gave last time."""
-    ascii = body.isascii()
-    if old is not None and old[3] is not None and isinstance(old[3].prefix, bytes) == ascii:
+    # A page last walked as ASCII bytes is walked so again without a scan for
+    # ASCII first: a walk that succeeds has checked every byte (see ``_walk``).
+    was_ascii = old is not None and old[3] is not None and isinstance(old[3].prefix, bytes)
+    ascii = was_ascii or body.isascii()
+    if old is not None and old[3] is not None and was_ascii == ascii:
         try:
             walked = _walk(body, ascii, item_model, old[3], old[1], key, limit)
-        except Exception:  # not the same shape after all: decode it whole
+        except Exception:  # not the same shape after all (or not ASCII now): decode it whole
             walked = None
         if walked is not None:
             items, layout, fresh, aligned = walked
             return items, old[2], layout, fresh, aligned, 0  # the envelope, so the cursor, is the same
+        ascii = body.isascii()
     try:
         text: str | None = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -268,11 +285,14 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
     """The page re-read against its last layout (see the module doc): (items,
     layout, the items decoded, whether each of those took the place of the old
     item with its id and nothing else moved), or None when the text around
-    the items changed. An ASCII body is walked as bytes and decoded only if
-    an item changed."""
+    the items changed. A body whose last layout was ASCII is walked as bytes,
+    hashed through a memoryview (no copies), and only the text of a changed
+    item is decoded; a byte that is not ASCII fails the walk (an unchanged
+    span hashes as the ASCII text it was, the text between items is checked
+    char by char, a changed item is decoded as ASCII)."""
     syntax = _BYTES if ascii else _STR
     text: Any = body if ascii else body.decode("utf-8")
-    decoded: str | None = None if ascii else text
+    view: Any = memoryview(body) if ascii else text  # what spans are hashed from (equal hashes)
     prefix, suffix = old.prefix, old.suffix
     end = len(text) - len(suffix)
     if end <= len(prefix) or not text.startswith(prefix) or not text.endswith(suffix):
@@ -281,8 +301,7 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
     old_block_lengths, old_block_hashes = old.block_lengths, old.block_hashes
     count, blocks = len(old_lengths), len(old.block_lengths)
     items: list[Any] = []
-    lengths: list[int] = []
-    hashes: list[int] = []
+    lengths, hashes = array("q"), array("q")  # hash() is a C long: 64 bits (see Layout)
     block_starts: list[int] = []
     block_ends: list[int] = []
     reused: dict[int, tuple[int, int]] = {}
@@ -299,7 +318,7 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
             k = i // BLOCK
             if i == j and k < blocks:  # a whole block, unchanged? (one hash for BLOCK items)
                 stop = at + old_block_lengths[k]
-                if stop <= end and text[stop] in separators and hash(text[at:stop]) == old_block_hashes[k]:
+                if stop <= end and text[stop] in separators and hash(view[at:stop]) == old_block_hashes[k]:
                     items += old_items[j:j + BLOCK]  # the same JSON values as last time: their models are reused
                     lengths += old_lengths[j:j + BLOCK]
                     hashes += old_hashes[j:j + BLOCK]
@@ -314,22 +333,20 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
                         break
                     continue
         stop = at + old_lengths[j] if j < count else -1
-        if 0 < stop <= end and text[stop] in separators and hash(text[at:stop]) == old_hashes[j]:
+        if 0 < stop <= end and text[stop] in separators and hash(view[at:stop]) == old_hashes[j]:
             items.append(old_items[j])  # the same JSON value as last time: its model is reused
             lengths.append(old_lengths[j])
             hashes.append(old_hashes[j])
             j += 1
         else:
-            if decoded is None:
-                decoded = body.decode("ascii")  # same offsets
-            raw, stop = _scan(decoded, at)
+            raw, stop = _scan(text, at) if not ascii else _scan_bytes(body, at, end, old_lengths[j] if j < count else 0)
             if stop > end:
                 raise ValueError("an item ran into the text after the array")
             item = validate(raw)
             fresh.append(item)
             items.append(item)
             lengths.append(stop - at)
-            hashes.append(hash(text[at:stop]))
+            hashes.append(hash(view[at:stop]))
             item_id = key(item)
             if j < count and key(old_items[j]) == item_id:
                 j += 1  # changed in place
@@ -349,8 +366,28 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
             break
     if not fresh and j == count == len(items) and len(text) == old.size:
         return old_items, old, fresh, True  # every item where it was: the page as it was
-    layout = Layout(text, len(prefix), end, lengths, hashes, block_starts, block_ends, reused)
+    layout = Layout(text, len(prefix), end, lengths, hashes, block_starts, block_ends, reused, view)
     return items, layout, fresh, aligned and j == count
+
+
+def _scan_bytes(body: bytes, at: int, end: int, was: int) -> tuple[Any, int]:
+    """The JSON object starting at ``body[at]``, decoded from its own text
+    only (not the whole page): ASCII windows from ``at``, growing until the
+    object closes inside one; (value, where it ends in ``body``). Only an
+    object: its closing brace says the window held all of it."""
+    if body[at] != 0x7B:  # "{"
+        raise ValueError("an item that is not an object")
+    size = max(4096, 2 * was)
+    while True:
+        stop = min(end, at + size)
+        try:
+            raw, length = _scan(body[at:stop].decode("ascii"), 0)
+        except (StopIteration, ValueError):  # cut off by the window (or not JSON, or not ASCII)
+            if stop >= end:
+                raise ValueError("an item that is not valid JSON") from None
+            size *= 4
+            continue
+        return raw, at + length
 
 
 def _next_item(text: Any, stop: int, end: int, syntax: _Syntax) -> int:
@@ -442,7 +479,7 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
     if same and len(pages) == len(cache.pages) and previous is not None:
         out = previous  # nothing changed: the very same list object
     aligned = aligned and previous is not None and pages.keys() == cache.pages.keys()
-    cache.pages, cache.value, cache.decoded = pages, out, len(fresh)
+    cache.pages, cache.value, cache.fresh = pages, out, fresh
     cache.notice = "; ".join(dict.fromkeys(notices)) or None
     cache.in_place = (previous, fresh) if aligned and previous is not None and out is not previous else None
     return out

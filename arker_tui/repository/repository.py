@@ -482,9 +482,8 @@ class Repository(Mutations, Status):
             items = list(entry.value)
             # By identity: list.index would call the models' __eq__ on every row before it.
             items[next(i for i, item in enumerate(items) if item is old)] = vm
-            index = dict(entry._index)
-            index[vm.vm_id] = vm
-            entry.value, entry._index = items, index
+            entry._index[vm.vm_id] = vm  # the entry's own: updated in place, not copied
+            entry.value = items
             self._emit(entry, ChangeEvent(entry.query, items, changed={vm.vm_id: vm}))
 
     def _apply_first_page(self, entry: Entry, items: list[Any]) -> None:

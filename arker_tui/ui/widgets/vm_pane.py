@@ -15,6 +15,7 @@ from ..intents import IntentSource
 from ..lineage import fork_parents
 from ..server_text import plain
 from ..watch import Watching, data_age_suffix
+from .border_titles import set_border_subtitle
 from .list_pane import FilterHost
 from .vm_tree import VmTree
 
@@ -98,8 +99,7 @@ class VmPane(IntentSource, Watching, FilterHost):
         vm_id = self.vm_tree.selected_vm_id
         note = self.vm_tree.note_of(vm_id) if vm_id is not None else ""
         subtitle = plain(f"? {note}", 60, style="yellow") if note else None
-        if self.border_subtitle != subtitle:
-            self.border_subtitle = subtitle
+        set_border_subtitle(self, subtitle)
 
     def pane_title(self) -> Text:
         title = Text("VMs")

@@ -270,10 +270,13 @@ class VmTree(DataList):
             if vms.pop(vm_id, None) is not None:
                 self._forget(vm_id)
             self._pending.pop(vm_id, None)
-        for source in (added or {}), (changed or {}):
-            for vm_id, vm in source.items():
-                vms[vm_id] = vm
+        for vm_id, vm in (added or {}).items():
+            if vm_id in vms:  # a VM new to the tree has nothing cached to forget
                 self._forget(vm_id)
+            vms[vm_id] = vm
+        for vm_id, vm in (changed or {}).items():
+            vms[vm_id] = vm
+            self._forget(vm_id)
         self._grouped = None
         self._rebuild_order()
 

@@ -26,6 +26,7 @@ from ...api.errors import ArkerError
 from ...repository import Query
 from ..problems import vm_list_problem
 from ..server_text import plain
+from .border_titles import set_border_title
 from .list_pane import FilterHost, ListPane, PaneCountsChanged
 from .resource_panes import FilesystemsPane, SessionsPane, SyncsPane, TunnelsPane
 from .run_view import RunView
@@ -72,6 +73,7 @@ class Workspace(Horizontal):
         self.filesystems_pane = FilesystemsPane(id="filesystems-pane")
         self.syncs_pane = SyncsPane(id="syncs-pane")
         self.syncs_title = Static("", classes="subhead", markup=False)
+        self._syncs_heading: Text | None = None
         self.vm_detail = VmDetail(id="vm-detail")
         # Mounted under the tabs when the first run is opened.
         self.run_view = RunView(id="run-view", max_lines=run_log_cap)
@@ -289,9 +291,7 @@ class Workspace(Horizontal):
         self.update_titles()
 
     def update_titles(self) -> None:
-        title = self.vm_pane.pane_title()
-        if self.vm_pane.border_title != title:
-            self.vm_pane.border_title = title
+        set_border_title(self.vm_pane, self.vm_pane.pane_title())
         counts = {tab_id: self._tab_count(tab_id) for tab_id in TAB_NAMES}
 
         def labels(names: dict[str, str]) -> dict[str, str]:
@@ -310,12 +310,14 @@ class Workspace(Horizontal):
         else:
             pages_title = {"runs": self.runs_pane, "sessions": self.sessions_pane, "tunnels": self.tunnels_pane,
                            "filesystems": self.filesystems_pane}[active].pane_title()
-        self.pages.border_title = pages_title
+        set_border_title(self.pages, pages_title)
         if self.syncs_pane.is_attached:
             syncs = self.syncs_pane.pane_title()
             vm = self.shown_vm
-            self.syncs_title.update(Text.assemble("Mounted in ", plain(vm.label, 60) if vm else "this VM",
-                                                  f" · {syncs.plain}"))
+            heading = Text.assemble("Mounted in ", plain(vm.label, 60) if vm else "this VM", f" · {syncs.plain}")
+            if heading != self._syncs_heading:  # an update lays the screen out again
+                self._syncs_heading = heading
+                self.syncs_title.update(heading)
 
     def _tab_count(self, tab_id: str) -> str | None:
         """A tab's count: its pane's when shown, else what the cache or the VM knows."""
