@@ -6,7 +6,6 @@ and ``arker-tui auth login|status|logout``. Parsing only: the work is in
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 
@@ -245,15 +244,17 @@ def _run_app(args: argparse.Namespace) -> int:
     # cyclic collector would walk them again and again (two full collections,
     # >100 ms of a cold start). It is off until the first frame is up
     # (ArkerApp.on_ready), when they are frozen (left out of every later
-    # collection) and the collector is back on.
-    gc.disable()
+    # collection) and the collector is back on (repository/collector.py).
+    from .repository import collector
+
+    collector.hold_for_startup()
     try:
         app = _build_app(args)
     except BaseException:
-        gc.enable()
+        collector.end_startup()
         raise
     if isinstance(app, int):
-        gc.enable()
+        collector.end_startup()
         return app
     from . import crash
 
@@ -261,7 +262,7 @@ def _run_app(args: argparse.Namespace) -> int:
     try:
         handler = crash.open_log_file(log_path, app.secrets()) if log_path else None
     except crash.LogFileRefused as refused:
-        gc.enable()
+        collector.end_startup()
         print(f"arker-tui: --log: {refused}", file=sys.stderr)
         return 2
     try:

@@ -15,7 +15,7 @@ from textual.widget import Widget
 
 from arker_tui.emulator import Emulator
 from arker_tui.emulator.activity import MAX_ORG_ROWS
-from arker_tui.repository import Intervals
+from arker_tui.repository import Intervals, collector
 from arker_tui.ui.widgets.footer import KeyFooter
 from arker_tui.ui.widgets.run_log import STRIP_CACHE_SIZE, RunLog
 
@@ -78,7 +78,7 @@ async def test_the_collector_is_back_on_once_the_first_frame_is_up() -> None:
     # the app turns it back on once ready, with start-up's objects frozen.
     backend = demo_backend()
     app = demo_app(backend)
-    gc.disable()
+    collector.hold_for_startup()  # as cli._run_app does
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: main_screen(app).vm_tree.vm_count > 0)

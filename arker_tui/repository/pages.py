@@ -40,6 +40,7 @@ from typing import Any, Callable, Sequence, cast
 from ..api import models as m
 from ..api.errors import ArkerError
 from ..api.routes import MAX_EMPTY_PAGES, MAX_PAGES
+from . import collector
 
 # kind -> (route name, items field, page model, item model)
 PAGED: dict[str, tuple[str, str, type, type]] = {
@@ -417,7 +418,22 @@ async def fetch_pages(client: Any, kind: str, cache: PageCache, *, path: dict[st
 
     ``key``: an item's id (to realign items after an insertion or removal).
     ``first_page``: called with the first page's items once they are decoded,
-    when more pages follow, so a view can paint them before the rest arrive."""
+    when more pages follow, so a view can paint them before the rest arrive.
+    A first load holds the garbage collector off while it runs (collector.py)."""
+    if cache.pages:
+        return await _fetch_pages(client, kind, cache, path, limit, filters, key, first_page)
+    collector.hold()
+    items: list[Any] = []
+    try:
+        items = await _fetch_pages(client, kind, cache, path, limit, filters, key, first_page)
+        return items
+    finally:
+        collector.release(len(items))
+
+
+async def _fetch_pages(client: Any, kind: str, cache: PageCache, path: dict[str, str] | None,
+                       limit: int | None, filters: dict[str, Any] | None, key: Callable[[Any], str] | None,
+                       first_page: Callable[[list[Any]], None] | None) -> list[Any]:
     route, field, page_model, item_model = PAGED[kind]
     key = key or _no_key
     cursor: str | None = None

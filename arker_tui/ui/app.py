@@ -10,7 +10,6 @@ or an action.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -21,7 +20,7 @@ from textual.screen import Screen
 
 from ..api.routes import DEFAULT_CONTROL_URL
 from ..config import WatchedRunsConfig
-from ..repository import Query
+from ..repository import Query, collector
 from ..settings import Settings
 from .actions import BY_ID, MUTATING, SCOPES, Action, bindings
 from .app_base import ArkerAppBase
@@ -106,9 +105,7 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
         return "No API key set: this is the built-in demo world. Set ARKER_API_KEY to use your org."
 
     def on_ready(self) -> None:
-        if not gc.isenabled():  # the command line turns it off for start-up (cli._run_app)
-            gc.freeze()
-            gc.enable()
+        collector.end_startup()  # the command line held the collector off for start-up (cli._run_app)
 
     async def on_unmount(self) -> None:
         self.watched_runs.detach()

@@ -34,6 +34,7 @@ from textual.strip import Strip
 from .. import filter_terms
 from .. import format as fmt
 from ..actions import bindings
+from .scroll_size import set_virtual_size
 
 Item = TypeVar("Item")
 Cell = str | Text
@@ -424,7 +425,7 @@ class DataList(ScrollView, Generic[Item], can_focus=True):
             self._cursor = self._index[keep]
         else:
             self._cursor = min(self._cursor, max(0, len(keys) - 1))
-        self.virtual_size = Size(self.size.width, len(keys) + 1)
+        set_virtual_size(self, Size(self.size.width, len(keys) + 1))
         self._announce_cursor()
         self.refresh()
 

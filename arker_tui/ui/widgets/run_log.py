@@ -42,6 +42,7 @@ from ..terminal_text import TerminalStream, line_segments, plain_of_stored, visi
 from .run_log_marks import GUTTER, LABEL_MARK, LABELS, STDERR_MARK
 from .run_log_search import LogSearching
 from .run_log_select import LogSelecting
+from .scroll_size import set_virtual_size
 
 Streams = Literal["both", "stdout", "stderr"]
 STREAM_CHOICES: tuple[Streams, ...] = ("both", "stdout", "stderr")
@@ -502,36 +503,10 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
             width = self._text_width()
             if width != self._wrap_width:
                 self._rebuild_wrap()
-            self._set_virtual_size(Size(self.scrollable_content_region.width, self._total_rows()))
+            set_virtual_size(self, Size(self.scrollable_content_region.width, self._total_rows()))
         else:
             total = self._total_rows()  # also updates _widest from partial lines
-            self._set_virtual_size(Size(self._widest + GUTTER, total))
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """Grow the scrollable size. ``virtual_size`` is a layout reactive:
-        setting it lays out and repaints the whole screen, which under a flood
-        of output (20,000 lines/s) is most of a frame, every frame. When no
-        scrollbar appears or goes, only this log and its scrollbars change:
-        set it without the layout and update the scrollbars (all public API)."""
-        old = self.virtual_size
-        if size == old:
-            return
-        width, height = self.container_size
-        bar_v, bar_h = self.styles.scrollbar_size_vertical, self.styles.scrollbar_size_horizontal
-        same_bars = (
-            self.is_attached and bool(width and height)
-            and all((old.height > h) == (size.height > h) for h in (height, height - bar_h))
-            and all((old.width > w) == (size.width > w) for w in (width, width - bar_v))
-        )
-        if not same_bars:
-            self.virtual_size = size
-            return
-        self.set_reactive(RunLog.virtual_size, size)
-        if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.window_virtual_size = size.height
-        if self.show_horizontal_scrollbar:
-            self.horizontal_scrollbar.window_virtual_size = size.width
-        self.refresh()
+            set_virtual_size(self, Size(self._widest + GUTTER, total))
 
     def _after_change(self) -> None:
         self._update_size()
