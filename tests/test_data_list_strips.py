@@ -44,3 +44,22 @@ async def test_strips_of_rows_scrolled_past_are_let_go_and_drawn_again_the_same(
         await pilot.press("down")
         assert line(data_list, 1) == first
         assert rows.count > rendered  # its strip had been let go
+
+
+async def test_a_list_that_gets_fewer_rows_under_its_scroll_shows_them_from_the_top():
+    # Another VM selected: its list is shorter than where the last one was scrolled.
+    app = ListApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        data_list = app.query_one(DataList)
+        await pilot.press("end")
+        await pilot.pause()
+        assert data_list.scroll_y > 0
+        data_list.set_items([(f"few-{i}", i) for i in range(40)])  # still more than a screen: same scrollbar
+        await pilot.pause()
+        assert data_list.scroll_y <= data_list.max_scroll_y
+        shown = [line(data_list, y) for y in range(1, data_list.size.height)]
+        assert any("few-39" in text for text in shown)  # the cursor's row, the last one, in view
+        data_list.set_items([("only", 1)])  # fits the screen: the scrollbar goes
+        await pilot.pause()
+        assert data_list.scroll_y == 0 and "only" in line(data_list, 1)
+        assert not data_list.show_vertical_scrollbar
