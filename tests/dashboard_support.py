@@ -49,6 +49,24 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 5.0, s
         await pilot.pause(step)
 
 
+async def picture_settled(pilot, app: ArkerApp, timeout: float = 3.0, step: float = 0.05) -> None:
+    """Let the app run until two screenshots in a row are the same: a
+    snapshot is taken after every pending repaint (the footer follows a
+    focus change a frame later, a list paints rows it just got), however
+    slow the machine. Gives up quietly after ``timeout`` (the snapshot then
+    shows what differs)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    await pilot.pause()
+    shown = app.export_screenshot()
+    while loop.time() < deadline:
+        await pilot.pause(step)
+        now = app.export_screenshot()
+        if now == shown:
+            return
+        shown = now
+
+
 async def select_vm(pilot, app: ArkerApp, name: str) -> None:
     """Put the tree's cursor on the VM called ``name``."""
     screen = app.screen

@@ -17,6 +17,7 @@ from arker_tui.repository import Query
 from arker_tui.settings import Settings
 from arker_tui.ui.app import ArkerApp
 from arker_tui.ui.screens.activity import ActivityScreen
+from tests.dashboard_support import picture_settled
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +55,7 @@ async def open_activity(pilot, *keys: str) -> None:
             if entry is not None and entry.value is not None and app.screen.rows == entry.value:
                 break
             await pilot.pause(0.02)
-    await pilot.pause()
+    await picture_settled(pilot, pilot.app)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.screens.console import ConsoleScreen
-from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
+from tests.dashboard_support import demo_app, demo_backend, picture_settled, select_vm, wait_for
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -32,6 +32,6 @@ def test_console_snapshot(snap_compare, size):
         app.repository.pause()
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
         app.clear_notifications()
-        await pilot.pause(0.1)
+        await picture_settled(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

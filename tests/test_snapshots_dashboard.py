@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.widgets.status_bar import StatusBar
-from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
+from tests.dashboard_support import demo_app, demo_backend, picture_settled, select_vm, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -57,7 +57,7 @@ def snapshot_app(view: str):
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
         app.clear_notifications()
         await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.1)
+        await picture_settled(pilot, app)
 
     return app, run_before
 
@@ -88,6 +88,6 @@ def test_the_control_plane_refusing_the_key_fills_the_main_area(snap_compare):
         # the demo notice comes a frame after the first: clear it once it is there
         await wait_for(pilot, lambda: any(n.title == "Demo mode" for n in app._notifications))
         app.clear_notifications()
-        await pilot.pause(0.1)
+        await picture_settled(pilot, app)  # the footer follows the focus leaving the tree a frame later
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -33,6 +33,7 @@ from arker_tui.ui.forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog
 from arker_tui.ui.forms.write_file import WriteFileForm
 from arker_tui.ui.targets import item_target
 from arker_tui.ui.widgets.status_bar import StatusBar
+from tests.dashboard_support import picture_settled
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +97,7 @@ SCREENS = {
 
 # Typing that shows a form's validation on screen.
 TYPED = {
-    "fork": ["tab", *"x y"],  # a name with a space
+    "fork": ["tab", *"x y"],  # past the name, into vCPU: not a whole number
     "resize": [*"9"],  # the vCPU field: 49 > max_vcpus 8
     "new_session": ["tab", *"BAD", "enter", *"A=1"],
     "new_tunnel": [*"80,80"],
@@ -113,14 +114,23 @@ async def settled(pilot) -> None:
         await pilot.pause(0.02)
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
+    await picture_settled(pilot, pilot.app)
+
+
+def typed_then_settled(keys: list[str]):
+    """``settled``, then the typing, then every repaint it causes."""
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await picture_settled(pilot, pilot.app)
+    return run_before
 
 
 @pytest.mark.parametrize("name", sorted(SCREENS))
 def test_form_snapshot(name, snap_compare):
     size = (120, 40) if name in ("fork", "run_command", "file_view") else (80, 24)
-    assert snap_compare(FormHost(SCREENS[name]), press=TYPED.get(name, []), terminal_size=size,
-                        run_before=settled)
+    assert snap_compare(FormHost(SCREENS[name]), terminal_size=size, run_before=typed_then_settled(TYPED.get(name, [])))
 
 
 def test_fork_snapshot_small_terminal(snap_compare):

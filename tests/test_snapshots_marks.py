@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.screens.confirm import BulkConfirmDialog
-from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
+from tests.dashboard_support import demo_app, demo_backend, picture_settled, select_vm, wait_for
 from tests.test_snapshots_dashboard import fixed_data_age  # noqa: F401  (autouse: the data's age is pinned)
 
 
@@ -38,7 +38,7 @@ def marks_app(view: str):
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
         app.clear_notifications()
         await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.1)
+        await picture_settled(pilot, app)
 
     return app, run_before
 

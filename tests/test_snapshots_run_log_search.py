@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arker_tui.ui.widgets.status_bar import StatusBar
-from tests.dashboard_support import wait_for
+from tests.dashboard_support import picture_settled, wait_for
 from tests.test_snapshots_dashboard import snapshot_app
 
 SIZES = [(80, 24), (120, 40)]
@@ -24,7 +24,7 @@ def searched_app(keys: list[str], done):
         await pilot.press(*keys)
         view = app.screen.run_view
         await wait_for(pilot, lambda: done(view))
-        await pilot.pause(0.1)
+        await picture_settled(pilot, app)
 
     return app, run_before
 

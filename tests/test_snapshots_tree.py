@@ -7,7 +7,7 @@ import pytest
 
 from arker_tui.emulator.demo import DEMO_FORK_ROW_MISSING
 from arker_tui.ui.widgets.status_bar import StatusBar
-from tests.dashboard_support import demo_app, demo_backend, wait_for
+from tests.dashboard_support import demo_app, demo_backend, picture_settled, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +31,6 @@ def test_nested_fork_tree(snap_compare):
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
         app.clear_notifications()
         await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.1)
+        await picture_settled(pilot, app)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -10,7 +10,7 @@ import pytest
 from arker_tui.api import models as m
 from arker_tui.ui.screens.watched import WatchedScreen
 from arker_tui.ui.widgets.status_bar import StatusBar
-from tests.dashboard_support import demo_app, demo_backend, select_vm, wait_for
+from tests.dashboard_support import demo_app, demo_backend, picture_settled, select_vm, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ async def settle(pilot, app) -> None:
     await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)
     app.clear_notifications()
     await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.1)
+    await picture_settled(pilot, app)
 
 
 async def open_log(pilot, app, vm_name: str, run_id: str | None = None) -> None:
