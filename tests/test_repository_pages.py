@@ -1,6 +1,11 @@
 """Paged lists decode only pages whose bytes changed (repository/pages.py)."""
 
+import json
+
+import pytest
+
 from arker_tui.api.client import ArkerClient
+from arker_tui.api.errors import ArkerError
 from arker_tui.emulator import BASE_URL, Emulator, ManualClock
 from arker_tui.emulator.scale import build_scale_world
 from arker_tui.repository import FakeClock, Query, Repository, pages
@@ -164,5 +169,34 @@ async def test_a_walk_decodes_long_and_non_ascii_changes_as_a_plain_decode_does(
     plain = Repository(client, clock=FakeClock(), page_size=50)
     assert await plain.refresh(query) == fourth
     await plain.aclose()
+    await repo.aclose()
+    await client.aclose()
+
+
+async def test_a_page_decoded_item_by_item_gives_the_plain_parse_and_words_a_bad_item_the_same(monkeypatch):
+    """A first-load page is validated one VM at a time (its thread hands the
+    GIL to the UI between VMs): the models equal the whole page's parse, and
+    a VM that does not validate fails the page with the plain parse's words."""
+    emulator, client, repo = _three_pages()
+    body = await client.request("list_vms", query={"limit": 50}, raw=True)
+    _, field, page_model, item_model = pages.PAGED["vms"]
+    calls = []
+    real = item_model.model_validate
+    monkeypatch.setattr(item_model, "model_validate", lambda data: calls.append(1) or real(data))
+    items, next_cursor, layout, decoded, _, _ = pages._decode_page(body, page_model, item_model, field, None,
+                                                                   lambda vm: vm.vm_id)
+    plain = ArkerClient._parse(page_model, json.loads(body))
+    assert items == plain.vms and decoded == items and len(items) == 50
+    assert next_cursor == plain.next_cursor and layout is not None
+    assert len(calls) == 50  # one validation per VM, none over the whole page
+
+    broken = json.loads(body)
+    broken["vms"][7]["vcpu_count"] = "many"
+    bad = json.dumps(broken).encode()
+    with pytest.raises(ArkerError) as raised:
+        pages._decode_page(bad, page_model, item_model, field, None, lambda vm: vm.vm_id)
+    with pytest.raises(ArkerError) as plain_raised:
+        ArkerClient._parse(page_model, broken)
+    assert str(raised.value) == str(plain_raised.value) and "vms.7.vcpu_count" in str(raised.value)
     await repo.aclose()
     await client.aclose()
