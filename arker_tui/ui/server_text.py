@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..api.errors import ArkerError
 from .terminal_text import safe_label
 
 BLOCK_LINES = 2_000  # lines of a multi-line block shown at most
@@ -35,3 +36,20 @@ def plain_block(value: object, max_cells: int | None = 400, max_lines: int = BLO
     if len(lines) > max_lines:
         kept.append(f"… {len(lines) - max_lines:,} more lines")
     return "\n".join(kept)
+
+
+def error_text(error: ArkerError) -> str:
+    """An API error in words, safe for the terminal."""
+    hints = {
+        "conflict": "it clashes with something that exists",
+        "not_found": "it does not exist (deleted elsewhere?)",
+        "forbidden": "your key may not change it",
+        "unauthorized": "the API key was refused",
+        "resource_pressure": "the platform is busy; try again shortly",
+        "unsupported_operation": "this backend does not support it",
+        "not_implemented": "this backend does not support it",
+        "network_error": "no answer from the server; submitting again is safe",
+    }
+    hint = hints.get(error.code)
+    text = f"{error.code}: {error.message}" + (f" ({hint})" if hint else "")
+    return safe_label(text, 400)

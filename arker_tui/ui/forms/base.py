@@ -28,6 +28,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Select, St
 
 from ...api.errors import ArkerError
 from ..actions import action, bindings
+from ..server_text import error_text
 from ..terminal_text import safe_label
 
 if TYPE_CHECKING:
@@ -46,23 +47,6 @@ def form_hint() -> str:
     """The one hint line every form shows, from the keys the table gives them."""
     submit, cancel = action("form.submit"), action("form.cancel")
     return f"enter or {submit.keys} submit · {cancel.keys.split(',')[0]} cancel · tab next field"
-
-
-def error_text(error: ArkerError) -> str:
-    """An API error in words, safe for the terminal."""
-    hints = {
-        "conflict": "it clashes with something that exists",
-        "not_found": "it does not exist (deleted elsewhere?)",
-        "forbidden": "your key may not change it",
-        "unauthorized": "the API key was refused",
-        "resource_pressure": "the platform is busy; try again shortly",
-        "unsupported_operation": "this backend does not support it",
-        "not_implemented": "this backend does not support it",
-        "network_error": "no answer from the server; submitting again is safe",
-    }
-    hint = hints.get(error.code)
-    text = f"{error.code}: {error.message}" + (f" ({hint})" if hint else "")
-    return safe_label(text, 400)
 
 
 class FormScreen(ModalScreen[T], Generic[T]):

@@ -12,8 +12,8 @@ from ...api.errors import ArkerError
 from ...repository import Query
 from .. import format as fmt
 from ..actions import Action
-from ..forms.base import error_text
 from ..intents import OpenConsole
+from ..server_text import error_text
 from ..targets import short_id, vm_target
 from .confirm import ConfirmDialog, ConfirmRequest
 from .console import ConsoleScreen

@@ -23,10 +23,10 @@ from ...api.errors import ArkerError
 from ...repository import Query
 from .. import format as fmt
 from ..actions import ACTIONS, SCOPES, Action, action, bindings, in_scope
-from ..forms.base import error_text
 from ..intents import ActionRequested, OpenRun, ShowText
 from ..jump import JumpProvider
 from ..keymap import keys_of
+from ..server_text import error_text
 from ..staleness import notable_staleness
 from ..targets import Target, current_item, gone_reason, item_target, open_run_target, vm_target
 from ..widgets.data_list import DataList

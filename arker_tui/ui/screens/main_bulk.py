@@ -18,7 +18,7 @@ from ...repository import Query
 from ...repository.bulk import Outcome, run_bounded
 from .. import format as fmt
 from ..actions import Action
-from ..forms.base import error_text
+from ..server_text import error_text
 from ..targets import Target, current_item, gone_reason, item_target, short_id, vm_target
 from ..widgets.data_list import DataList
 from .confirm import BulkConfirmDialog, BulkConfirmRequest

@@ -14,23 +14,18 @@ from ...api.errors import ArkerError
 from ...repository import Query
 from .. import format as fmt
 from ..actions import Action
-from ..forms.filesystems import MountForm, NewFilesystemForm
-from ..forms.fork import ForkForm
-from ..forms.output_view import file_view, run_result_view
-from ..forms.read_file import ReadFileForm
-from ..forms.release import ReleaseForm
-from ..forms.resize import ResizeForm
-from ..forms.run_command import RunCommandForm
-from ..forms.save_log import SaveLogForm
-from ..forms.sessions import NewSessionForm, SignalForm
-from ..forms.tunnels import NewTunnelForm, OneTimeToken, TokenDialog, take_tokens
-from ..forms.write_file import WriteFileForm
 from ..targets import Target
 
 if TYPE_CHECKING:  # pragma: no cover
     from textual.app import App
 
+    from ..forms.tunnels import OneTimeToken
     from ..widgets.workspace import Workspace
+
+# Each form module is imported where its form is opened: the forms, and the
+# Textual widgets only they use (Select, TextArea, RadioSet...), are some
+# 20 ms of start-up that the first screen does not need. No form imports a
+# screen, so these imports make no cycle.
 
 
 class ControllerHost(Protocol):
@@ -64,25 +59,35 @@ class FormOpeners:
     # --- VMs -------------------------------------------------------------------
 
     def do_fork(self: Any, act: Action) -> None:
+        from ..forms.fork import ForkForm
+
         self._open(ForkForm(self.workspace.vm_tree.selected_vm), self.forked)
 
     def forked(self: Any, vm: m.Vm) -> None:
         """The new VM is in the tree (the repository added it): select it, show tokens once."""
+        from ..forms.tunnels import take_tokens
+
         tokens = take_tokens(list(vm.tunnels))
         self.workspace.select_vm(vm.vm_id)
         self.notify(f"Forked {fmt.trim(vm.label, 60)} ({vm.vm_id})", title="Fork", timeout=4)
         self.show_tokens(tokens)
 
     def show_tokens(self: ControllerHost, tokens: list[OneTimeToken]) -> None:
+        from ..forms.tunnels import TokenDialog
+
         if tokens:
             self.app.push_screen(TokenDialog(tokens))
 
     def do_run_command(self: Any, act: Action) -> None:
+        from ..forms.run_command import RunCommandForm
+
         vm = self.selected_vm()
         if vm is not None:
             self._open(RunCommandForm(vm), lambda result: self.ran(vm, *result))
 
     def ran(self: Any, vm: m.Vm, request: m.RunRequest, result: Any) -> None:
+        from ..forms.output_view import run_result_view
+
         if isinstance(result, m.BackgroundRunResponse) or (request.background and getattr(result, "run_id", None)):
             watched = getattr(self.app.repository, "watched", None)
             if watched is not None:  # started here in the background: told when it ends, even if at once
@@ -92,11 +97,15 @@ class FormOpeners:
         self.app.push_screen(run_result_view(request.command, result))
 
     def do_resize(self: Any, act: Action) -> None:
+        from ..forms.resize import ResizeForm
+
         vm = self.selected_vm()
         if vm is not None:
             self._open(ResizeForm(vm), lambda response: self.report_change(vm, "Resize", response.resized))
 
     def do_release(self: Any, act: Action) -> None:
+        from ..forms.release import ReleaseForm
+
         vm = self.selected_vm()
         if vm is None:
             return
@@ -132,11 +141,16 @@ class FormOpeners:
         self.run_worker(read_back(), group="read-back", exit_on_error=False)
 
     def do_read_file(self: Any, act: Action) -> None:
+        from ..forms.output_view import file_view
+        from ..forms.read_file import ReadFileForm
+
         vm = self.selected_vm()
         if vm is not None:
             self._open(ReadFileForm(vm), lambda result: self.app.push_screen(file_view(vm.label, *result)))
 
     def do_write_file(self: Any, act: Action) -> None:
+        from ..forms.write_file import WriteFileForm
+
         vm = self.selected_vm()
         if vm is not None:
             self._open(WriteFileForm(vm), lambda result: self.notify(
@@ -146,18 +160,24 @@ class FormOpeners:
     # --- sessions, tunnels, filesystems ----------------------------------------------
 
     def do_new_session(self: Any, act: Action) -> None:
+        from ..forms.sessions import NewSessionForm
+
         vm = self.selected_vm()
         if vm is not None:
             self._open(NewSessionForm(vm), lambda s: self.notify(
                 f"Created session {s.session_id} in {s.cwd or '/'} on {fmt.trim(vm.label, 60)}", title="Session"))
 
     async def do_signal(self: Any, act: Action) -> None:
+        from ..forms.sessions import SignalForm
+
         target = await self.resolve("session")
         if target is not None:
             self._open(SignalForm(target), lambda sig: self.notify(
                 f"Sent {sig} to {target.words()}", title="Signal"))
 
     def do_new_tunnel(self: Any, act: Action) -> None:
+        from ..forms.tunnels import NewTunnelForm
+
         vm = self.selected_vm()
         if vm is not None:
             self._open(NewTunnelForm(vm), self.tunnel_opened)
@@ -169,10 +189,14 @@ class FormOpeners:
             self.notify("Tunnel opening (starting → open); it shows in the Tunnels pane.", title="Tunnel")
 
     def do_new_filesystem(self: Any, act: Action) -> None:
+        from ..forms.filesystems import NewFilesystemForm
+
         self._open(NewFilesystemForm(), lambda fs: self.notify(
             f"Created filesystem {fs.name} ({fs.filesystem_id})", title="Filesystem"))
 
     async def do_mount(self: Any, act: Action) -> None:
+        from ..forms.filesystems import MountForm
+
         target = await self.resolve("filesystem")
         if target is None:
             return
@@ -186,6 +210,8 @@ class FormOpeners:
 
     async def do_save_log(self: Any, act: Action) -> None:
         """Save the open run's log to a local file (asks for the path first)."""
+        from ..forms.save_log import SaveLogForm
+
         target = await self.resolve("open_run")
         if target is None:
             return
