@@ -19,10 +19,11 @@ an ``error`` string; nothing here raises on user input.
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Sequence
+
+from .line_store import LineStore
 
 Match = tuple[int, int]  # (absolute line number, occurrence within the line)
 
@@ -183,7 +184,7 @@ class Corpus:
     """
 
     def __init__(self, lines: Iterable[str], first: int, cap: int) -> None:
-        self.lines: deque[str] = deque(lines, maxlen=max(1, cap))
+        self.lines = LineStore(lines, maxlen=max(1, cap))
         self.first = first
         self._cache: dict[object, object] = {}
 

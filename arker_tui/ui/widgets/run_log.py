@@ -37,6 +37,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..actions import bindings
+from ..line_store import LineStore
 from ..log_search import Corpus, LogSearch
 from ..terminal_text import TerminalStream, line_segments, plain_of_stored, visible_text, wrap_cuts, wrap_rows
 from .run_log_marks import GUTTER, LABEL_MARK, LABELS, STDERR_MARK
@@ -131,8 +132,9 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         self._finished = False  # the output will not grow: following it means nothing
         self._wrap = wrap
         self.set_reactive(RunLog.following, following)
-        # Held entries: lines and the stream labels between blocks.
-        self._lines: deque[str] = deque(maxlen=self.max_lines)
+        # Held entries: lines and the stream labels between blocks (a few large
+        # strings, not an object per line: see line_store).
+        self._lines = LineStore(maxlen=self.max_lines)
         self._dropped = 0  # entries dropped by the cap (absolute number of _lines[0])
         self._labels_held = 0
         self._labels_dropped = 0
