@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 
+import httpx
 from dashboard_support import demo_app, demo_backend, main_screen, wait_for
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from arker_tui.emulator import Emulator
+from arker_tui.emulator import BASE_URL, Emulator
 from arker_tui.emulator.activity import MAX_ORG_ROWS
 from arker_tui.repository import Intervals, collector
 from arker_tui.ui.widgets.footer import KeyFooter
@@ -71,6 +72,18 @@ def test_the_emulator_logs_are_bounded() -> None:
     for _ in range(MAX_ORG_ROWS + MAX_ORG_ROWS // 10 + 5):
         world.record_activity("run", status=200, path="/v1/vms/x/run")
     assert MAX_ORG_ROWS <= len(world.org_rows) <= MAX_ORG_ROWS + MAX_ORG_ROWS // 10
+
+
+async def test_the_emulators_request_log_keeps_no_string_of_its_own_per_request() -> None:
+    """A day of requests is tens of thousands of records: each shares its
+    method and path strings with every other record of its route."""
+    emulator = Emulator()
+    async with httpx.AsyncClient(transport=emulator.transport(), base_url=BASE_URL) as client:
+        for _ in range(3):
+            await client.get("/v1/vms")
+    first, *rest = emulator.requests
+    assert first.path == "/v1/vms" and first.method == "GET"
+    assert all(r.path is first.path and r.method is first.method for r in rest)
 
 
 async def test_the_collector_is_back_on_once_the_first_frame_is_up() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import sys
 from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
@@ -157,7 +158,10 @@ class Emulator:
         return endpoint
 
     async def _handle(self, route: Route, request: Request, host: EmulatorHost) -> Response:
-        record = RequestRecord(request.method, API_PREFIX + route.path, route.name, host=host.name)
+        # Interned: the log keeps up to REQUEST_LOG_MAX records, and a string
+        # of its own in each would be two more small objects per request.
+        record = RequestRecord(sys.intern(request.method), sys.intern(API_PREFIX + route.path), route.name,
+                               host=host.name)
         self.requests.append(record)
         if request.method != "GET":
             self.world.touch()  # a call that may change the world: cached pages start again
