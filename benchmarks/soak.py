@@ -4,6 +4,13 @@
     python benchmarks/soak.py --minutes 60 --speed 20
     python benchmarks/soak.py --minutes 5 --real   # real time
     python benchmarks/soak.py --long               # an 8-hour simulated day at 40x (about 12 min)
+    python benchmarks/soak.py --long --in-process  # ... with the emulator in the app's process
+
+The default run serves the emulator from the app's own process (as the demo
+does). ``--long`` serves it from a process of its own over HTTP, on the same
+accelerated clock, so that resident memory is the app's alone, as against a
+real service: the server's day (its copy of the run's output, its request
+and activity logs) is not the app's.
 
 20% of API calls fail at random (the kind rotates: 500, 502, 503, 504, 429
 with Retry-After, dropped connections, malformed bodies), a long run prints
@@ -27,6 +34,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -95,28 +104,116 @@ class ErrorCount(logging.Handler):
         self.records.append(f"{record.name}: {record.getMessage()}")
 
 
-def set_fault(emulator: Emulator, kind: str) -> None:
-    f = emulator.faults
-    f.reset()
+def fault_values(kind: str) -> dict:
+    """The emulator's fault switches for one kind of fault at FAIL_RATE."""
     if kind == "drop":
-        f.update({"drop_rate": FAIL_RATE})
+        values: dict = {"drop_rate": FAIL_RATE}
     elif kind == "malformed":
-        f.update({"malformed_rate": FAIL_RATE})
+        values = {"malformed_rate": FAIL_RATE}
     else:
         values = {"error_rate": FAIL_RATE, "error_status": int(kind)}
         if kind == "429":
             values["retry_after"] = 0.5
-        f.update(values)
-    f.update({"seed": random.randrange(1 << 30)})
+    return {**values, "seed": random.randrange(1 << 30)}
 
 
-async def soak(minutes: float, speed: float, seed: int) -> dict:
+class InProcess:
+    """The emulator in the app's process (as the demo runs it)."""
+
+    def __init__(self, speed: float) -> None:
+        self.world = build_demo_world(AcceleratedWorldClock(speed))
+        self.emulator = Emulator(self.world)
+        self.long_run = self.world.demo["long_run"]
+        self.counted_from = 0
+
+    def client(self, settings: Settings) -> ArkerClient:
+        return ArkerClient(settings, transport=self.emulator.transport())
+
+    async def set_faults(self, values: dict | None) -> None:
+        self.emulator.faults.reset()
+        if values:
+            self.emulator.faults.update(values)
+
+    async def start_counting(self) -> None:
+        self.emulator.reset_counts()
+
+    async def counts(self) -> tuple[int, int | None]:
+        """(requests since start_counting, those answered with an error or dropped)."""
+        requests = self.emulator.requests
+        return len(requests), sum(1 for r in requests if r.status == 0 or r.status >= 400)
+
+    async def aclose(self) -> None:
+        pass
+
+
+class Served:
+    """The emulator in a process of its own (``--serve-world``), reached over
+    HTTP and switched through its ``/_emulator`` routes."""
+
+    def __init__(self, speed: float) -> None:
+        import socket
+        import subprocess
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen([sys.executable, __file__, "--serve-world", str(port), "--speed", str(speed)],
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.long_run = tuple(json.loads(self.process.stdout.readline())["long_run"])
+        self.control = httpx.AsyncClient(base_url=self.url, timeout=10)
+        self.counted_from = 0
+
+    async def ready(self) -> None:
+        for _ in range(300):
+            try:
+                await self.control.get("/_emulator/requests")
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+        raise RuntimeError("the served emulator did not come up")
+
+    def client(self, settings: Settings) -> ArkerClient:
+        return ArkerClient(settings.replace(control_url=self.url, base_url=self.url))  # one host serves all
+
+    async def set_faults(self, values: dict | None) -> None:
+        await self.control.delete("/_emulator/faults")
+        if values:
+            await self.control.post("/_emulator/faults", json=values)
+
+    async def _total(self) -> int:
+        return sum((await self.control.get("/_emulator/requests")).json().values())
+
+    async def start_counting(self) -> None:
+        self.counted_from = await self._total()
+
+    async def counts(self) -> tuple[int, int | None]:
+        return await self._total() - self.counted_from, None  # the routes count requests, not answers
+
+    async def aclose(self) -> None:
+        await self.control.aclose()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def serve_world(port: int, speed: float) -> None:
+    """Serve the demo world on an accelerated clock (the --long soak's server)."""
+    from arker_tui.emulator.server import serve
+
+    clock = AcceleratedWorldClock(speed)
+    print(json.dumps({"long_run": build_demo_world(clock).demo["long_run"]}), flush=True)
+    serve(port, clock=clock, log_level="error")
+
+
+async def soak(minutes: float, speed: float, seed: int, served: bool = False) -> dict:
     rng = random.Random(seed)
     random.seed(seed)
-    world = build_demo_world(AcceleratedWorldClock(speed))
-    emulator = Emulator(world)
+    server = Served(speed) if served else InProcess(speed)
+    if isinstance(server, Served):
+        await server.ready()
     settings = Settings(control_url=BASE_URL, timeout=5.0)
-    client = ArkerClient(settings, transport=emulator.transport())
+    client = server.client(settings)
     repo = Repository(client, clock=Accelerated(speed), intervals=Intervals(max_backoff=30.0))
     app = ArkerApp(repo, settings=settings, demo=True)
     errors = ErrorCount()
@@ -124,7 +221,7 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
     loop_exceptions: list[str] = []
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _loop, ctx: loop_exceptions.append(str(ctx.get("exception") or ctx["message"])))
-    long_vm, long_run = world.demo["long_run"]
+    long_vm, long_run = server.long_run
     wall_total = minutes * 60 / speed
     presses = 0
     max_log_lines = 0
@@ -159,13 +256,13 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                         snap_start = tracemalloc.take_snapshot()
                     if TYPES:
                         types_start = type_counts()
-                    emulator.reset_counts()
+                    await server.start_counting()
                     counted_from = now
                 if now >= next_sample:
                     rss_samples.append(round(rss_mib(), 1))
                     next_sample = now + 60 / speed
                 if now >= next_fault:
-                    set_fault(emulator, rng.choice(FAULT_KINDS))
+                    await server.set_faults(fault_values(rng.choice(FAULT_KINDS)))
                     next_fault = now + 15 / speed
                 if now >= next_long_run:
                     if app.screen is not screen:
@@ -186,7 +283,7 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                 if not app.is_running:
                     break
                 await pilot.pause(rng.uniform(0.05, 0.3))
-            emulator.faults.reset()
+            await server.set_faults(None)
             gc.collect()
             rss_end = rss_mib()
             if TYPES:
@@ -204,14 +301,15 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
                     for line in stat.traceback.format()[-12:]:
                         print("    ", line, file=sys.stderr)
             counted_minutes = (time.monotonic() - counted_from) * speed / 60
-            requests = len(emulator.requests)
-            failed = sum(1 for r in emulator.requests if r.status == 0 or r.status >= 400)
+            requests, failed = await server.counts()
             result = {
                 "simulated_minutes": minutes, "speed": speed, "wall_seconds": round(time.monotonic() - started, 1),
                 "key_presses": presses,
                 "requests_per_simulated_minute": round(requests / counted_minutes, 1),
                 "requests_per_wall_minute": round(requests / (counted_minutes / speed), 1),
-                "error_or_dropped_share": round(failed / max(1, requests), 3),  # malformed 200s not counted
+                "emulator": "served from its own process" if served else "in the app's process",
+                # malformed 200s not counted; a served emulator counts requests, not answers
+                "error_or_dropped_share": round(failed / max(1, requests), 3) if failed is not None else "n/a",
                 "rss_start_mib": round(rss_start or rss_end, 1), "rss_end_mib": round(rss_end, 1),
                 "rss_per_simulated_minute_mib": rss_samples,
                 "long_run_log_lines_max": max_log_lines,
@@ -222,6 +320,7 @@ async def soak(minutes: float, speed: float, seed: int) -> dict:
     finally:
         logging.getLogger("arker_tui").removeHandler(errors)
         await client.aclose()
+        await server.aclose()
     result.update({
         "crashes": int(crash is not None or app._exception is not None or (app.return_code or 0) != 0),
         "crash": repr(crash or app._exception) if (crash or app._exception) else None,
@@ -241,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real", action="store_true", help="real time (speed 1)")
     parser.add_argument("--long", action="store_true",
                         help="an 8-hour simulated day (480 minutes) at the same fault rate; speed 40 unless given")
+    parser.add_argument("--in-process", action="store_true",
+                        help="with --long: the emulator in the app's process, as the default run has it")
+    parser.add_argument("--serve-world", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
@@ -249,7 +351,10 @@ def main(argv: list[str] | None = None) -> int:
         args.minutes = 480.0
         if "--speed" not in (argv if argv is not None else sys.argv):
             speed = 40.0
-    result = asyncio.run(soak(args.minutes, speed, args.seed))
+    if args.serve_world:
+        serve_world(args.serve_world, speed)
+        return 0
+    result = asyncio.run(soak(args.minutes, speed, args.seed, served=args.long and not args.in_process))
     if args.json:
         print(json.dumps(result, indent=2))
     else:

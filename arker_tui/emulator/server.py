@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .app import Emulator
-from .clock import RealClock
+from .clock import Clock, RealClock
 from .faults import Faults
 from .hosts import EmulatorHost
 from .world import World
@@ -20,8 +20,9 @@ from .world import World
 
 def make_emulator(*, demo: bool = True, api_key: str | None = None, scale: int | None = None,
                   faults: Faults | None = None, runs_per_vm: int = 3, output_lines: int = 100,
-                  seed: int = 0) -> Emulator:
-    clock = RealClock()
+                  seed: int = 0, clock: Clock | None = None) -> Emulator:
+    """``clock``: the world's (real time unless given; the soak runs one faster)."""
+    clock = clock or RealClock()
     if scale:
         from .scale import build_scale_world
 
@@ -50,7 +51,8 @@ def hosts_banner(hosts: list[tuple[EmulatorHost, int]], bind: str) -> str:
 def serve(port: int = 8765, host: str = "127.0.0.1", demo: bool = True, *,
           api_key: str | None = None, scale: int | None = None, log_level: str = "warning",
           runs_per_vm: int = 3, output_lines: int = 100, seed: int = 0,
-          hosts: list[tuple[EmulatorHost, int]] | None = None, **uvicorn_kwargs: Any) -> None:
+          hosts: list[tuple[EmulatorHost, int]] | None = None, clock: Clock | None = None,
+          **uvicorn_kwargs: Any) -> None:
     """Block serving the emulator with uvicorn until interrupted. ``hosts``:
     serve one world as several hosts, each on its own port (one server, one
     socket per port; the app picks the host by the port a request came in on)."""
@@ -69,7 +71,7 @@ def serve(port: int = 8765, host: str = "127.0.0.1", demo: bool = True, *,
 
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     emulator = make_emulator(demo=demo, api_key=api_key, scale=scale, runs_per_vm=runs_per_vm,
-                             output_lines=output_lines, seed=seed)
+                             output_lines=output_lines, seed=seed, clock=clock)
     if not hosts:
         uvicorn.run(emulator.app, host=host, port=port, log_level=log_level, **uvicorn_kwargs)
         return
