@@ -2,9 +2,10 @@
 
 Built on the line API: the log holds sanitized lines as plain strings (see
 ``terminal_text``: text plus canonical SGR colour sequences) in a bounded
-deque, and only the visible lines are turned into strips, with a small LRU
-cache of rendered strips. ``append`` costs O(new data): one scan of each new
-chunk, one ``deque.extend``, one ``virtual_size`` update and one refresh.
+``LineStore`` (``line_store``), and only the visible lines are turned into
+strips, with a small LRU cache of rendered strips. ``append`` costs O(new
+data): one scan of each new chunk, one ``extend``, one ``virtual_size``
+update and one refresh.
 
 Rows, top to bottom: a note when old lines were dropped by the cap, the held
 lines, then the partial (not yet newline-terminated) line of stdout and of
@@ -20,8 +21,8 @@ selection in ``run_log_select``.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from collections import deque
 from itertools import islice
 from typing import Iterable, Literal, cast
 
@@ -144,7 +145,9 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         self._widest = 0  # widest line seen (cells); horizontal scroll extent
         self._cache: LRUCache[object, object] = LRUCache(STRIP_CACHE_SIZE)
         # Wrap bookkeeping: absolute first row of each shown entry, for _wrap_width.
-        self._wrap_starts: deque[int] = deque(maxlen=self.max_lines)
+        # Arrays of machine ints, here and in ``_view``: a Python int per line
+        # would be a small object per line held for the life of the log.
+        self._wrap_starts = array("q")
         self._wrap_end = 0
         self._wrap_width = -1
         self._auto_scroll = False  # True while we scroll (not the user)
@@ -153,7 +156,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         # matching lines. ``_view`` holds the absolute numbers of the shown
         # entries (None: every entry).
         self._streams: Streams = "both"
-        self._view: deque[int] | None = None
+        self._view: array[int] | None = None
         self.search: LogSearch | None = None
         self._search_note_pending = False
         self.lines_rendered = 0  # benchmark counter: lines turned into strips
@@ -262,13 +265,13 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         self._err.reset()
         self._widest = 0
         self._cache.clear()
-        self._wrap_starts.clear()
+        del self._wrap_starts[:]
         self._wrap_end = 0
         if self.search is not None:
             self.search.corpus = Corpus((), 0, self.max_lines)
             self.search.set_query(self.search.query)
         if self._view is not None:
-            self._view = deque()
+            self._view = array("q")
         self._note_search_changed()
 
     def _add_lines(self, lines: list[str], stream: str) -> None:
@@ -300,10 +303,11 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         self._lines.extend(lines)
         if self._view is not None:
             view = self._view
-            while view and view[0] < self._dropped:
-                view.popleft()
-                if self.wrap and self._wrap_starts:
-                    self._wrap_starts.popleft()
+            cut = bisect_left(view, self._dropped)  # shown entries the cap dropped
+            if cut:
+                del view[:cut]
+                if self.wrap:
+                    del self._wrap_starts[:cut]
             shown = [start + i for i, stored in enumerate(lines) if self._shows(stored, plain[i] if plain else None)]
             view.extend(shown)
             if self.wrap and self._wrap_width > 0:
@@ -382,7 +386,7 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
                 want = STDERR_MARK if self._streams == "stderr" else None
                 candidates = [first + i for i, stored in enumerate(self._lines)
                               if stored[:1] != LABEL_MARK and (stored[:1] == STDERR_MARK) == (want is not None)]
-            self._view = deque(candidates)
+            self._view = array("q", candidates)
         self._cache.clear()
         if self.wrap:
             self._rebuild_wrap()
@@ -423,12 +427,15 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         for stored in lines:
             starts.append(end)
             end += self._rows_of(stored, width)
-        self._wrap_starts.extend(starts)
+        wrap_starts = self._wrap_starts
+        wrap_starts.extend(starts)
+        if len(wrap_starts) > self.max_lines:  # in step with the held entries
+            del wrap_starts[:len(wrap_starts) - self.max_lines]
         self._wrap_end = end
 
     def _rebuild_wrap(self) -> None:
         self._wrap_width = self._text_width()
-        self._wrap_starts.clear()
+        del self._wrap_starts[:]
         self._wrap_end = 0
         self._extend_wrap(self._shown_entries())
 
