@@ -124,7 +124,9 @@ class InProcess:
         self.world = build_demo_world(AcceleratedWorldClock(speed))
         self.emulator = Emulator(self.world)
         self.long_run = self.world.demo["long_run"]
-        self.counted_from = 0
+
+    async def ready(self) -> None:
+        pass
 
     def client(self, settings: Settings) -> ArkerClient:
         return ArkerClient(settings, transport=self.emulator.transport())
@@ -161,7 +163,10 @@ class Served:
         self.process = subprocess.Popen([sys.executable, __file__, "--serve-world", str(port), "--speed", str(speed)],
                                         stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
-        self.long_run = tuple(json.loads(self.process.stdout.readline())["long_run"])
+        first = self.process.stdout.readline()
+        if not first:
+            raise RuntimeError("the served emulator did not start (it needs uvicorn: pip install -e '.[serve]')")
+        self.long_run = tuple(json.loads(first)["long_run"])
         self.control = httpx.AsyncClient(base_url=self.url, timeout=10)
         self.counted_from = 0
 
@@ -210,8 +215,7 @@ async def soak(minutes: float, speed: float, seed: int, served: bool = False) ->
     rng = random.Random(seed)
     random.seed(seed)
     server = Served(speed) if served else InProcess(speed)
-    if isinstance(server, Served):
-        await server.ready()
+    await server.ready()
     settings = Settings(control_url=BASE_URL, timeout=5.0)
     client = server.client(settings)
     repo = Repository(client, clock=Accelerated(speed), intervals=Intervals(max_backoff=30.0))
