@@ -101,11 +101,10 @@ class Layout:
 
     def __init__(self, text: str | bytes, prefix_end: int, suffix_start: int, lengths: Sequence[int],
                  hashes: Sequence[int], block_starts: list[int], block_ends: list[int],
-                 reused: dict[int, tuple[int, int]], view: Any = None) -> None:
+                 reused: dict[int, tuple[int, int]]) -> None:
         # ``text``: the body itself when it is ASCII (offsets are the same in
         # bytes and str, and an unchanged page then needs no decoding), else
-        # str. ``view``: what to hash spans from (a memoryview of the bytes).
-        view = text if view is None else view
+        # str. Spans are hashed as slices of it (see ``_walk``).
         self.prefix, self.suffix = text[:prefix_end], text[suffix_start:]
         self.size = len(text)
         self.lengths = lengths if isinstance(lengths, array) else array("q", lengths)
@@ -113,7 +112,7 @@ class Layout:
         self.block_lengths = array("q")
         self.block_hashes = array("q")
         for k, (start, stop) in enumerate(zip(block_starts, block_ends, strict=False)):
-            length, digest = reused.get(k) or (stop - start, hash(view[start:stop]))
+            length, digest = reused.get(k) or (stop - start, hash(text[start:stop]))
             self.block_lengths.append(length)
             self.block_hashes.append(digest)
 
@@ -307,13 +306,15 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
     layout, the items decoded, whether each of those took the place of the old
     item with its id and nothing else moved), or None when the text around
     the items changed. A body whose last layout was ASCII is walked as bytes,
-    hashed through a memoryview (no copies), and only the text of a changed
+    its spans hashed as bytes slices, and only the text of a changed
     item is decoded; a byte that is not ASCII fails the walk (an unchanged
     span hashes as the ASCII text it was, the text between items is checked
     char by char, a changed item is decoded as ASCII)."""
     syntax = _BYTES if ascii else _STR
     text: Any = body if ascii else body.decode("utf-8")
-    view: Any = memoryview(body) if ascii else text  # what spans are hashed from (equal hashes)
+    # Spans are hashed as slices, copies: a memoryview would cost less memory
+    # traffic, but hashing one first hashes the whole object it views (the
+    # 400 KB body, again for every page: half the hashing of a walk).
     prefix, suffix = old.prefix, old.suffix
     end = len(text) - len(suffix)
     if end <= len(prefix) or not text.startswith(prefix) or not text.endswith(suffix):
@@ -339,7 +340,7 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
             k = i // BLOCK
             if i == j and k < blocks:  # a whole block, unchanged? (one hash for BLOCK items)
                 stop = at + old_block_lengths[k]
-                if stop <= end and text[stop] in separators and hash(view[at:stop]) == old_block_hashes[k]:
+                if stop <= end and text[stop] in separators and hash(text[at:stop]) == old_block_hashes[k]:
                     items += old_items[j:j + BLOCK]  # the same JSON values as last time: their models are reused
                     lengths += old_lengths[j:j + BLOCK]
                     hashes += old_hashes[j:j + BLOCK]
@@ -354,7 +355,7 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
                         break
                     continue
         stop = at + old_lengths[j] if j < count else -1
-        if 0 < stop <= end and text[stop] in separators and hash(view[at:stop]) == old_hashes[j]:
+        if 0 < stop <= end and text[stop] in separators and hash(text[at:stop]) == old_hashes[j]:
             items.append(old_items[j])  # the same JSON value as last time: its model is reused
             lengths.append(old_lengths[j])
             hashes.append(old_hashes[j])
@@ -367,7 +368,7 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
             fresh.append(item)
             items.append(item)
             lengths.append(stop - at)
-            hashes.append(hash(view[at:stop]))
+            hashes.append(hash(text[at:stop]))
             item_id = key(item)
             if j < count and key(old_items[j]) == item_id:
                 j += 1  # changed in place
@@ -387,7 +388,7 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
             break
     if not fresh and j == count == len(items) and len(text) == old.size:
         return old_items, old, fresh, True  # every item where it was: the page as it was
-    layout = Layout(text, len(prefix), end, lengths, hashes, block_starts, block_ends, reused, view)
+    layout = Layout(text, len(prefix), end, lengths, hashes, block_starts, block_ends, reused)
     return items, layout, fresh, aligned and j == count
 
 
