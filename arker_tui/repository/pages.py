@@ -4,15 +4,17 @@ A refresh of a 10,000-VM list is 20 pages of about 8 MB of JSON; decoding
 and validating all of it costs most of a second of CPU, and the API has no
 delta or ETag. So the work is made proportional to what changed:
 
-When a page is decoded, each item's exact text span is remembered by its
-length and hash (not the text: that would keep ~8 MB for 10,000 VMs), the
-same for each block of ``BLOCK`` items, and the text around the items array.
-Next time the same cursor's page is walked: a block (or an item) whose span
-at the walk's position has the same length and hash is the same JSON text,
-so its previous models are reused; only items that differ are decoded (with
-``json``'s C scanner, which also says where each ends; from the item's own
-text, not the whole page) and validated. An
-unchanged page costs one hash of its body; when every page is unchanged the
+When a page is decoded, its text is kept (about 8 MB for 10,000 VMs) with
+where each item's span starts and how long it is, the same for each block of
+``BLOCK`` items, and the text around the items array. Next time the same
+cursor's page is walked: a block (or an item) whose span at the walk's
+position is byte for byte the span it was (one ``startswith`` over a view of
+the old text: a memcmp, no copy) is the same JSON text, so its previous
+models are reused; only items that differ are decoded (with ``json``'s C
+scanner, which also says where each ends; from the item's own text, not the
+whole page) and validated. Comparing the kept text is exact, and costs a
+third of what hashing each span would. An
+unchanged page costs one comparison of its body; when every page is unchanged the
 previous list object itself is returned, which the repository reads as
 "nothing changed" without diffing. With 1% of the items
 changed, 1% are decoded and validated, and the repository diffs only those.
@@ -23,8 +25,9 @@ same value wherever it stands; the text before and after the array must match
 the last page's exactly. Anything unexpected (another layout, a duplicate key,
 invalid JSON, an item that fails validation) falls back to decoding the whole
 page, which also words the usual error messages. Before any of that, a page
-that held still last time and whose body has the same length and hash is
-taken as it was (one hash of the body instead of a walk over its blocks).
+that held still last time and whose body is the same is taken as it was (one
+comparison of the body instead of a walk over its blocks; by length and
+hash for a page kept without its bytes).
 """
 
 from __future__ import annotations
@@ -91,30 +94,30 @@ BLOCK = 16  # items per block: a block whose text is unchanged is checked with o
 
 
 class Layout:
-    """Where a decoded page's items were: the text before the first item and
-    after the last one, each item's (length, hash) in order, and the same
-    for each whole block of ``BLOCK`` items (from its first item's start to
-    its last item's end). The numbers are kept in arrays, not lists: no int
-    object per number, nothing for the cyclic collector to walk."""
+    """Where a decoded page's items were: the page's text itself, the text
+    before the first item and after the last one, each item's start and
+    length, and each whole block of ``BLOCK`` items' length (from its first
+    item's start to its last item's end). The numbers are kept in arrays,
+    not lists: no int object per number, nothing for the cyclic collector to
+    walk."""
 
-    __slots__ = ("prefix", "suffix", "lengths", "hashes", "block_lengths", "block_hashes", "size")
+    __slots__ = ("text", "prefix_end", "suffix", "starts", "lengths", "block_lengths")
 
-    def __init__(self, text: str | bytes, prefix_end: int, suffix_start: int, lengths: Sequence[int],
-                 hashes: Sequence[int], block_starts: list[int], block_ends: list[int],
-                 reused: dict[int, tuple[int, int]]) -> None:
+    def __init__(self, text: str | bytes, prefix_end: int, suffix_start: int, starts: Sequence[int],
+                 lengths: Sequence[int], block_ends: Sequence[int]) -> None:
         # ``text``: the body itself when it is ASCII (offsets are the same in
-        # bytes and str, and an unchanged page then needs no decoding), else
-        # str. Spans are hashed as slices of it (see ``_walk``).
-        self.prefix, self.suffix = text[:prefix_end], text[suffix_start:]
-        self.size = len(text)
+        # bytes and str, and an unchanged page then needs no decoding), else str.
+        self.text = text
+        self.prefix_end = prefix_end
+        self.suffix = text[suffix_start:]
+        self.starts = starts if isinstance(starts, array) else array("q", starts)
         self.lengths = lengths if isinstance(lengths, array) else array("q", lengths)
-        self.hashes = hashes if isinstance(hashes, array) else array("q", hashes)
-        self.block_lengths = array("q")
-        self.block_hashes = array("q")
-        for k, (start, stop) in enumerate(zip(block_starts, block_ends, strict=False)):
-            length, digest = reused.get(k) or (stop - start, hash(text[start:stop]))
-            self.block_lengths.append(length)
-            self.block_hashes.append(digest)
+        self.block_lengths = array("q", (stop - self.starts[k * BLOCK] for k, stop in enumerate(block_ends)))
+
+    def span(self, start: int, length: int) -> Any:
+        """``text[start:start + length]`` without a copy when it is bytes."""
+        text = self.text
+        return memoryview(text)[start:start + length] if isinstance(text, bytes) else text[start:start + length]
 
 
 class PageCache:
@@ -195,7 +198,7 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
     caller then decodes the page the plain way."""
     at = _expect(text, _ws(text, 0).end(), "{")
     data: dict[str, Any] = {}
-    layout: tuple[int, int, list[int], list[int], list[int], list[int]] | None = None
+    layout: tuple[int, int, array[int], array[int], array[int]] | None = None
     while True:
         if text[at] != '"':
             raise ValueError("expected a key")
@@ -205,14 +208,12 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
             if key in data:
                 raise ValueError("duplicate items field")
             start = at = _ws(text, at + 1).end()
-            items, lengths, hashes, block_starts, block_ends = list[Any](), [], [], [], []
+            items, starts, lengths, block_ends = list[Any](), array("q"), array("q"), array("q")
             while True:
-                if len(items) % BLOCK == 0:
-                    block_starts.append(at)
                 item, end = _scan(text, at)
                 items.append(item)
+                starts.append(at)
                 lengths.append(end - at)
-                hashes.append(hash(buf[at:end]))
                 if len(items) % BLOCK == 0:
                     block_ends.append(end)
                 last = end
@@ -222,7 +223,7 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
                     continue
                 at = _expect(text, at, "]")
                 break
-            layout = (start, last, lengths, hashes, block_starts, block_ends)
+            layout = (start, last, starts, lengths, block_ends)
             value: Any = items
         else:
             if key == field:
@@ -237,7 +238,7 @@ def _split(text: str, field: str, buf: str | bytes) -> tuple[dict[str, Any], Lay
         break
     if at != len(text) or layout is None:
         raise ValueError("trailing text, or no items")
-    return data, Layout(buf, *layout, {})
+    return data, Layout(buf, *layout)
 
 
 def _decode_page(body: bytes, page_model: type[Any], item_model: type[Any], field: str,
@@ -250,7 +251,7 @@ def _decode_page(body: bytes, page_model: type[Any], item_model: type[Any], fiel
     cursor gave last time."""
     # A page last walked as ASCII bytes is walked so again without a scan for
     # ASCII first: a walk that succeeds has checked every byte (see ``_walk``).
-    was_ascii = old is not None and old[3] is not None and isinstance(old[3].prefix, bytes)
+    was_ascii = old is not None and old[3] is not None and isinstance(old[3].text, bytes)
     ascii = was_ascii or body.isascii()
     if old is not None and old[3] is not None and was_ascii == ascii:
         try:
@@ -306,59 +307,48 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
     layout, the items decoded, whether each of those took the place of the old
     item with its id and nothing else moved), or None when the text around
     the items changed. A body whose last layout was ASCII is walked as bytes,
-    its spans hashed as bytes slices, and only the text of a changed
-    item is decoded; a byte that is not ASCII fails the walk (an unchanged
-    span hashes as the ASCII text it was, the text between items is checked
-    char by char, a changed item is decoded as ASCII)."""
+    and only the text of a changed item is decoded; a byte that is not ASCII
+    fails the walk (an unchanged span is the ASCII text it was, the text
+    between items is checked char by char, a changed item is decoded as
+    ASCII)."""
     syntax = _BYTES if ascii else _STR
     text: Any = body if ascii else body.decode("utf-8")
-    # Spans are hashed as slices, copies: a memoryview would cost less memory
-    # traffic, but hashing one first hashes the whole object it views (the
-    # 400 KB body, again for every page: half the hashing of a walk).
-    prefix, suffix = old.prefix, old.suffix
+    prefix_end, suffix = old.prefix_end, old.suffix
     end = len(text) - len(suffix)
-    if end <= len(prefix) or not text.startswith(prefix) or not text.endswith(suffix):
+    span = old.span
+    if end <= prefix_end or not text.startswith(span(0, prefix_end)) or not text.endswith(suffix):
         return None
-    old_lengths, old_hashes = old.lengths, old.hashes
-    old_block_lengths, old_block_hashes = old.block_lengths, old.block_hashes
-    count, blocks = len(old_lengths), len(old.block_lengths)
+    old_starts, old_lengths, old_block_lengths = old.starts, old.lengths, old.block_lengths
+    count, blocks = len(old_lengths), len(old_block_lengths)
     items: list[Any] = []
-    lengths, hashes = array("q"), array("q")  # hash() is a C long: 64 bits (see Layout)
-    block_starts: list[int] = []
-    block_ends: list[int] = []
-    reused: dict[int, tuple[int, int]] = {}
+    starts, lengths, block_ends = array("q"), array("q"), array("q")
     positions: dict[str, int] | None = None
     separators, comma, spaces = syntax.ends, syntax.comma, syntax.spaces
     validate = item_model.model_validate
     fresh: list[Any] = []
     aligned = True  # every decoded item took the place of the old item with its id
-    at, j = len(prefix), 0
+    at, j = prefix_end, 0
     while True:  # ``at``: where an item starts; ``j``: the old item expected there
         i = len(items)
-        if i % BLOCK == 0:
-            block_starts.append(at)
-            k = i // BLOCK
-            if i == j and k < blocks:  # a whole block, unchanged? (one hash for BLOCK items)
-                stop = at + old_block_lengths[k]
-                if stop <= end and text[stop] in separators and hash(text[at:stop]) == old_block_hashes[k]:
-                    items += old_items[j:j + BLOCK]  # the same JSON values as last time: their models are reused
-                    lengths += old_lengths[j:j + BLOCK]
-                    hashes += old_hashes[j:j + BLOCK]
-                    reused[k] = (old_block_lengths[k], old_block_hashes[k])
-                    block_ends.append(stop)
-                    j += BLOCK
-                    if stop < end and text[stop] == comma and text[stop + 1] not in spaces:
-                        at = stop + 1  # compact JSON, the common case
-                        continue
-                    at = _next_item(text, stop, end, syntax)
-                    if at < 0:
-                        break
+        if i % BLOCK == 0 and i == j and (k := i // BLOCK) < blocks:  # a whole block, unchanged?
+            stop = at + old_block_lengths[k]
+            if stop <= end and text[stop] in separators and text.startswith(span(old_starts[j], stop - at), at):
+                items += old_items[j:j + BLOCK]  # the same JSON values as last time: their models are reused
+                shift = at - old_starts[j]
+                starts += array("q", (x + shift for x in old_starts[j:j + BLOCK])) if shift else old_starts[j:j + BLOCK]
+                lengths += old_lengths[j:j + BLOCK]
+                block_ends.append(stop)
+                j += BLOCK
+                if stop < end and text[stop] == comma and text[stop + 1] not in spaces:
+                    at = stop + 1  # compact JSON, the common case
                     continue
+                at = _next_item(text, stop, end, syntax)
+                if at < 0:
+                    break
+                continue
         stop = at + old_lengths[j] if j < count else -1
-        if 0 < stop <= end and text[stop] in separators and hash(text[at:stop]) == old_hashes[j]:
+        if 0 < stop <= end and text[stop] in separators and text.startswith(span(old_starts[j], stop - at), at):
             items.append(old_items[j])  # the same JSON value as last time: its model is reused
-            lengths.append(old_lengths[j])
-            hashes.append(old_hashes[j])
             j += 1
         else:
             raw, stop = _scan(text, at) if not ascii else _scan_bytes(body, at, end, old_lengths[j] if j < count else 0)
@@ -367,8 +357,6 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
             item = validate(raw)
             fresh.append(item)
             items.append(item)
-            lengths.append(stop - at)
-            hashes.append(hash(text[at:stop]))
             item_id = key(item)
             if j < count and key(old_items[j]) == item_id:
                 j += 1  # changed in place
@@ -379,6 +367,8 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
                 found = positions.get(item_id)
                 if found is not None and found >= j:
                     j = found + 1
+        starts.append(at)
+        lengths.append(stop - at)
         if len(items) % BLOCK == 0:
             block_ends.append(stop)
         if limit is not None and len(items) > limit:
@@ -386,10 +376,9 @@ def _walk(body: bytes, ascii: bool, item_model: type[Any], old: Layout, old_item
         at = _next_item(text, stop, end, syntax)
         if at < 0:
             break
-    if not fresh and j == count == len(items) and len(text) == old.size:
+    if not fresh and j == count == len(items) and len(text) == len(old.text):
         return old_items, old, fresh, True  # every item where it was: the page as it was
-    layout = Layout(text, len(prefix), end, lengths, hashes, block_starts, block_ends, reused)
-    return items, layout, fresh, aligned and j == count
+    return items, Layout(text, prefix_end, end, starts, lengths, block_ends), fresh, aligned and j == count
 
 
 def _scan_bytes(body: bytes, at: int, end: int, was: int) -> tuple[Any, int]:
@@ -470,7 +459,7 @@ async def _fetch_pages(client: Any, kind: str, cache: PageCache, path: dict[str,
         query = {**(filters or {}), "cursor": cursor, "limit": limit}
         body = await client.request(route, path=path, query=query, raw=True)
         old = cache.pages.get(cursor)
-        if old is not None and old[0] is not None and old[0] == (len(body), hash(body)):
+        if old is not None and old[0] is not None and _same_body(body, old[0], old[3]):
             digest, items, next_cursor, layout = old  # the same bytes: nothing to walk
         else:  # a page with a layout is walked: unchanged blocks cost one hash each
             args = (body, page_model, item_model, field, old, key, limit)
@@ -520,6 +509,13 @@ async def _fetch_pages(client: Any, kind: str, cache: PageCache, path: dict[str,
     cache.notice = "; ".join(dict.fromkeys(notices)) or None
     cache.in_place = (previous, fresh) if aligned and previous is not None and out is not previous else None
     return out
+
+
+def _same_body(body: bytes, digest: tuple[int, int], layout: Layout | None) -> bool:
+    """Whether ``body`` is the page that held still: its kept bytes, else its (length, hash)."""
+    if layout is not None and isinstance(layout.text, bytes):
+        return body == layout.text
+    return digest == (len(body), hash(body))
 
 
 def _no_key(item: Any) -> Any:
