@@ -7,17 +7,23 @@ ever composed (``KeyFooter`` in ``arker_tui/ui/widgets/footer.py`` replaced it).
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import platform
+import sys
 import tracemalloc
 
 import httpx
+import pytest
 from dashboard_support import demo_app, demo_backend, main_screen, wait_for
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
+from arker_tui import allocator
 from arker_tui.emulator import BASE_URL, Emulator
 from arker_tui.emulator.activity import MAX_ORG_ROWS
 from arker_tui.repository import Intervals, collector
+from arker_tui.ui import app as app_module
 from arker_tui.ui.widgets.footer import KeyFooter
 from arker_tui.ui.widgets.run_log import STRIP_CACHE_SIZE, RunLog
 
@@ -128,3 +134,47 @@ async def test_the_collector_is_back_on_once_the_first_frame_is_up() -> None:
         gc.unfreeze()
         gc.enable()
     await backend.client.aclose()
+
+
+# --- the C allocator: big blocks go back to the system when freed ------------
+
+glibc = pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                           reason="glibc's mallopt")
+
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+
+def mapped_bytes() -> int:
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = MallInfo2
+    return libc.mallinfo2().hblkhd
+
+
+@glibc
+def test_big_blocks_are_mapped_and_given_back(monkeypatch) -> None:
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    assert allocator.map_big_blocks()
+    for size in (4 << 20, (4 << 20) + 4096, 2 * allocator.THRESHOLD):  # each a little bigger, as a poll's body
+        before = mapped_bytes()
+        block = bytearray(size)
+        assert mapped_bytes() - before >= size  # mapped, not carved from the heap
+        del block
+        assert mapped_bytes() - before < size  # and unmapped when freed: the system has it back
+
+
+def test_a_threshold_the_user_set_is_left_alone(monkeypatch) -> None:
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    assert not allocator.map_big_blocks()
+
+
+async def test_the_app_sets_the_allocator_once_started(monkeypatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(app_module, "ALLOCATOR_AFTER", 0.01)
+    monkeypatch.setattr(allocator, "map_big_blocks", lambda: calls.append(1) or True)
+    app = demo_app(demo_backend(Intervals()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: calls)
+    assert calls == [1]

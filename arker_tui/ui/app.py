@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from .. import allocator
 from ..api.routes import DEFAULT_CONTROL_URL
 from ..config import WatchedRunsConfig
 from ..repository import Query, collector
@@ -32,6 +33,8 @@ from .screens.main import MainScreen
 from .server_text import plain_block
 from .terminal_text import safe_label
 from .watched_runs import WatchedRunsKeeper
+
+ALLOCATOR_AFTER = 2.0  # seconds after the first frame: when big blocks are set to be mapped (allocator.py)
 
 
 class ArkerApp(RedactedCrashes, ArkerAppBase):
@@ -106,6 +109,8 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
 
     def on_ready(self) -> None:
         collector.end_startup()  # the command line held the collector off for start-up (cli._run_app)
+        # Long before any run's output is megabytes, and out of start-up's way.
+        self.set_timer(ALLOCATOR_AFTER, allocator.map_big_blocks)
 
     async def on_unmount(self) -> None:
         self.watched_runs.detach()
