@@ -84,6 +84,18 @@ async def test_get_raises_the_api_error_and_peek_keeps_it(env):
     assert env.repo.stats.errors == 1
 
 
+async def test_a_kept_error_holds_no_frames_of_the_failed_fetch(env):
+    # A kept traceback would hold every frame of the fetch and its locals (a
+    # page's body, a run's output) until the next success.
+    env.em.faults.update({"malformed_rate": 1.0})
+    with pytest.raises(ArkerError):
+        await env.repo.refresh(Query.vms())
+    error = env.repo.peek(Query.vms()).error
+    assert error is not None and error.code == "internal"
+    assert error.__traceback__ is None and error.__context__ is None and error.__cause__ is None
+    assert env.repo.stats.last_error is error
+
+
 async def test_vm_list_collects_every_page_and_filters():
     from tests.test_repository_support import build_world
     world = build_world()

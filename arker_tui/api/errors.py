@@ -65,6 +65,11 @@ class ArkerError(Exception):
     def __repr__(self) -> str:
         return f"ArkerError(code={self.code!r}, message={self.message!r}, status={self.status})"
 
+    def detached(self) -> "ArkerError":
+        """The same error, never raised: no traceback, so none of the frames
+        (and their locals) of where it happened, however long it is kept."""
+        return ArkerError(self.code, self.message, self.status, retry_after=self.retry_after)
+
     def __reduce__(self):  # keep the error picklable with its fields
         return (_rebuild_error, (self.code, self.message, self.status, self.retry_after))
 

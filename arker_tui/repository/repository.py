@@ -397,6 +397,10 @@ class Repository(Mutations, Status):
     # --- applying results ---------------------------------------------------------
 
     def _record_error(self, entry: Entry, error: ArkerError) -> None:
+        # Kept until the next success, so kept detached: a raised error's
+        # traceback holds the failed fetch's frames and their locals (a page's
+        # body, a run's output of megabytes) for as long.
+        error = error.detached()
         entry.error = error
         entry._failures += 1
         self.stats.errors += 1
