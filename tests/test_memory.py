@@ -7,9 +7,10 @@ ever composed (``KeyFooter`` in ``arker_tui/ui/widgets/footer.py`` replaced it).
 
 from __future__ import annotations
 
-import ctypes
 import gc
+import os
 import platform
+import subprocess
 import sys
 import tracemalloc
 
@@ -142,27 +143,41 @@ glibc = pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc
                            reason="glibc's mallopt")
 
 
+BIG_BLOCKS = """
+import ctypes, sys
+from arker_tui import allocator
+
 class MallInfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in ["arena", "ordblks", "smblks", "hblks", "hblkhd",
                                                       "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost"]]
 
-
-def mapped_bytes() -> int:
-    libc = ctypes.CDLL(None)
-    libc.mallinfo2.restype = MallInfo2
-    return libc.mallinfo2().hblkhd
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = MallInfo2
+if sys.argv[1] == "set":
+    assert allocator.map_big_blocks()
+for size in (4 << 20, (4 << 20) + 4096, 2 * allocator.THRESHOLD):  # each a little bigger, as a poll's body
+    before = libc.mallinfo2().hblkhd
+    block = bytearray(size)
+    mapped = libc.mallinfo2().hblkhd - before >= size  # mapped, not carved from the heap
+    del block
+    given_back = libc.mallinfo2().hblkhd - before < size  # and unmapped when freed
+    print(int(mapped and given_back), end="")
+"""
 
 
 @glibc
-def test_big_blocks_are_mapped_and_given_back(monkeypatch) -> None:
-    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
-    assert allocator.map_big_blocks()
-    for size in (4 << 20, (4 << 20) + 4096, 2 * allocator.THRESHOLD):  # each a little bigger, as a poll's body
-        before = mapped_bytes()
-        block = bytearray(size)
-        assert mapped_bytes() - before >= size  # mapped, not carved from the heap
-        del block
-        assert mapped_bytes() - before < size  # and unmapped when freed: the system has it back
+def test_big_blocks_are_mapped_and_given_back() -> None:
+    # In a process of its own: this one's heap may hold a free chunk that a
+    # block would be carved from, mapped or not.
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"}
+
+    def run(mode: str) -> str:
+        done = subprocess.run([sys.executable, "-c", BIG_BLOCKS, mode], capture_output=True, text=True, env=env,
+                              check=True, timeout=60)
+        return done.stdout
+
+    assert run("set") == "111"
+    assert run("unset") == "110"  # without it glibc keeps the smaller block once a bigger one was freed
 
 
 def test_a_threshold_the_user_set_is_left_alone(monkeypatch) -> None:
