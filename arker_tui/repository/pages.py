@@ -86,7 +86,7 @@ _STR, _BYTES = _Syntax(str), _Syntax(bytes)
 # query's page cache, so the thread shares nothing that changes meanwhile.
 THREAD_BYTES = 64 * 1024
 
-BLOCK = 16  # items per block: a block whose text is unchanged is checked with one hash
+BLOCK = 16  # items per block: a block whose text is unchanged is checked with one comparison
 
 # A server that never stops paging (every page empty, or full, with a new
 # cursor) is stopped at MAX_PAGES pages per fetch, or MAX_EMPTY_PAGES empty
@@ -101,13 +101,14 @@ class Layout:
     not lists: no int object per number, nothing for the cyclic collector to
     walk."""
 
-    __slots__ = ("text", "prefix_end", "suffix", "starts", "lengths", "block_lengths")
+    __slots__ = ("text", "view", "prefix_end", "suffix", "starts", "lengths", "block_lengths")
 
     def __init__(self, text: str | bytes, prefix_end: int, suffix_start: int, starts: Sequence[int],
                  lengths: Sequence[int], block_ends: Sequence[int]) -> None:
         # ``text``: the body itself when it is ASCII (offsets are the same in
         # bytes and str, and an unchanged page then needs no decoding), else str.
         self.text = text
+        self.view = memoryview(text) if isinstance(text, bytes) else text  # slices of it are not copies
         self.prefix_end = prefix_end
         self.suffix = text[suffix_start:]
         self.starts = starts if isinstance(starts, array) else array("q", starts)
@@ -115,9 +116,8 @@ class Layout:
         self.block_lengths = array("q", (stop - self.starts[k * BLOCK] for k, stop in enumerate(block_ends)))
 
     def span(self, start: int, length: int) -> Any:
-        """``text[start:start + length]`` without a copy when it is bytes."""
-        text = self.text
-        return memoryview(text)[start:start + length] if isinstance(text, bytes) else text[start:start + length]
+        """``text[start:start + length]``, without a copy when it is bytes."""
+        return self.view[start:start + length]
 
 
 class PageCache:
@@ -461,7 +461,7 @@ async def _fetch_pages(client: Any, kind: str, cache: PageCache, path: dict[str,
         old = cache.pages.get(cursor)
         if old is not None and old[0] is not None and _same_body(body, old[0], old[3]):
             digest, items, next_cursor, layout = old  # the same bytes: nothing to walk
-        else:  # a page with a layout is walked: unchanged blocks cost one hash each
+        else:  # a page with a layout is walked: unchanged blocks cost one comparison each
             args = (body, page_model, item_model, field, old, key, limit)
             walked = old is not None and old[3] is not None  # a walk decodes only what changed: no thread
             if len(body) >= THREAD_BYTES and not walked:  # see THREAD_BYTES
@@ -478,7 +478,7 @@ async def _fetch_pages(client: Any, kind: str, cache: PageCache, path: dict[str,
                 same = False
             fresh.extend(decoded)
             aligned = aligned and in_place
-            # A page that holds still is next compared whole (one hash); one
+            # A page that holds still is next compared whole (see _same_body); one
             # that just changed is likely to change again and is walked at once.
             digest = (len(body), hash(body)) if unchanged or old is None else None
         pages[cursor] = (digest, items, next_cursor, layout)
