@@ -167,7 +167,10 @@ class Served:
         if not first:
             raise RuntimeError("the served emulator did not start (it needs uvicorn: pip install -e '.[serve]')")
         self.long_run = tuple(json.loads(first)["long_run"])
-        self.control = httpx.AsyncClient(base_url=self.url, timeout=10)
+        # A connection per control call: a kept-alive one the server has just
+        # closed fails the next call ("Server disconnected without sending a response").
+        self.control = httpx.AsyncClient(base_url=self.url, timeout=10,
+                                         limits=httpx.Limits(max_keepalive_connections=0))
         self.counted_from = 0
 
     async def ready(self) -> None:
