@@ -12,7 +12,7 @@ from textual.color import Color as TColor
 from textual.strip import Strip
 
 from arker_tui.ui.terminal_text import TerminalStream, ansi_to_text, safe_label, sanitize_line
-from arker_tui.ui.widgets.run_log import RunLog
+from arker_tui.ui.widgets.run_log import FEED_PIECE, RunLog, feed_pieces
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -242,6 +242,46 @@ async def test_set_output_replaces_everything() -> None:
         log.set_output("new 1\nnew 2\n", "e\n")
         assert log.plain_lines() == ["new 1", "new 2", "e"]
         assert log.line_streams() == ["stdout", "stdout", "stderr"]
+
+
+def test_feed_pieces_end_after_a_newline_and_join_back() -> None:
+    text = ("".join(f"line {i}\n" for i in range(500)) + "y" * 2500 + "\n"
+            + "".join(f"row {i}\n" for i in range(300)) + "tail")
+    pieces = list(feed_pieces(text, size=1000))
+    assert "".join(pieces) == text
+    assert all(len(piece) <= 1000 for piece in pieces)
+    assert all(piece.endswith("\n") for piece in pieces[:-1] if "y" * 1000 not in piece)
+    assert ["y" * 1000, "y" * 1000] == [piece for piece in pieces if piece == "y" * 1000]  # a long line is cut
+    assert pieces[-1].endswith("tail")
+    assert list(feed_pieces("short\n", size=1000)) == ["short\n"]
+    assert list(feed_pieces("", size=1000)) == []
+
+
+async def test_a_log_opened_whole_reads_as_when_fed_a_line_at_a_time() -> None:
+    # Longer than a feed piece: a colour open across lines and pieces, a line
+    # longer than a piece (and than a held line), stderr, a partial last line.
+    head = "\x1b[31m" + "".join(f"red {i}\n" for i in range(12_000)) + "\x1b[0m"
+    out = head + "w" * (FEED_PIECE + 10) + "\n" + "".join(f"plain {i}\n" for i in range(12_000)) + "tail"
+    err = "".join(f"warn {i}\n" for i in range(15_000))
+    assert len(out) > 3 * FEED_PIECE and len(err) > FEED_PIECE
+
+    async def stored(feed) -> tuple[list, list[str]]:
+        app = LogApp()
+        async with app.run_test(size=(60, 10)):
+            log = app.query_one(RunLog)
+            feed(log)
+            return log.stored_lines(), log.plain_lines()
+
+    def line_by_line(log: RunLog) -> None:
+        for stream, text in (("out", out), ("err", err)):
+            for line in text.splitlines(keepends=True):
+                log.append(line, "") if stream == "out" else log.append("", line)
+
+    whole = await stored(lambda log: log.set_output(out, err))
+    assert whole == await stored(line_by_line)
+    assert whole[1][:2] == ["red 0", "red 1"] and whole[1][-2:] == ["warn 14999", "tail"]
+    last_red = next(stored for stream, stored in whole[0] if stored.endswith("red 11999"))
+    assert "\x1b[31m" in last_red  # the colour reaches past the first pieces
 
 
 # --- follow --------------------------------------------------------------------------------

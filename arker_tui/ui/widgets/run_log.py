@@ -24,7 +24,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import islice
-from typing import Iterable, Literal, cast
+from typing import Iterable, Iterator, Literal, cast
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -55,6 +55,25 @@ STREAM_CHOICES: tuple[Streams, ...] = ("both", "stdout", "stderr")
 # that scrolled away (1,024 of them took 8 minutes of a training run's output
 # and 2 MiB: the soak saw it as growth).
 STRIP_CACHE_SIZE = 256
+# A log opened whole (megabytes of output) is fed this many characters at a
+# time, cut after a newline: a line is a small object until its block is
+# sealed, and 60,000 of them at once took new arenas of the small-object
+# allocator that the blocks' own small objects, made among them, then kept
+# from ever being given back. A piece's lines reuse the last piece's memory.
+FEED_PIECE = 64 * 1024
+
+
+def feed_pieces(text: str, size: int = FEED_PIECE) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, each ending after a
+    newline where there is one (the last piece may end mid-line)."""
+    start, end = 0, len(text)
+    while end - start > size:
+        cut = text.rfind("\n", start, start + size)
+        stop = cut + 1 if cut >= 0 else start + size  # a line longer than a piece: cut mid-line
+        yield text[start:stop]
+        start = stop
+    if start < end:
+        yield text[start:] if start else text
 
 
 class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
@@ -195,8 +214,8 @@ class RunLog(LogSearching, LogSelecting, ScrollView, can_focus=True):
         anchor = None if self.following else self._anchor()
         before = len(self._lines) + self._dropped
         for stream, chunk, name in ((self._out, stdout, "stdout"), (self._err, stderr, "stderr")):
-            if chunk:
-                lines, width = stream.feed(chunk)
+            for piece in feed_pieces(chunk):
+                lines, width = stream.feed(piece)
                 if lines:
                     self._add_lines(lines, name)
                 if width > self._widest:
