@@ -209,11 +209,42 @@ def test_a_threshold_the_user_set_is_left_alone(monkeypatch) -> None:
     assert not allocator.map_big_blocks()
 
 
-async def test_the_app_sets_the_allocator_once_started(monkeypatch) -> None:
-    calls: list[int] = []
+FREED_BETWEEN = """
+import os, sys
+from arker_tui import allocator
+
+def resident() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+blocks = [bytearray(16384) for _ in range(4096)]  # 64 MiB from the heap: below the mapped size
+last = blocks.pop()  # the top one is still in use: the heap cannot shrink from its top
+del blocks
+before = resident()
+if sys.argv[1] == "give back":
+    assert allocator.give_back_free_memory()
+print(int(before - resident() > 32 << 20), end="")
+"""
+
+
+@glibc
+def test_free_pages_between_blocks_in_use_go_back_to_the_system() -> None:
+    def run(mode: str) -> str:
+        return subprocess.run([sys.executable, "-c", FREED_BETWEEN, mode], capture_output=True, text=True,
+                              check=True, timeout=60).stdout
+
+    assert run("give back") == "1"
+    assert run("keep") == "0"  # freed, but still resident
+
+
+async def test_the_app_tunes_the_allocator_once_started(monkeypatch) -> None:
+    calls: list[str] = []
     monkeypatch.setattr(app_module, "ALLOCATOR_AFTER", 0.01)
-    monkeypatch.setattr(allocator, "map_big_blocks", lambda: calls.append(1) or True)
+    monkeypatch.setattr(allocator, "TRIM_EVERY", 0.02)
+    monkeypatch.setattr(allocator, "map_big_blocks", lambda: calls.append("map") or True)
+    monkeypatch.setattr(allocator, "can_give_back", lambda: True)
+    monkeypatch.setattr(allocator, "give_back_free_memory", lambda: calls.append("give back") or True)
     app = demo_app(demo_backend(Intervals()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: calls)
-    assert calls == [1]
+        await wait_for(pilot, lambda: calls.count("give back") >= 3)
+    assert calls[0] == "map" and calls.count("map") == 1  # once; the hand-back again and again

@@ -34,7 +34,7 @@ from .server_text import plain_block
 from .terminal_text import safe_label
 from .watched_runs import WatchedRunsKeeper
 
-ALLOCATOR_AFTER = 2.0  # seconds after the first frame: when big blocks are set to be mapped (allocator.py)
+ALLOCATOR_AFTER = 2.0  # seconds after the first frame: when the C allocator is tuned (allocator.py)
 
 
 class ArkerApp(RedactedCrashes, ArkerAppBase):
@@ -110,7 +110,12 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
     def on_ready(self) -> None:
         collector.end_startup()  # the command line held the collector off for start-up (cli._run_app)
         # Long before any run's output is megabytes, and out of start-up's way.
-        self.set_timer(ALLOCATOR_AFTER, allocator.map_big_blocks)
+        self.set_timer(ALLOCATOR_AFTER, self._tune_allocator)
+
+    def _tune_allocator(self) -> None:
+        allocator.map_big_blocks()
+        if allocator.can_give_back():  # glibc's: elsewhere it is not there
+            self.set_interval(allocator.TRIM_EVERY, allocator.give_back_free_memory)
 
     async def on_unmount(self) -> None:
         self.watched_runs.detach()
