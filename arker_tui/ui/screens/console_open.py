@@ -16,7 +16,6 @@ from ..intents import OpenConsole
 from ..server_text import error_text
 from ..targets import short_id, vm_target
 from .confirm import ConfirmDialog, ConfirmRequest
-from .console import ConsoleScreen
 
 
 def first_idle(sessions: list[m.Session]) -> m.Session | None:
@@ -27,6 +26,8 @@ def first_idle(sessions: list[m.Session]) -> m.Session | None:
 
 class ConsoleOpeners:
     def open_console(self: Any, vm: m.Vm, session: m.Session) -> None:
+        from .console import ConsoleScreen  # loaded when first opened, as the forms are: not at start
+
         self.app.push_screen(ConsoleScreen(vm, session, readonly=self.app.readonly,
                                            max_lines=self.app.run_log_cap))
 
