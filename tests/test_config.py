@@ -259,6 +259,7 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         old_repo = app.repository
         old_main = main_screen(app)
+        old_workspace = old_main.workspace
         for _ in range(100):
             await pilot.pause(0.02)
             if old_main.vm_tree.vm_count:
@@ -272,7 +273,8 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         commands["Switch profile: play"].callback()  # what the palette runs
         for _ in range(200):
             await pilot.pause(0.02)
-            if (app.repository is not old_repo and isinstance(app.screen, MainScreen) and app.screen is not old_main
+            if (app.repository is not old_repo and isinstance(app.screen, MainScreen)
+                    and app.screen.workspace is not old_workspace
                     and old_repo.client._http.is_closed):  # the old client closes last
                 break
         new_repo = app.repository
@@ -281,7 +283,8 @@ async def test_switching_profile_swaps_the_whole_repository(tmp_path):
         assert not any(e._timer or e._task for e in old_repo._entries.values())
         assert len(app.screen_stack) == 1
         main = app.screen
-        assert isinstance(main, MainScreen) and main is not old_main
+        assert isinstance(main, MainScreen)
+        assert main.workspace is not old_workspace and not old_workspace.is_attached  # built again: old panes gone
         assert app.settings.profile == "play" and app.settings.region == "us-east-1"
         assert main.status.profile == "play" and main.status.region_name == "us-east-1"
         for _ in range(100):

@@ -79,7 +79,8 @@ def test_the_control_plane_refusing_the_key_fills_the_main_area(snap_compare):
 
     async def run_before(pilot) -> None:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.workspace.problem.display)
+        await wait_for(pilot, lambda: "refused the API key" in str(screen.workspace.problem.render()))
+        assert screen.workspace.problem.display
         assert screen.focused is None  # the tree is hidden: it does not keep the focus
         app.repository.pause()
         await wait_for(pilot, lambda: app.repository.stats.in_flight == 0)

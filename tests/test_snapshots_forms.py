@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from forms_support import QUIET
-from textual.screen import Screen
 
 from arker_tui.api import models as m
 from arker_tui.backend import open_demo
@@ -44,7 +43,7 @@ def fixed_data_age(monkeypatch):
 
 
 class FormHost(ArkerApp):
-    """An ArkerApp whose only screen is blank, with one form pushed on it."""
+    """An ArkerApp with one form pushed on its main screen."""
 
     CSS_PATH = Path(app_module.__file__).parent / ArkerApp.CSS_PATH
 
@@ -55,9 +54,6 @@ class FormHost(ArkerApp):
         backend = open_demo(Settings(), intervals=QUIET, world=self.world)
         super().__init__(backend.repository, settings=backend.settings, demo=False)
         self.make_screen = make_screen
-
-    def get_default_screen(self) -> Screen:
-        return Screen()
 
     async def on_mount(self) -> None:
         await super().on_mount()

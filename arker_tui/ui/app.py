@@ -41,9 +41,6 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
     CSS_PATH = "app.tcss"
     TITLE = "arker-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
-    # The main screen is a mode, so switching profile swaps it through Textual's modes.
-    DEFAULT_MODE = "main"
-    MODES = {"main": MainScreen}
 
     BINDINGS = bindings("app")
 
@@ -73,6 +70,11 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
             self, profiles.config.watched_runs if profiles is not None else WatchedRunsConfig())
 
     # --- lifecycle ------------------------------------------------------------
+
+    def get_default_screen(self) -> MainScreen:
+        # The first screen of the stack (switching profile swaps it, see profiles.py).
+        # Not a mode: a mode's screen is laid out and painted twice more at start.
+        return MainScreen()
 
     def on_load(self) -> None:
         # The VM list is fetched while the screen is built and styled, so the

@@ -1,11 +1,10 @@
 """Profiles inside the app: config notices, the saved theme, theme
 persistence, and switching profile, which swaps the whole repository: the
-old one is closed and a new main screen (a new mode) is built on the new
-one; the old mode and its screens are removed."""
+old one is closed, the screens over the main screen are closed, and the
+main screen is built again on the new one."""
 
 from __future__ import annotations
 
-import itertools
 import logging
 from typing import Any, Iterable
 
@@ -16,7 +15,6 @@ from ..config import ConfigError, Profiles, Resolved
 from .screens.main import MainScreen
 
 log = logging.getLogger("arker_tui.ui")
-_modes = itertools.count(2)  # "main" is the first
 
 
 class ProfileSwitcher:
@@ -99,10 +97,11 @@ class ProfileSwitcher:
             self.resolved = resolved
             await app.repository.start()
             app.watched_runs.attach(app.repository, resolved.profile)
-            old_mode, mode = app.current_mode, f"main-{next(_modes)}"
-            app.add_mode(mode, MainScreen)
-            await app.switch_mode(mode)
-            await app.remove_mode(old_mode)  # the old screens unmount: their subscriptions close
+            while len(app.screen_stack) > 1:  # dialogs and views over the main screen
+                await app.pop_screen()
+            main = app.screen
+            if isinstance(main, MainScreen):
+                await main.rebuild()  # on the new repository: the old panes' subscriptions close
             app.set_keymap(resolved.keymap)
             self.apply_theme(resolved.theme)
         finally:

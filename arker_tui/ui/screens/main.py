@@ -139,16 +139,32 @@ class MainScreen(ConsoleOpeners, FormOpeners, BulkActions, WatchedControls, Scre
                     title="Not here", timeout=5)
 
     def on_mount(self) -> None:
+        self._start()
+        self.set_interval(1.0, self.tick)
+
+    def _start(self) -> None:
         repo = self.app.repository
         self._status_listener = repo.listen(lambda: self.call_later(self._on_repository_status))
         self.update_status()
         if not self.workspace.problem.display:  # the VM list may have failed already: nothing hidden gets focus
             self.vm_tree.focus()
-        self.set_interval(1.0, self.tick)
 
-    def on_unmount(self) -> None:
+    def _stop(self) -> None:
         if self._status_listener is not None:
             self._status_listener.close()
+            self._status_listener = None
+
+    def on_unmount(self) -> None:
+        self._stop()
+
+    async def rebuild(self) -> None:
+        """Build the screen again on the app's repository and settings, which a
+        profile switch has just replaced: the old panes unmount, and their
+        watches with them."""
+        self._stop()
+        self.minimize()
+        await self.recompose()
+        self._start()
 
     def on_vm_pane_vms_changed(self, message) -> None:
         value = message.event.value
