@@ -39,6 +39,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from arker_tui import allocator  # noqa: E402
 from arker_tui.api.client import ArkerClient  # noqa: E402
 from arker_tui.emulator import BASE_URL, Emulator, build_demo_world  # noqa: E402
 from arker_tui.emulator.clock import Clock as WorldClock  # noqa: E402
@@ -93,6 +94,16 @@ def rss_mib() -> float:
     with open("/proc/self/statm") as f:
         pages = int(f.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def settled_rss_mib() -> float:
+    """Resident memory once the garbage is collected and the C heap's free
+    pages are handed back, as the app does every 10 s (allocator.py): the
+    warm-up and the end are compared on what is held, not on how long ago
+    the last hand-back was."""
+    gc.collect()
+    allocator.give_back_free_memory()
+    return rss_mib()
 
 
 class ErrorCount(logging.Handler):
@@ -257,8 +268,7 @@ async def soak(minutes: float, speed: float, seed: int, served: bool = False) ->
             next_long_run = started + 60 / speed
             while (now := time.monotonic()) - started < wall_total:
                 if rss_start is None and now >= warm_until:
-                    gc.collect()
-                    rss_start = rss_mib()
+                    rss_start = settled_rss_mib()
                     if TRACE:
                         snap_start = tracemalloc.take_snapshot()
                     if TYPES:
@@ -291,8 +301,7 @@ async def soak(minutes: float, speed: float, seed: int, served: bool = False) ->
                     break
                 await pilot.pause(rng.uniform(0.05, 0.3))
             await server.set_faults(None)
-            gc.collect()
-            rss_end = rss_mib()
+            rss_end = settled_rss_mib()
             if TYPES:
                 grown = type_counts()
                 grown.subtract(types_start)
