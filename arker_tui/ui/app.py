@@ -72,8 +72,8 @@ class ArkerApp(RedactedCrashes, ArkerAppBase):
     # --- lifecycle ------------------------------------------------------------
 
     def get_default_screen(self) -> MainScreen:
-        # The first screen of the stack (switching profile swaps it, see profiles.py).
-        # Not a mode: a mode's screen is laid out and painted twice more at start.
+        # The first screen of the stack; switching profile builds it again (profiles.py).
+        # Not a mode: a mode's screen is restyled, laid out and painted twice more at start.
         return MainScreen()
 
     def on_load(self) -> None:
