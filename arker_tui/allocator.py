@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from typing import Any
 
 M_MMAP_THRESHOLD = -3  # glibc's malloc.h
@@ -31,6 +32,7 @@ THRESHOLD = 1 << 20  # bytes: a block this big or bigger is mapped
 TRIM_EVERY = 10.0  # seconds between hand-backs of the heap's free pages (about 1 ms each, a few after a big free)
 
 
+@cache  # looked up once: the hand-back runs every TRIM_EVERY seconds
 def _libc_function(name: str) -> Any:
     """``name`` from the process's own C library, or None (not Linux, not there)."""
     if not sys.platform.startswith("linux"):
