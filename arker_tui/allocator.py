@@ -33,8 +33,10 @@ TRIM_EVERY = 10.0  # seconds between hand-backs of the heap's free pages (about 
 
 
 @cache  # looked up once: the hand-back runs every TRIM_EVERY seconds
-def _libc_function(name: str) -> Any:
-    """``name`` from the process's own C library, or None (not Linux, not there)."""
+def _libc_function(name: str, *argtypes: str) -> Any:
+    """``name`` from the process's own C library, taking arguments of the C
+    types named (``int``, ``size_t``) and returning an int; None when not
+    Linux or not there."""
     if not sys.platform.startswith("linux"):
         return None
     import ctypes  # here, not at import: start-up does not need it (some 5 ms)
@@ -43,7 +45,7 @@ def _libc_function(name: str) -> Any:
         function = getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError):  # a C library without it
         return None
-    function.argtypes = [ctypes.c_int, ctypes.c_int] if name == "mallopt" else [ctypes.c_size_t]
+    function.argtypes = [getattr(ctypes, f"c_{argtype}") for argtype in argtypes]
     function.restype = ctypes.c_int
     return function
 
@@ -52,17 +54,17 @@ def map_big_blocks(threshold: int = THRESHOLD) -> bool:
     """Set glibc's mmap threshold; whether it was set."""
     if "MALLOC_MMAP_THRESHOLD_" in os.environ:
         return False
-    mallopt = _libc_function("mallopt")
+    mallopt = _libc_function("mallopt", "int", "int")
     return mallopt is not None and bool(mallopt(M_MMAP_THRESHOLD, threshold))
 
 
 def give_back_free_memory() -> bool:
     """Return the heap's free pages to the system (glibc's ``malloc_trim``);
     whether any were."""
-    trim = _libc_function("malloc_trim")
+    trim = _libc_function("malloc_trim", "size_t")
     return trim is not None and bool(trim(0))
 
 
 def can_give_back() -> bool:
     """Whether ``give_back_free_memory`` can do anything here."""
-    return _libc_function("malloc_trim") is not None
+    return _libc_function("malloc_trim", "size_t") is not None

@@ -137,7 +137,6 @@ async def test_the_collector_is_back_on_once_the_first_frame_is_up() -> None:
     await backend.client.aclose()
 
 
-
 async def test_opening_a_long_log_never_holds_an_object_per_line_at_once() -> None:
     """A run's whole output, opened again (60,000 lines, as a log reopened by
     the end of the soak's day), is fed in pieces: a line is a small object
@@ -160,6 +159,7 @@ async def test_opening_a_long_log_never_holds_an_object_per_line_at_once() -> No
         assert log.line_count == 60_000
         assert held - before < 2 * len(text)  # the text and a few bytes a line
         assert peak - held < 4 * 2**20
+
 
 # --- the C allocator: big blocks go back to the system when freed ------------
 

@@ -29,9 +29,9 @@ import pydantic.plugin._loader as loader
 made_by_hand = sorted(name for name, module in list(sys.modules.items())
                       if module is not None and name.split(".")[0] not in sys.stdlib_module_names
                       and name != "__main__" and getattr(module, "__spec__", None) is None)
-forms = sorted(name for name in sys.modules if name.startswith(("arker_tui.ui.forms.", "arker_tui.ui.console"))
-               or name == "arker_tui.ui.screens.console")
-print(json.dumps({"app": type(app).__name__, "made_by_hand": made_by_hand, "forms": forms,
+on_open = sorted(name for name in sys.modules if name.startswith(("arker_tui.ui.forms.", "arker_tui.ui.console"))
+                 or name == "arker_tui.ui.screens.console")
+print(json.dumps({"app": type(app).__name__, "made_by_hand": made_by_hand, "loaded_on_open": on_open,
                   "loader_file": loader.__file__, "plugins": os.environ.get("PYDANTIC_DISABLE_PLUGINS")}))
 """
 
@@ -55,7 +55,7 @@ def test_start_up_puts_no_module_of_its_own_in_place_of_another_packages():
 
 def test_no_form_or_console_is_imported_before_one_is_opened():
     # The forms and the session console (and the Textual widgets only they use) load when one opens.
-    assert _build({})["forms"] == []
+    assert _build({})["loaded_on_open"] == []
 
 
 def test_an_explicit_pydantic_plugin_setting_is_kept():
